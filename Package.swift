@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+//
+// Pathlink's module graph is its privacy model (see ARCHITECTURE.md):
+//   * extraction needs no key;
+//   * only Pseudonymisation reads the owners' master key file;
+//   * Linkage, Disclosure and Reporting never import Pseudonymisation;
+//   * Tabular (CSV I/O) knows nothing of policy.
+// Cryptography is the one Swift module that calls OpenSSL (through COpenSSL).
+import PackageDescription
+
+let package = Package(
+    name: "Pathlink",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pathlink", targets: ["pathlink"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C shims: module maps and a tiny header each, nothing else.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+
+        // Errors, atomic outputs, progress: shared by every stage.
+        .target(name: "PathlinkCore"),
+        // Streaming CSV reader/writer and input encodings. No policy.
+        .target(name: "Tabular", dependencies: ["PathlinkCore"]),
+        // The only Swift code that calls OpenSSL: SHA-256, HMAC-SHA256, CSPRNG.
+        .target(name: "Cryptography", dependencies: ["COpenSSL", "PathlinkCore"]),
+        // Receipts: hashes, counts and lineage of every output.
+        .target(name: "Provenance", dependencies: ["PathlinkCore", "Cryptography"]),
+        // Schema manifests, linkage plans, value patterns, dates; review sheets.
+        .target(name: "Governance", dependencies: ["PathlinkCore", .product(name: "Yams", package: "Yams")]),
+        // Stage 1 (owner, no key): raw export -> extract.
+        .target(name: "Extraction", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance"]),
+        // Stage 2 (owner, key): extract -> tokens.
+        .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
+        // Stage 3 (linking unit, no owner key): tokens -> linked tables.
+        .target(name: "Linkage", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
+        // Disclosure control: suppression and the LP audit (GLPK).
+        .target(name: "Disclosure", dependencies: ["PathlinkCore", "CGLPK"]),
+        // Stage 4 (researcher side, no key): linked tables -> release.
+        .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
+        // Synthetic raw exports with ground truth.
+        .target(name: "Synthesis", dependencies: ["PathlinkCore", "Tabular"]),
+        // `run` and `verify`: orchestration of the stages, approvals register.
+        .target(name: "Pipeline", dependencies: [
+            "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
+            "Linkage", "Reporting", "Synthesis", .product(name: "Yams", package: "Yams"),
+        ]),
+        // The thin command-line layer.
+        .executableTarget(name: "pathlink", dependencies: [
+            "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
+            "Linkage", "Disclosure", "Reporting", "Synthesis", "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TabularTests", dependencies: ["Tabular", "PathlinkCore"]),
+        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
+        .testTarget(name: "GovernanceTests", dependencies: ["Governance", "PathlinkCore"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
+        .testTarget(name: "PseudonymisationTests", dependencies: ["Pseudonymisation", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"]),
+        .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,10 @@
+// Only what Pathlink's Cryptography module calls: EVP digests and MACs, the CSPRNG,
+// and secure memory clearing. Non-deprecated OpenSSL 3 interfaces, so a FIPS provider
+// can be configured without code changes.
+#ifndef PATHLINK_COPENSSL_SHIM_H
+#define PATHLINK_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#endif

@@ -1,0 +1,1 @@
+// The Disclosure module. See ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Governance module. See ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The Linkage module. See ARCHITECTURE.md.

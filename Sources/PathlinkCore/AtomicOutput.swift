@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output that appears whole or not at all.
+///
+/// Content is written to a hidden temporary sibling (`.NAME.partial-PID-N`) and renamed
+/// over the final path by ``commit()``. Until then nothing exists at the final path; if
+/// the process is interrupted (SIGINT, SIGTERM, SIGHUP) the temporary is removed by
+/// ``InterruptCleanup``; after a SIGKILL a hidden `.partial-` file may remain, which is
+/// never mistaken for an output and is removed by the next run writing the same path.
+///
+/// Folders work the same way: the folder is built under a temporary name and renamed.
+public final class AtomicOutput {
+    /// The final path.
+    public let path: String
+    /// Where content is written until ``commit()``.
+    public let temporaryPath: String
+    public let isDirectory: Bool
+    private let force: Bool
+    private var committed = false
+
+    /// Prepare an output at `path`.
+    /// - Throws: `.outputExists` if `path` exists and `force` is false; `.io` if the
+    ///   folder it goes in does not exist or is not writable.
+    public init(path: String, isDirectory: Bool = false, force: Bool) throws {
+        self.path = path
+        self.isDirectory = isDirectory
+        self.force = force
+        let (parent, name) = FilePath.split(path)
+        if FilePath.exists(path) && !force {
+            throw PathlinkError(
+                .outputExists, file: path, problem: "the output already exists",
+                remedy: "choose another output path, or add --force to replace it")
+        }
+        guard FilePath.isDirectory(parent) else {
+            throw PathlinkError(
+                .io, file: path, problem: "the folder \(parent) does not exist",
+                remedy: "create the folder first, or choose an output path in an existing folder")
+        }
+        guard access(parent, W_OK) == 0 else {
+            throw PathlinkError(
+                .io, file: path, problem: "the folder \(parent) is not writable",
+                remedy: "choose an output path in a folder you can write to")
+        }
+        FilePath.removeStalePartials(in: parent, for: name)
+        temporaryPath = FilePath.join(parent, ".\(name).partial-\(getpid())-\(AtomicOutput.nextSerial())")
+        if isDirectory {
+            guard mkdir(temporaryPath, 0o700) == 0 else {
+                throw PathlinkError.io(path: path, operation: "create a temporary folder for")
+            }
+        }
+        InterruptCleanup.shared.register(temporaryPath)
+    }
+
+    /// Make the output appear at its final path (replacing an old one when forced).
+    public func commit() throws {
+        precondition(!committed, "AtomicOutput committed twice")
+        if isDirectory {
+            if FilePath.exists(path) {
+                guard force else {
+                    throw PathlinkError(.outputExists, file: path, problem: "the output appeared while Pathlink was writing it",
+                                        remedy: "run again, with --force to replace it")
+                }
+                let aside = temporaryPath + ".old"
+                guard rename(path, aside) == 0 else { throw PathlinkError.io(path: path, operation: "replace") }
+                guard rename(temporaryPath, path) == 0 else {
+                    _ = rename(aside, path)
+                    throw PathlinkError.io(path: path, operation: "replace")
+                }
+                FilePath.removeTree(aside)
+            } else {
+                guard rename(temporaryPath, path) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
+            }
+        } else {
+            if !force && FilePath.exists(path) {
+                throw PathlinkError(.outputExists, file: path, problem: "the output appeared while Pathlink was writing it",
+                                    remedy: "run again, with --force to replace it")
+            }
+            guard rename(temporaryPath, path) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
+        }
+        committed = true
+        InterruptCleanup.shared.unregister(temporaryPath)
+        FilePath.syncDirectory(FilePath.split(path).parent)
+    }
+
+    /// Remove the temporary (on failure). Safe to call after ``commit()``.
+    public func discard() {
+        guard !committed else { return }
+        if isDirectory { FilePath.removeTree(temporaryPath) } else { unlink(temporaryPath) }
+        InterruptCleanup.shared.unregister(temporaryPath)
+    }
+
+    deinit { discard() }
+
+    nonisolated(unsafe) private static var serial = 0
+    private static func nextSerial() -> Int {
+        serialLock.lock(); defer { serialLock.unlock() }
+        serial += 1
+        return serial
+    }
+    private static let serialLock = Mutex()
+}
+
+extension PathlinkError {
+    /// An I/O failure with the system's reason (`strerror(errno)`), which never holds data.
+    public static func io(path: String, operation: String, remedy: String? = nil) -> PathlinkError {
+        let reason = String(cString: strerror(errno))
+        return PathlinkError(.io, file: path, problem: "could not \(operation) the file: \(reason)",
+                             remedy: remedy ?? "check the path, the permissions and the free disk space, then run again")
+    }
+}

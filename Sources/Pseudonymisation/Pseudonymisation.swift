@@ -1,0 +1,1 @@
+// The Pseudonymisation module. See ARCHITECTURE.md.

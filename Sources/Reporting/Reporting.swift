@@ -1,0 +1,1 @@
+// The Reporting module. See ARCHITECTURE.md.

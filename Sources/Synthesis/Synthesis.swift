@@ -1,0 +1,1 @@
+// The Synthesis module. See ARCHITECTURE.md.

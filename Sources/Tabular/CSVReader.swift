@@ -1,0 +1,422 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PathlinkCore
+
+/// A streaming RFC 4180 CSV reader that hands out fields as byte ranges.
+///
+/// The reader scans bytes in a large buffer and never builds a `String` unless asked
+/// (``string(_:)``); a field's bytes stay valid until the next call to ``next()``. Memory
+/// is bounded by the largest record (at most ``Limits/maxRecordBytes``), never by the
+/// file size.
+///
+/// What it accepts: a UTF-8 byte-order mark at the start; records ending in LF or CRLF
+/// (one style per file); fields quoted with `"` holding delimiters, doubled quotes and
+/// line breaks; blank lines between records (skipped, when the header has more than one
+/// column). What it refuses, with ``PathlinkError`` code `.malformedCSV` naming the file,
+/// row and column but never a cell's content: an unbalanced quote, text after a closing
+/// quote, a quote inside an unquoted field, a record with the wrong number of fields,
+/// invalid UTF-8, a NUL byte, a byte-order mark after the start, mixed line endings,
+/// a bare CR, an empty file, duplicate header names, and anything over the limits.
+///
+/// Rows are numbered as a spreadsheet numbers them: the header is row 1.
+public final class CSVReader {
+    /// Size limits that bound memory; each breach is an error that says which.
+    public struct Limits: Sendable {
+        public var maxFieldBytes = 1 << 20
+        public var maxRecordBytes = 16 << 20
+        public var maxColumns = 10_000
+        public init() {}
+    }
+
+    /// The file being read, as given (used in errors).
+    public let path: String
+    /// The header's column names.
+    public private(set) var header: [String] = []
+    /// The current record's row number (header = 1).
+    public private(set) var row = 1
+    /// The physical line on which the current record starts (1-based).
+    public private(set) var line = 1
+    /// Bytes consumed so far (for progress).
+    public var bytesRead: Int { Int(consumedBefore) + start }
+
+    private let delimiter: UInt8
+    private let encoding: TextEncoding
+    private let limits: Limits
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0          // first byte of the next record
+    private var end = 0            // end of valid bytes
+    private var isAtEOF = false
+    private var consumedBefore: Int64 = 0
+    private var rawBuffer: UnsafeMutablePointer<UInt8>?
+    private let chunkSize: Int
+
+    private var fieldStarts: [Int] = []
+    private var fieldEnds: [Int] = []
+    private var fieldNeedsUnescape: [Bool] = []
+    private var recordLineBreaks = 0
+    private var lineEnding: LineEnding?
+    private var nextLine = 1
+
+    private enum LineEnding { case lf, crlf }
+    private enum Outcome { case record, needMore, endOfFile }
+
+    /// Open `path` for reading.
+    /// - Parameters:
+    ///   - delimiter: the field separator (one ASCII byte).
+    ///   - encoding: the file's encoding; Windows-1252 is transcoded to UTF-8 as it is read.
+    ///   - expectHeader: read the first record as the header (the default).
+    /// - Throws: `.io` when the file cannot be opened; `.malformedCSV` for a bad header.
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
+                limits: Limits = Limits(), chunkSize: Int = 1 << 20) throws {
+        self.path = path
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.limits = limits
+        self.chunkSize = chunkSize
+        if FilePath.isDirectory(path) {
+            throw PathlinkError(.io, file: path, problem: "this is a folder, not a CSV file", remedy: "give the path of the CSV file")
+        }
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw PathlinkError.io(path: path, operation: "open", remedy: "check that the file exists and that you may read it")
+        }
+        ownsDescriptor = true
+        capacity = chunkSize * 2
+        buffer = .allocate(capacity: capacity)
+        if encoding == .windows1252 { rawBuffer = .allocate(capacity: chunkSize) }
+        try readHeader()
+    }
+
+    deinit {
+        buffer.deallocate()
+        rawBuffer?.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    // MARK: Fields of the current record
+
+    /// The number of fields in the current record (equal to the header's).
+    public var count: Int { fieldStarts.count }
+
+    /// The bytes of field `index` of the current record (UTF-8), valid until ``next()``.
+    @inline(__always)
+    public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer + fieldStarts[index], count: fieldEnds[index] - fieldStarts[index])
+    }
+
+    /// Field `index` of the current record as a `String`.
+    public func string(_ index: Int) -> String {
+        String(decoding: bytes(index), as: UTF8.self)
+    }
+
+    /// Every field of the current record as `String`s (convenient, slower).
+    public func strings() -> [String] {
+        (0..<count).map(string)
+    }
+
+    /// Whether field `index` is empty.
+    @inline(__always)
+    public func isEmpty(_ index: Int) -> Bool { fieldEnds[index] == fieldStarts[index] }
+
+    // MARK: Reading
+
+    /// Advance to the next record.
+    /// - Returns: false at the end of the file.
+    /// - Throws: `.malformedCSV` naming the row (and column) of any damage.
+    public func next() throws -> Bool {
+        while true {
+            switch try parseRecord() {
+            case .record:
+                row += 1
+                try finishRecord(expectedFields: header.count)
+                if fieldStarts.count == 1 && header.count > 1 && fieldEnds[0] == fieldStarts[0] && !fieldNeedsUnescape[0] && !lastFieldWasQuoted {
+                    row -= 1   // a blank line: skipped, not a record
+                    continue
+                }
+                return true
+            case .needMore:
+                try refill()
+            case .endOfFile:
+                return false
+            }
+        }
+    }
+
+    private func readHeader() throws {
+        // Skip a UTF-8 byte-order mark.
+        try refill()
+        if encoding == .utf8 && end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
+        }
+        while true {
+            switch try parseRecord() {
+            case .record:
+                try finishRecord(expectedFields: nil)
+                header = strings()
+                var seen: [String: Int] = [:]
+                for (index, name) in header.enumerated() {
+                    if let earlier = seen[name] {
+                        throw malformed(row: 1, column: name, "the header names column \(earlier + 1) and column \(index + 1) the same",
+                                        remedy: "rename one of the two columns in the export so that every header is unique")
+                    }
+                    seen[name] = index
+                }
+                return
+            case .needMore:
+                try refill()
+            case .endOfFile:
+                throw PathlinkError(.malformedCSV, file: path, problem: "the file is empty: there is no header row",
+                                    remedy: "check that the export finished and that this is the right file")
+            }
+        }
+    }
+
+    private var lastFieldWasQuoted = false
+
+    /// Parse one record starting at `start`; on success sets the field ranges and moves `start`.
+    private func parseRecord() throws -> Outcome {
+        fieldStarts.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        fieldNeedsUnescape.removeAll(keepingCapacity: true)
+        recordLineBreaks = 0
+        var position = start
+        let limit = end
+        if position >= limit {
+            return isAtEOF ? .endOfFile : .needMore
+        }
+        let delimiter = self.delimiter
+        let quote = UInt8(ascii: "\"")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
+        let buffer = self.buffer
+        while true {
+            // One field.
+            if fieldStarts.count >= limits.maxColumns {
+                throw malformed(row: row + 1, "the record has more than \(limits.maxColumns) fields",
+                                remedy: "check the delimiter declared in the manifest (input.delimiter) and the export")
+            }
+            if position < limit && buffer[position] == quote {
+                let fieldStart = position + 1
+                var scan = fieldStart
+                var needsUnescape = false
+                var breaks = 0
+                while true {
+                    while scan < limit && buffer[scan] != quote {
+                        if buffer[scan] == lf { breaks += 1 }
+                        scan += 1
+                    }
+                    if scan >= limit {
+                        if isAtEOF {
+                            throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                                            "a quoted field is never closed (unbalanced quote)",
+                                            remedy: "find the stray \" in this row of the export, or re-export it with proper quoting")
+                        }
+                        return try needMore(position: scan)
+                    }
+                    // scan is at a quote: doubled quote, or the closing quote.
+                    if scan + 1 >= limit && !isAtEOF { return try needMore(position: scan) }
+                    if scan + 1 < limit && buffer[scan + 1] == quote {
+                        needsUnescape = true
+                        scan += 2
+                        continue
+                    }
+                    break
+                }
+                fieldStarts.append(fieldStart)
+                fieldEnds.append(scan)
+                fieldNeedsUnescape.append(needsUnescape)
+                recordLineBreaks += breaks
+                lastFieldWasQuoted = true
+                position = scan + 1
+                if position - fieldStart > limits.maxFieldBytes { throw fieldTooLong() }
+                if position >= limit {
+                    if !isAtEOF { return try needMore(position: position) }
+                    start = position
+                    return .record
+                }
+                let after = buffer[position]
+                if after == delimiter { position += 1; continue }
+                if after == lf || after == cr {
+                    return try endOfRecord(at: position)
+                }
+                throw malformed(row: row + 1, column: columnName(fieldStarts.count - 1),
+                                "there is text after the closing quote of a quoted field",
+                                remedy: "a quote inside a quoted field must be doubled (\"\"); fix or re-export the file")
+            } else {
+                let fieldStart = position
+                while position < limit {
+                    let byte = buffer[position]
+                    if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
+                    position += 1
+                }
+                if position - fieldStart > limits.maxFieldBytes { throw fieldTooLong() }
+                if position >= limit {
+                    if !isAtEOF { return try needMore(position: position) }
+                    fieldStarts.append(fieldStart)
+                    fieldEnds.append(position)
+                    fieldNeedsUnescape.append(false)
+                    lastFieldWasQuoted = false
+                    start = position
+                    return .record
+                }
+                let byte = buffer[position]
+                if byte == quote {
+                    throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                                    "a quote appears inside a field that is not quoted",
+                                    remedy: "fields containing quotes must be wholly quoted, with inner quotes doubled; re-export the file")
+                }
+                fieldStarts.append(fieldStart)
+                fieldEnds.append(position)
+                fieldNeedsUnescape.append(false)
+                lastFieldWasQuoted = false
+                if byte == delimiter { position += 1; continue }
+                return try endOfRecord(at: position)
+            }
+        }
+    }
+
+    private func needMore(position: Int) throws -> Outcome {
+        if position - start > limits.maxRecordBytes {
+            throw malformed(row: row + 1, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
+                            remedy: "check the file for an unbalanced quote, or split the export")
+        }
+        return .needMore
+    }
+
+    private func fieldTooLong() -> PathlinkError {
+        malformed(row: row + 1, column: columnName(fieldStarts.count),
+                  "a field is longer than \(limits.maxFieldBytes >> 10) KiB",
+                  remedy: "check for an unbalanced quote; very long free text should be removed from the export at source")
+    }
+
+    /// `position` is at CR or LF ending a record.
+    private func endOfRecord(at position: Int) throws -> Outcome {
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        var next = position
+        let ending: LineEnding
+        if buffer[position] == cr {
+            if position + 1 >= end && !isAtEOF { return try needMore(position: position) }
+            guard position + 1 < end && buffer[position + 1] == lf else {
+                throw malformed(row: row + 1, "a line ends with a bare carriage return (CR without LF)",
+                                remedy: "re-save the export with LF or CRLF line endings")
+            }
+            ending = .crlf
+            next += 2
+        } else {
+            _ = lf
+            ending = .lf
+            next += 1
+        }
+        if let established = lineEnding, established != ending {
+            throw malformed(row: row + 1, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
+                            remedy: "the file may have been joined from several exports; re-export it in one piece or convert its line endings")
+        }
+        lineEnding = ending
+        start = next
+        recordLineBreaks += 1
+        return .record
+    }
+
+    /// Unescape doubled quotes, check field count and encoding, advance line numbers.
+    private func finishRecord(expectedFields: Int?) throws {
+        line = nextLine
+        nextLine += recordLineBreaks
+        let recordRow = expectedFields == nil ? 1 : row
+        for index in fieldStarts.indices where fieldNeedsUnescape[index] {
+            var read = fieldStarts[index]
+            var write = read
+            let stop = fieldEnds[index]
+            while read < stop {
+                let byte = buffer[read]
+                buffer[write] = byte
+                write += 1
+                read += (byte == UInt8(ascii: "\"")) ? 2 : 1
+            }
+            fieldEnds[index] = write
+        }
+        if let expectedFields, fieldStarts.count != expectedFields {
+            let isBlank = fieldStarts.count == 1 && fieldEnds[0] == fieldStarts[0] && !lastFieldWasQuoted && expectedFields > 1
+            if !isBlank {
+                throw malformed(row: recordRow, "the row has \(fieldStarts.count) fields but the header has \(expectedFields)",
+                                remedy: "check for an unquoted delimiter or a missing field in this row, and the delimiter declared in the manifest")
+            }
+        }
+        guard let first = fieldStarts.first, let last = fieldEnds.last else { return }
+        if !UTF8Check.isCleanASCII(buffer + first, last - first) {
+            for index in fieldStarts.indices {
+                if let problem = UTF8Check.problem(buffer + fieldStarts[index], fieldEnds[index] - fieldStarts[index]) {
+                    let column = expectedFields == nil ? nil : columnName(index)
+                    switch problem {
+                    case .nul:
+                        throw malformed(row: recordRow, column: column, "the field contains a NUL byte",
+                                        remedy: "this is not a text CSV file, or it is damaged; re-export it")
+                    case .invalid:
+                        throw malformed(row: recordRow, column: column, "the field is not valid \(encoding == .utf8 ? "UTF-8" : "text")",
+                                        remedy: encoding == .utf8
+                                            ? "if the export was saved by Excel as \"CSV\" (not \"CSV UTF-8\"), declare input.encoding: windows-1252 in the manifest"
+                                            : "re-export the file")
+                    case .byteOrderMark:
+                        throw malformed(row: recordRow, column: column, "the field contains a byte-order mark (U+FEFF), as when files are concatenated",
+                                        remedy: "re-export the file in one piece, or remove the extra byte-order marks")
+                    }
+                }
+            }
+        }
+    }
+
+    private func columnName(_ index: Int) -> String? {
+        index < header.count ? header[index] : (header.isEmpty ? nil : "#\(index + 1)")
+    }
+
+    private func malformed(row: Int, column: String? = nil, _ problem: String, remedy: String) -> PathlinkError {
+        PathlinkError(.malformedCSV, file: path, row: row, column: column, problem: problem, remedy: remedy)
+    }
+
+    /// Move the unread bytes to the front, grow if a record fills the buffer, and read more.
+    private func refill() throws {
+        if isAtEOF { return }
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { buffer.update(from: buffer + start, count: remaining) }
+            consumedBefore += Int64(start)
+            // Field offsets are recomputed by re-parsing, so nothing else needs moving.
+            start = 0
+            end = remaining
+        }
+        let room = encoding == .windows1252 ? chunkSize * 3 : chunkSize
+        if capacity - end < room {
+            let newCapacity = max(capacity * 2, end + room)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown
+            capacity = newCapacity
+        }
+        while true {
+            let count: Int
+            if let rawBuffer {
+                count = read(descriptor, rawBuffer, chunkSize)
+                if count > 0 {
+                    end += transcodeWindows1252(UnsafeBufferPointer(start: rawBuffer, count: count), into: buffer + end)
+                }
+            } else {
+                count = read(descriptor, buffer + end, chunkSize)
+                if count > 0 { end += count }
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PathlinkError.io(path: path, operation: "read")
+            }
+            if count == 0 { isAtEOF = true }
+            return
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import PathlinkCore
+
+@main
+struct Pathlink: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pathlink",
+        abstract: "Privacy-preserving linkage of support-service, police and CPS records.",
+        discussion: """
+        Stages: extract (owner, no key) → pseudonymise (owner, key) → link (linking unit) → report (researchers).
+        Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
+        """,
+        version: "0.1.0",
+        subcommands: []
+    )
+}
