@@ -1,1 +1,0 @@
-// The Disclosure module. See ARCHITECTURE.md.

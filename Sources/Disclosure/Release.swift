@@ -1,0 +1,97 @@
+/// The contract between Reporting (which builds tables from linked data) and Disclosure
+/// (which decides what may be published, and proves it).
+///
+/// A release is protected as one system of equations. Every published number is a sum of
+/// *atoms*: the counts of units (persons by default, or records) in each full
+/// combination of every variable that any table of the release uses, including filter
+/// variables. Because all tables are built from the same atoms, a cell in one table and
+/// the margin of another that count the same units are the same linear form, and the
+/// audit sees that — which is what defeats differencing between tables.
+
+/// The counts of units by the full combination of the release's variables.
+public struct Microdata: Sendable, Equatable {
+    /// The variables, in a fixed order.
+    public var variables: [String]
+    /// Units in each combination; a key holds one category per variable, in `variables` order.
+    /// Combinations with no unit are absent.
+    public var counts: [[String]: Int]
+
+    public init(variables: [String], counts: [[String]: Int]) {
+        self.variables = variables
+        self.counts = counts
+    }
+}
+
+/// A count table to publish: one to three dimensions, every margin included.
+public struct TableDefinition: Sendable, Equatable {
+    public var id: String
+    /// Variable names: row variables first, the column variable last.
+    public var dimensions: [String]
+    /// The categories shown for each dimension, in display order (no `Total`).
+    public var categories: [[String]]
+    /// Only atoms whose category of each named variable is in the set are counted.
+    public var filter: [String: Set<String>]
+    /// Interior combinations (one category per dimension) that cannot occur: shown `[z]`.
+    public var structuralZeros: Set<[String]>
+
+    public init(id: String, dimensions: [String], categories: [[String]], filter: [String: Set<String>] = [:],
+                structuralZeros: Set<[String]> = []) {
+        self.id = id
+        self.dimensions = dimensions
+        self.categories = categories
+        self.filter = filter
+        self.structuralZeros = structuralZeros
+    }
+}
+
+/// The literal a margin's dimension holds.
+public let totalCategory = "Total"
+
+/// What is published for a cell.
+public enum CellStatus: Sendable, Equatable {
+    /// The published count (after rounding, if the policy rounds).
+    case published(Int)
+    /// Hidden (primary or secondary: published files never say which).
+    case suppressed
+    /// A combination that cannot occur.
+    case structuralZero
+}
+
+/// One cell of a protected table, margins included.
+public struct ProtectedCell: Sendable, Equatable {
+    /// One category per dimension; `Total` for a margin.
+    public var coordinates: [String]
+    public var status: CellStatus
+    public init(coordinates: [String], status: CellStatus) {
+        self.coordinates = coordinates
+        self.status = status
+    }
+}
+
+public struct ProtectedTable: Sendable, Equatable {
+    public var definition: TableDefinition
+    /// Every cell including margins, in row-major order of `categories` + `Total` last.
+    public var cells: [ProtectedCell]
+    public init(definition: TableDefinition, cells: [ProtectedCell]) {
+        self.definition = definition
+        self.cells = cells
+    }
+}
+
+/// One suppressed cell in the audit sidecar (never published).
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case primary, secondary }
+    public var table: String
+    public var coordinates: [String]
+    public var kind: Kind
+    /// The feasible range of the cell given everything published.
+    public var lower: Double
+    public var upper: Double
+    public init(table: String, coordinates: [String], kind: Kind, lower: Double, upper: Double) {
+        self.table = table
+        self.coordinates = coordinates
+        self.kind = kind
+        self.lower = lower
+        self.upper = upper
+    }
+}
