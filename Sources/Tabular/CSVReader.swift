@@ -50,6 +50,8 @@ public final class CSVReader {
 
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The buffer size now (tests check that it stays bounded).
+    var bufferCapacity: Int { capacity }
     private var start = 0          // first byte of the next record
     private var end = 0            // end of valid bytes
     private var isAtEOF = false
@@ -165,6 +167,7 @@ public final class CSVReader {
             case .record:
                 try finishRecord(expectedFields: nil)
                 header = strings()
+                isHeaderRead = true
                 var seen: [String: Int] = [:]
                 for (index, name) in header.enumerated() {
                     if let earlier = seen[name] {
@@ -184,6 +187,9 @@ public final class CSVReader {
     }
 
     private var lastFieldWasQuoted = false
+    private var isHeaderRead = false
+    /// The row number of the record being parsed.
+    private var pendingRow: Int { isHeaderRead ? row + 1 : 1 }
 
     /// Parse one record starting at `start`; on success sets the field ranges and moves `start`.
     private func parseRecord() throws -> Outcome {
@@ -204,7 +210,7 @@ public final class CSVReader {
         while true {
             // One field.
             if fieldStarts.count >= limits.maxColumns {
-                throw malformed(row: row + 1, "the record has more than \(limits.maxColumns) fields",
+                throw malformed(row: pendingRow, "the record has more than \(limits.maxColumns) fields",
                                 remedy: "check the delimiter declared in the manifest (input.delimiter) and the export")
             }
             if position < limit && buffer[position] == quote {
@@ -219,7 +225,7 @@ public final class CSVReader {
                     }
                     if scan >= limit {
                         if isAtEOF {
-                            throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                            throw malformed(row: pendingRow, column: columnName(fieldStarts.count),
                                             "a quoted field is never closed (unbalanced quote)",
                                             remedy: "find the stray \" in this row of the export, or re-export it with proper quoting")
                         }
@@ -251,7 +257,7 @@ public final class CSVReader {
                 if after == lf || after == cr {
                     return try endOfRecord(at: position)
                 }
-                throw malformed(row: row + 1, column: columnName(fieldStarts.count - 1),
+                throw malformed(row: pendingRow, column: columnName(fieldStarts.count - 1),
                                 "there is text after the closing quote of a quoted field",
                                 remedy: "a quote inside a quoted field must be doubled (\"\"); fix or re-export the file")
             } else {
@@ -273,7 +279,7 @@ public final class CSVReader {
                 }
                 let byte = buffer[position]
                 if byte == quote {
-                    throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                    throw malformed(row: pendingRow, column: columnName(fieldStarts.count),
                                     "a quote appears inside a field that is not quoted",
                                     remedy: "fields containing quotes must be wholly quoted, with inner quotes doubled; re-export the file")
                 }
@@ -289,14 +295,14 @@ public final class CSVReader {
 
     private func needMore(position: Int) throws -> Outcome {
         if position - start > limits.maxRecordBytes {
-            throw malformed(row: row + 1, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
+            throw malformed(row: pendingRow, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
                             remedy: "check the file for an unbalanced quote, or split the export")
         }
         return .needMore
     }
 
     private func fieldTooLong() -> PathlinkError {
-        malformed(row: row + 1, column: columnName(fieldStarts.count),
+        malformed(row: pendingRow, column: columnName(fieldStarts.count),
                   "a field is longer than \(limits.maxFieldBytes >> 10) KiB",
                   remedy: "check for an unbalanced quote; very long free text should be removed from the export at source")
     }
@@ -310,7 +316,7 @@ public final class CSVReader {
         if buffer[position] == cr {
             if position + 1 >= end && !isAtEOF { return try needMore(position: position) }
             guard position + 1 < end && buffer[position + 1] == lf else {
-                throw malformed(row: row + 1, "a line ends with a bare carriage return (CR without LF)",
+                throw malformed(row: pendingRow, "a line ends with a bare carriage return (CR without LF)",
                                 remedy: "re-save the export with LF or CRLF line endings")
             }
             ending = .crlf
@@ -321,7 +327,7 @@ public final class CSVReader {
             next += 1
         }
         if let established = lineEnding, established != ending {
-            throw malformed(row: row + 1, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
+            throw malformed(row: pendingRow, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
                             remedy: "the file may have been joined from several exports; re-export it in one piece or convert its line endings")
         }
         lineEnding = ending
