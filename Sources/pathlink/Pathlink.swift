@@ -12,6 +12,7 @@ struct Pathlink: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            CheckCommand.self,
             ExtractCommand.self,
         ]
     )
