@@ -195,6 +195,12 @@ struct PopulationGenerator {
                        incident: summary.incident, crime: crime, recordsReference: true, role: "Secondary", clientID: relative.clientID)
     }
 
+    /// Add a scenario tag to a person of the current group.
+    mutating func tag(_ index: Int, _ scenario: Scenario) {
+        guard let position = groupTags.firstIndex(where: { $0.index == index }) else { return }
+        if !groupTags[position].tags.contains(scenario.rawValue) { groupTags[position].tags.append(scenario.rawValue) }
+    }
+
     // MARK: Persons
 
     mutating func randomReferralDate() -> CalendarDate {

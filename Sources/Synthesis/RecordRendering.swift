@@ -21,6 +21,7 @@ extension PopulationGenerator {
                                        offenceGroup: "Rape", outcomeCode: "", outcomeDate: nil)
             set(.crimeReference, other.supportForm(&random))
             crimeID = other.canonical
+            tag(person.index, .referenceOneSource)
         } else if crime != nil {
             set(.crimeReference, random.pick(["", "", "UNKNOWN", "TBC"]))
         } else {
