@@ -47,7 +47,7 @@ enum Distributions {
     /// in days (ranges); tuned so that, with child sexual abuse, about 57% waited more than
     /// two years (BOLD).
     static let delayNonCSA = Weighted([
-        (0...30, 15.0), (31...182, 18), (183...364, 11), (365...729, 11), (730...10_950, 45),
+        (0...30, 16.0), (31...182, 19), (183...364, 12), (365...729, 11), (730...10_950, 42),
     ])
 
     /// The labels of the service's "time from incident to referral" drop-down.

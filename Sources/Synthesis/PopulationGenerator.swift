@@ -162,14 +162,14 @@ struct PopulationGenerator {
     private mutating func makeTwoVictimCrime() {
         var first = makePerson(anchor: randomReferralDate(), ages: 16...35)
         first.scenarios.append(Scenario.twoVictimCrime.rawValue)
-        let summary = victimJourney(&first, Journey(inSupport: true, supportCases: 1, referralSource: "Police", charged: random.chance(0.5), recordsReference: true))
+        let summary = victimJourney(&first, Journey(inSupport: true, supportCases: 1, reportsToPolice: true, charged: random.chance(0.5), recordsReference: true))
         guard let crime = summary.crimes.first, let referral = summary.firstReferral else { return }
         var second = makePerson(anchor: referral, ages: 16...35)
         second.scenarios.append(Scenario.twoVictimCrime.rawValue)
         groupTags.append((second.index, second.scenarios))
         addPoliceRecord(second, crime)
         addProsecutionRecord(second, crime)
-        addSupportCase(second, referral: referral.adding(days: random.int(in: 0...45)), source: "Police", incident: summary.incident,
+        addSupportCase(second, referral: referral.adding(days: random.int(in: 0...45)), source: Distributions.referralSource.draw(&random), incident: summary.incident,
                        crime: crime, recordsReference: random.chance(0.8), role: "Primary", clientID: second.clientID)
     }
 
@@ -178,7 +178,7 @@ struct PopulationGenerator {
     private mutating func makeSecondaryRelative() {
         var victim = makePerson(anchor: randomReferralDate(), ages: 13...30)
         victim.scenarios.append(Scenario.secondaryRelative.rawValue)
-        let summary = victimJourney(&victim, Journey(inSupport: true, supportCases: 1, referralSource: "Police", recordsReference: true))
+        let summary = victimJourney(&victim, Journey(inSupport: true, supportCases: 1, reportsToPolice: true, recordsReference: true))
         guard let crime = summary.crimes.first, let referral = summary.firstReferral else { return }
         var relative = makePerson(anchor: referral, ages: 38...65)
         if random.chance(0.7) {
@@ -191,7 +191,7 @@ struct PopulationGenerator {
         }
         relative.scenarios.append(Scenario.secondaryRelative.rawValue)
         groupTags.append((relative.index, relative.scenarios))
-        addSupportCase(relative, referral: referral.adding(days: random.int(in: 0...60)), source: random.pick(["Police", "Self"]),
+        addSupportCase(relative, referral: referral.adding(days: random.int(in: 0...60)), source: Distributions.referralSource.draw(&random),
                        incident: summary.incident, crime: crime, recordsReference: true, role: "Secondary", clientID: relative.clientID)
     }
 
