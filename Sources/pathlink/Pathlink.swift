@@ -14,6 +14,7 @@ struct Pathlink: ParsableCommand {
         subcommands: [
             CheckCommand.self,
             ExtractCommand.self,
+            SynthCommand.self,
         ]
     )
 }
