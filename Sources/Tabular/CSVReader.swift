@@ -63,6 +63,9 @@ public final class CSVReader {
     private var recordLineBreaks = 0
     private var lineEnding: LineEnding?
     private var nextLine = 1
+    /// Called with every chunk of raw bytes as it is read (before any transcoding), e.g.
+    /// to hash the input in the same pass.
+    public var onRawBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     private enum LineEnding { case lf, crlf }
     private enum Outcome { case record, needMore, endOfFile }
@@ -74,8 +77,10 @@ public final class CSVReader {
     ///   - expectHeader: read the first record as the header (the default).
     /// - Throws: `.io` when the file cannot be opened; `.malformedCSV` for a bad header.
     public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
-                limits: Limits = Limits(), chunkSize: Int = 1 << 20) throws {
+                limits: Limits = Limits(), chunkSize: Int = 1 << 20,
+                onRawBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
         self.path = path
+        self.onRawBytes = onRawBytes
         self.delimiter = delimiter
         self.encoding = encoding
         self.limits = limits
@@ -405,11 +410,15 @@ public final class CSVReader {
             if let rawBuffer {
                 count = read(descriptor, rawBuffer, chunkSize)
                 if count > 0 {
+                    onRawBytes?(UnsafeRawBufferPointer(start: rawBuffer, count: count))
                     end += transcodeWindows1252(UnsafeBufferPointer(start: rawBuffer, count: count), into: buffer + end)
                 }
             } else {
                 count = read(descriptor, buffer + end, chunkSize)
-                if count > 0 { end += count }
+                if count > 0 {
+                    onRawBytes?(UnsafeRawBufferPointer(start: buffer + end, count: count))
+                    end += count
+                }
             }
             if count < 0 {
                 if errno == EINTR { continue }

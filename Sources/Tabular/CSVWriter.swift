@@ -21,6 +21,8 @@ public final class CSVWriter {
     private var fieldsInRecord = 0
     private let delimiter: UInt8
     private var isClosed = false
+    /// Called with every block of bytes as it is written, e.g. to hash the output in the same pass.
+    public var onBytesWritten: ((UnsafeRawBufferPointer) -> Void)?
     /// Records written so far (the header counts as one).
     public private(set) var recordCount = 0
 
@@ -112,6 +114,7 @@ public final class CSVWriter {
     }
 
     private func writeAll(_ pointer: UnsafePointer<UInt8>, _ count: Int) throws {
+        onBytesWritten?(UnsafeRawBufferPointer(start: pointer, count: count))
         var written = 0
         while written < count {
             let result = Glibc.write(descriptor, pointer + written, count - written)

@@ -1,1 +1,0 @@
-// The Governance module. See ARCHITECTURE.md.

@@ -1,0 +1,189 @@
+import PathlinkCore
+
+/// A linkage plan (PRODUCT.md "Linkage plan"; `governance/linkage.yaml`): the project,
+/// the person match keys and confirm keys, the links between datasets, and the shape of
+/// the linked output.
+public struct LinkagePlan: Sendable {
+    public var version: Int
+    /// Separates tokens between projects (part of every domain key).
+    public var project: String
+    /// Tried in order; see `docs/link.md` for the cascade.
+    public var matchKeys: [KeyDefinition]
+    /// Computed like match keys, never used to link on their own.
+    public var confirmKeys: [KeyDefinition]
+    public var links: [LinkDefinition]
+    public var output: OutputRule
+    public var path: String
+
+    /// Every match key then every confirm key.
+    public var allKeys: [KeyDefinition] { matchKeys + confirmKeys }
+
+    public func key(named name: String) -> KeyDefinition? { allKeys.first { $0.name == name } }
+}
+
+public struct KeyDefinition: Sendable, Equatable {
+    /// `MK1`, `CK1`, …: also the column name in pseudonymised files.
+    public var name: String
+    public var fields: [KeyField]
+    /// `person/<name>`.
+    public var domain: String { "person/\(name)" }
+}
+
+/// The person fields a match key can combine (PRODUCT.md "Normalisers").
+public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let forename = KeyField(rawValue: "forename")
+    public static let forenameInitial = KeyField(rawValue: "forename-initial")
+    public static let surname = KeyField(rawValue: "surname")
+    public static let dateOfBirth = KeyField(rawValue: "date-of-birth")
+    public static let dateOfBirthUnordered = KeyField(rawValue: "date-of-birth-unordered")
+    public static let postcode = KeyField(rawValue: "postcode")
+    public static let postcodeDistrict = KeyField(rawValue: "postcode-district")
+    public static let sex = KeyField(rawValue: "sex")
+
+    /// The fields specified in token derivation version 1. Error-tolerant fields are added
+    /// here only once they are specified with test vectors in governance/token-specification.md.
+    nonisolated(unsafe) public static var known: [KeyField] = [
+        .forename, .forenameInitial, .surname, .dateOfBirth, .dateOfBirthUnordered, .postcode, .postcodeDistrict, .sex,
+    ]
+
+    /// The person field a key field is computed from.
+    public var source: PersonField? {
+        switch self {
+        case .forename, .forenameInitial: return .forename
+        case .surname: return .surname
+        case .dateOfBirth, .dateOfBirthUnordered: return .dateOfBirth
+        case .postcode, .postcodeDistrict: return .postcode
+        case .sex: return .sex
+        default: return KeyField.extraSources[rawValue]
+        }
+    }
+
+    /// Sources of fields registered by other modules (e.g. error-tolerant name fields).
+    nonisolated(unsafe) public static var extraSources: [String: PersonField] = [:]
+}
+
+/// A link between two datasets: by which reference domains and/or `person`.
+public struct LinkDefinition: Sendable, Equatable {
+    public var from: String
+    public var to: String
+    /// Reference domains (e.g. `crime-reference`) and/or `person`, in order.
+    public var by: [String]
+    /// Keys (match or confirm) of which one must agree for a reference link to merge persons.
+    public var confirm: [String]
+}
+
+public struct OutputRule: Sendable, Equatable {
+    /// The dataset with one row per record in journeys.csv.
+    public var spine: String
+    /// Per dataset: how to choose among several records of the same person.
+    public var attach: [String: AttachRule]
+}
+
+public enum AttachRule: Sendable, Equatable {
+    /// The record whose date column `other` is nearest the spine's date column `spine`.
+    case nearest(spine: String, other: String)
+}
+
+extension LinkagePlan {
+    /// Load and validate a plan.
+    /// - Throws: `.invalidDocument` with the YAML line.
+    public static func load(path: String) throws -> LinkagePlan {
+        try parse(YAMLDocument(path: path))
+    }
+
+    public static func parse(_ document: YAMLDocument) throws -> LinkagePlan {
+        let top = try document.root.mapping(allowed: ["linkage", "project", "person", "links", "output", "description"])
+        let versionValue = try top.required("linkage")
+        guard try versionValue.int() == 1 else {
+            throw versionValue.error("linkage plan format version \(try versionValue.int()) is not supported (this Pathlink reads version 1)")
+        }
+        let projectValue = try top.required("project")
+        let project = try projectValue.string()
+        guard !project.isEmpty, !project.contains("/"), project.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw projectValue.error("the project must be printable ASCII without spaces or slashes", remedy: "for example victims-pathway-2026")
+        }
+        let person = try top.required("person").mapping(allowed: ["matchkeys", "confirmkeys"])
+        var names = Set<String>()
+        func keys(_ value: YAMLValue?) throws -> [KeyDefinition] {
+            guard let value else { return [] }
+            return try value.sequence().map { item in
+                let map = try item.mapping(allowed: ["name", "fields", "description"])
+                let nameValue = try map.required("name")
+                let name = try nameValue.string()
+                guard !name.isEmpty, name.utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x5F }) else {
+                    throw nameValue.error("a key name must be upper-case letters, digits, - or _ (it becomes a column name)", remedy: "for example MK1")
+                }
+                guard names.insert(name).inserted else { throw nameValue.error("the key name \(name) is used twice") }
+                let fieldsValue = try map.required("fields")
+                let fields = try fieldsValue.stringList().map { text -> KeyField in
+                    let field = KeyField(rawValue: text)
+                    guard KeyField.known.contains(field) else {
+                        throw fieldsValue.error("unknown match-key field \"\(text)\"",
+                                                remedy: Suggestion.didYouMean(text, KeyField.known.map(\.rawValue)) ?? "fields: \(KeyField.known.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return field
+                }
+                guard !fields.isEmpty else { throw fieldsValue.error("a key needs at least one field") }
+                guard Set(fields).count == fields.count else { throw fieldsValue.error("a field is listed twice") }
+                return KeyDefinition(name: name, fields: fields)
+            }
+        }
+        let matchKeysValue = try person.required("matchkeys")
+        let matchKeys = try keys(matchKeysValue)
+        guard !matchKeys.isEmpty else { throw matchKeysValue.error("at least one match key is needed") }
+        let confirmKeys = try keys(person["confirmkeys"])
+        let keyNames = Set((matchKeys + confirmKeys).map(\.name))
+
+        var links: [LinkDefinition] = []
+        var datasets = Set<String>()
+        for item in try top.required("links").sequence() {
+            let map = try item.mapping(allowed: ["from", "to", "by", "confirm"])
+            let fromValue = try map.required("from"), toValue = try map.required("to")
+            let from = try fromValue.string(), to = try toValue.string()
+            for (name, value) in [(from, fromValue), (to, toValue)] where !Manifest.isValidDatasetName(name) {
+                throw value.error("\"\(name)\" is not a dataset name <owner>.<table>")
+            }
+            guard from != to else { throw item.error("a link joins two different datasets") }
+            let byValue = try map.required("by")
+            let by = try byValue.stringList()
+            guard !by.isEmpty else { throw byValue.error("say what the link is by: reference domains and/or person") }
+            for domain in by where domain != "person" && !Manifest.isValidDomain(domain) {
+                throw byValue.error("\"\(domain)\" is neither person nor a reference domain")
+            }
+            let confirm = try map["confirm"]?.stringList() ?? []
+            for name in confirm where !keyNames.contains(name) {
+                throw (map["confirm"] ?? item).error("confirm names \(name), which is not a match key or confirm key of this plan",
+                                                     remedy: Suggestion.didYouMean(name, Array(keyNames).sorted()))
+            }
+            links.append(LinkDefinition(from: from, to: to, by: by, confirm: confirm))
+            datasets.insert(from)
+            datasets.insert(to)
+        }
+        guard !links.isEmpty else { throw try top.required("links").error("the plan has no links") }
+
+        let outputMap = try top.required("output").mapping(allowed: ["spine", "attach"])
+        let spineValue = try outputMap.required("spine")
+        let spine = try spineValue.string()
+        guard datasets.contains(spine) else {
+            throw spineValue.error("the spine \(spine) is not in any link", remedy: Suggestion.didYouMean(spine, datasets.sorted()))
+        }
+        var attach: [String: AttachRule] = [:]
+        if let attachValue = outputMap["attach"] {
+            for (dataset, rule) in try attachValue.freeMapping().entries {
+                guard datasets.contains(dataset), dataset != spine else {
+                    throw rule.error("\(dataset) is not a linked dataset other than the spine")
+                }
+                let ruleMap = try rule.mapping(allowed: ["nearest"])
+                let nearest = try ruleMap.required("nearest").mapping(allowed: ["spine", "other"])
+                attach[dataset] = .nearest(spine: try nearest.required("spine").nonEmptyString(),
+                                           other: try nearest.required("other").nonEmptyString())
+            }
+        }
+        return LinkagePlan(version: 1, project: project, matchKeys: matchKeys, confirmKeys: confirmKeys, links: links,
+                           output: OutputRule(spine: spine, attach: attach), path: document.path)
+    }
+}

@@ -1,0 +1,281 @@
+import PathlinkCore
+import Yams
+
+/// A YAML document read for validation: every value keeps its line, and every error
+/// points to it.
+///
+/// Pathlink's documents (manifests, plans, specs, policies, pipelines) are small and
+/// declarative, so the reader is strict: anchors and aliases are refused (they are never
+/// needed, and alias "bombs" can exhaust memory), unknown keys are errors with a
+/// suggestion, and the document is limited to 1 MiB.
+public struct YAMLDocument {
+    public let path: String
+    public let root: YAMLValue
+    /// The SHA-256 of the exact bytes read is computed by the caller (Provenance).
+    public let text: String
+
+    /// Read and compose `path`.
+    /// - Throws: `.invalidDocument` with the line of any syntax error.
+    public init(path: String) throws {
+        let bytes = try FilePath.readAll(path, limit: 1 << 20)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PathlinkError(.invalidDocument, file: path, problem: "the file is not valid UTF-8", remedy: "save it as UTF-8 text")
+        }
+        try self.init(text: text, path: path)
+    }
+
+    public init(text: String, path: String) throws {
+        self.path = path
+        self.text = text
+        if let line = YAMLDocument.firstAliasOrAnchorLine(in: text) {
+            throw PathlinkError(.invalidDocument, file: path, line: line,
+                                problem: "YAML anchors and aliases (&name, *name) are not allowed",
+                                remedy: "write the values out in full; Pathlink documents must read the same to a reviewer as to the tool")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PathlinkError(.invalidDocument, file: path, line: YAMLDocument.line(of: error),
+                                problem: "the file is not valid YAML (\(YAMLDocument.summary(of: error)))",
+                                remedy: "check indentation, colons and quotes on that line")
+        }
+        guard let node else {
+            throw PathlinkError(.invalidDocument, file: path, problem: "the file is empty", remedy: "see the documentation for the format")
+        }
+        root = YAMLValue(node: node, path: path, context: "the document")
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "unreadable"
+        }
+    }
+
+    /// The line of the first anchor (`&x`) or alias (`*x`) token, skipping quoted
+    /// strings, comments and block scalars; nil if there is none.
+    static func firstAliasOrAnchorLine(in text: String) -> Int? {
+        var lineNumber = 0
+        var blockIndent: Int? = nil   // inside a block scalar deeper than this indent
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = Array(rawLine.utf8)
+            let indent = line.prefix { $0 == 0x20 }.count
+            if let block = blockIndent {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) || indent > block { continue }
+                blockIndent = nil
+            }
+            var index = 0
+            var atTokenStart = true
+            var lastSignificant: UInt8 = 0
+            while index < line.count {
+                let byte = line[index]
+                switch byte {
+                case 0x27: // '
+                    index += 1
+                    while index < line.count {
+                        if line[index] == 0x27 {
+                            if index + 1 < line.count && line[index + 1] == 0x27 { index += 2; continue }
+                            break
+                        }
+                        index += 1
+                    }
+                    atTokenStart = false
+                case 0x22: // "
+                    index += 1
+                    while index < line.count && line[index] != 0x22 {
+                        if line[index] == 0x5C { index += 1 }
+                        index += 1
+                    }
+                    atTokenStart = false
+                case 0x23 where index == 0 || line[index - 1] == 0x20 || line[index - 1] == 0x09: // comment
+                    index = line.count
+                    continue
+                case 0x26, 0x2A: // & *
+                    if atTokenStart { return lineNumber }
+                case 0x20, 0x09, 0x0D:
+                    if lastSignificant == 0x3A || lastSignificant == 0x2D || lastSignificant == 0x3F || lastSignificant == 0x2C { atTokenStart = true }
+                case 0x5B, 0x7B, 0x2C: // [ { ,
+                    atTokenStart = true
+                    lastSignificant = byte
+                case 0x7C, 0x3E: // | > : a block scalar indicator after "key:" or "-"
+                    if atTokenStart {
+                        let rest = line[(index + 1)...].filter { $0 != 0x20 && $0 != 0x0D }
+                        if rest.allSatisfy({ $0 == 0x2D || $0 == 0x2B || (0x31...0x39).contains($0) }) || rest.first == 0x23 {
+                            blockIndent = indent
+                            index = line.count
+                            continue
+                        }
+                    }
+                    atTokenStart = false
+                default:
+                    atTokenStart = false
+                }
+                if byte != 0x20 && byte != 0x09 && byte != 0x0D { lastSignificant = byte }
+                index += 1
+            }
+        }
+        return nil
+    }
+}
+
+/// A YAML value with its place in the document, and strict typed accessors.
+public struct YAMLValue {
+    public let node: Node
+    public let path: String
+    /// How errors name this value: `column "dob"`, `the document`, `links[2]`.
+    public let context: String
+
+    public init(node: Node, path: String, context: String) {
+        self.node = node
+        self.path = path
+        self.context = context
+    }
+
+    /// The 1-based line of this value.
+    public var line: Int? { node.mark.map { $0.line } }
+
+    public func error(_ problem: String, remedy: String? = nil) -> PathlinkError {
+        PathlinkError(.invalidDocument, file: path, line: line, problem: "\(context): \(problem)", remedy: remedy)
+    }
+
+    // MARK: Scalars
+
+    public var isNull: Bool {
+        if case .scalar(let scalar) = node { return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
+        return false
+    }
+
+    public func string() throws -> String {
+        guard case .scalar(let scalar) = node else { throw error("expected a text value") }
+        return scalar.string
+    }
+
+    public func nonEmptyString() throws -> String {
+        let value = try string()
+        guard !value.trimmingWhitespace.isEmpty else { throw error("must not be empty") }
+        return value
+    }
+
+    public func int() throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw error("expected a whole number") }
+        return value
+    }
+
+    public func bool() throws -> Bool {
+        guard case .scalar(let scalar) = node else { throw error("expected true or false") }
+        switch scalar.string {
+        case "true", "True", "TRUE", "yes", "Yes": return true
+        case "false", "False", "FALSE", "no", "No": return false
+        default: throw error("expected true or false")
+        }
+    }
+
+    /// One of `allowed` (case-sensitive).
+    public func choice(_ allowed: [String]) throws -> String {
+        let value = try string()
+        guard allowed.contains(value) else {
+            throw error("\"\(value)\" is not one of: \(allowed.joined(separator: ", "))", remedy: Suggestion.didYouMean(value, allowed))
+        }
+        return value
+    }
+
+    // MARK: Collections
+
+    public func sequence() throws -> [YAMLValue] {
+        guard case .sequence(let items) = node else { throw error("expected a list") }
+        return items.enumerated().map { YAMLValue(node: $0.element, path: path, context: "\(context)[\($0.offset + 1)]") }
+    }
+
+    /// A list of text values, or a single text value taken as a one-item list.
+    public func stringList() throws -> [String] {
+        if case .scalar = node { return [try string()] }
+        return try sequence().map { try $0.string() }
+    }
+
+    /// The mapping's entries in document order; refuses any key not in `allowed`.
+    public func mapping(allowed: [String]) throws -> YAMLMapping {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
+        var entries: [(String, YAMLValue)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let keyScalar) = key else { throw error("a key is not plain text") }
+            let name = keyScalar.string
+            let keyLine = key.mark?.line ?? line
+            if !allowed.isEmpty && !allowed.contains(name) {
+                throw PathlinkError(.invalidDocument, file: path, line: keyLine,
+                                    problem: "\(context): unknown key \"\(name)\"",
+                                    remedy: Suggestion.didYouMean(name, allowed) ?? "allowed keys here: \(allowed.joined(separator: ", "))")
+            }
+            entries.append((name, YAMLValue(node: value, path: path, context: "\(context) \(name)")))
+        }
+        return YAMLMapping(entries: entries, owner: self)
+    }
+
+    /// A mapping whose keys are free (e.g. column names), in document order.
+    public func freeMapping() throws -> YAMLMapping { try mapping(allowed: []) }
+}
+
+/// A mapping's entries, with helpers for required and optional keys.
+public struct YAMLMapping {
+    public let entries: [(String, YAMLValue)]
+    let owner: YAMLValue
+
+    public subscript(_ key: String) -> YAMLValue? {
+        entries.first { $0.0 == key }?.1
+    }
+
+    public func required(_ key: String) throws -> YAMLValue {
+        guard let value = self[key], !value.isNull else {
+            throw owner.error("the key \"\(key)\" is required", remedy: "add \(key): to this entry")
+        }
+        return value
+    }
+
+    public func has(_ key: String) -> Bool { self[key] != nil }
+}
+
+/// "Did you mean …?" for misspelt keys and values.
+public enum Suggestion {
+    public static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
+        let best = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(2, word.count / 3) else { return nil }
+        return "did you mean \"\(best.0)\"?"
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+extension String {
+    /// Without leading and trailing Unicode White_Space.
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}
