@@ -1,4 +1,5 @@
 import Foundation
+import Governance
 import PathlinkCore
 
 /// A file of token test vectors (`governance/token-vectors.json`): key, project and
@@ -95,12 +96,13 @@ public struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             return (JSONValue.object(["forename": text(forename), "surname": text(surname)]).canonical, nil)
         case "matchkey":
             guard case .array(let fieldNames)? = rawObject["fields"] else { throw malformed() }
-            let fields = try fieldNames.map { name -> PersonField in
-                guard let field = name.string.flatMap(PersonField.init(rawValue:)) else { throw malformed() }
+            ErrorTolerantField.register()
+            let fields = try fieldNames.map { name -> KeyField in
+                guard let field = name.string.map(KeyField.init(rawValue:)), KeyField.known.contains(field) else { throw malformed() }
                 return field
             }
             var record = PersonRecord()
-            if let forename = rawObject["forename"]?.string { record.forename = NameNormalisation.name(forename) }
+            if let forename = rawObject["forename"]?.string { record.setForename(forename) }
             if let surname = rawObject["surname"]?.string { record.surname = NameNormalisation.name(surname) }
             if let date = rawObject["date-of-birth"]?.string {
                 record.dateOfBirth = DateOfBirth.normalise(date, formats: try formats(rawObject["format"]))
@@ -114,14 +116,14 @@ public struct TokenVector: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    private func formats(_ value: JSONValue?) throws -> [DateOfBirth.Format] {
+    private func formats(_ value: JSONValue?) throws -> [DateFormat] {
         switch value {
         case .string(let name)?:
-            guard let format = DateOfBirth.Format(rawValue: name) else { throw malformed() }
+            guard let format = DateFormat(name) else { throw malformed() }
             return [format]
         case .array(let names)?:
             return try names.map {
-                guard let format = $0.string.flatMap(DateOfBirth.Format.init(rawValue:)) else { throw malformed() }
+                guard let format = $0.string.flatMap(DateFormat.init) else { throw malformed() }
                 return format
             }
         default:

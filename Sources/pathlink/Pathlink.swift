@@ -13,6 +13,9 @@ struct Pathlink: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             ExtractCommand.self,
+            KeygenCommand.self,
+            PseudonymiseCommand.self,
+            TokenBenchmarkCommand.self,
         ]
     )
 }

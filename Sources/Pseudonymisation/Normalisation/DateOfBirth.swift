@@ -1,3 +1,5 @@
+import Governance
+
 /// The `date-of-birth` and `date-of-birth-unordered` normalisers.
 ///
 /// A value is trimmed, checked for placeholders, then read with each declared format in
@@ -5,59 +7,12 @@
 /// real calendar date wins. The result is `YYYYMMDD`. 1900-01-01 is a placeholder
 /// (missing); a value no format reads is invalid.
 public enum DateOfBirth {
-    /// A declared date format.
-    public enum Format: String, Sendable, CaseIterable {
-        case isoDate = "YYYY-MM-DD"
-        case dayMonthYear = "DD/MM/YYYY"
-        case compact = "YYYYMMDD"
-
-        /// Byte offsets of year, month and day, and the separator positions.
-        var layout: (length: Int, year: Int, month: Int, day: Int, separators: [(Int, UInt8)]) {
-            switch self {
-            case .isoDate: return (10, 0, 5, 8, [(4, UInt8(ascii: "-")), (7, UInt8(ascii: "-"))])
-            case .dayMonthYear: return (10, 6, 3, 0, [(2, UInt8(ascii: "/")), (5, UInt8(ascii: "/"))])
-            case .compact: return (8, 0, 4, 6, [])
-            }
-        }
-
-        /// Read `bytes` in this format: (year, month, day) when the shape fits and the
-        /// date exists, nil otherwise.
-        func read(_ bytes: [UInt8]) -> (year: Int, month: Int, day: Int)? {
-            let layout = self.layout
-            guard bytes.count == layout.length else { return nil }
-            for (offset, separator) in layout.separators where bytes[offset] != separator { return nil }
-            func number(_ start: Int, _ width: Int) -> Int? {
-                var value = 0
-                for byte in bytes[start..<start + width] {
-                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                }
-                return value
-            }
-            guard let year = number(layout.year, 4), let month = number(layout.month, 2), let day = number(layout.day, 2) else { return nil }
-            guard DateOfBirth.isCalendarDate(year: year, month: month, day: day) else { return nil }
-            return (year, month, day)
-        }
-    }
-
-    /// Whether the Gregorian date exists (years 0001–9999).
-    public static func isCalendarDate(year: Int, month: Int, day: Int) -> Bool {
-        guard year >= 1, (1...12).contains(month), day >= 1 else { return false }
-        let days: Int
-        switch month {
-        case 2: days = (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: days = 30
-        default: days = 31
-        }
-        return day <= days
-    }
-
     /// `YYYYMMDD`, or missing / invalid.
-    public static func normalise(_ value: String, formats: [Format]) -> Normalised {
-        if Placeholder.isPlaceholder(value) { return .missing }
-        let bytes = Array(Whitespace.trim(value).utf8)
+    public static func normalise(_ value: String, formats: [DateFormat]) -> Normalised {
+        if PlaceholderRule.isPlaceholder(value) { return .missing }
+        let trimmed = Whitespace.trim(value)
         for format in formats {
-            guard let date = format.read(bytes) else { continue }
+            guard case .date(let date) = format.parse(trimmed) else { continue }
             if date.year == 1900 && date.month == 1 && date.day == 1 { return .missing }
             return .value(pad(date.year, 4) + pad(date.month, 2) + pad(date.day, 2))
         }

@@ -83,8 +83,18 @@ public enum NameNormalisation {
 
     /// A name field (`forename`, `surname`): placeholders, then titles removed, then `name`.
     public static func name(_ value: String) -> Normalised {
-        if Placeholder.isPlaceholder(value) { return .missing }
+        if PlaceholderRule.isPlaceholder(value) { return .missing }
         return .nonEmpty(wordsWithoutTitles(value).map(letters).joined())
+    }
+
+    /// The first word (after titles) that has letters, `name`-normalised.
+    public static func firstName(_ value: String) -> Normalised {
+        if PlaceholderRule.isPlaceholder(value) { return .missing }
+        for word in wordsWithoutTitles(value) {
+            let normalised = letters(word)
+            if !normalised.isEmpty { return .value(normalised) }
+        }
+        return .missing
     }
 
     /// The first letter of the normalised forename (missing when the forename is).
@@ -104,9 +114,15 @@ public enum NameNormalisation {
     /// Split a full name into normalised forename and surname: titles and suffixes are
     /// removed first, then the name is split per `order`.
     public static func fullName(_ value: String, order: Order) -> (forename: Normalised, surname: Normalised) {
-        if Placeholder.isPlaceholder(value) { return (.missing, .missing) }
+        let split = splitFullName(value, order: order)
+        return (split.forename, split.surname)
+    }
+
+    /// ``fullName(_:order:)`` and the first given name alone.
+    public static func splitFullName(_ value: String, order: Order) -> (forename: Normalised, firstForename: Normalised, surname: Normalised) {
+        if PlaceholderRule.isPlaceholder(value) { return (.missing, .missing, .missing) }
         let words = wordsWithoutTitles(value)
-        guard !words.isEmpty else { return (.missing, .missing) }
+        guard !words.isEmpty else { return (.missing, .missing, .missing) }
         let forenameWords: [String]
         let surnameWords: [String]
         switch order {
@@ -123,6 +139,7 @@ public enum NameNormalisation {
             surnameWords = [words[words.count - 1]]
             forenameWords = Array(words.dropLast())
         }
-        return (.nonEmpty(forenameWords.map(letters).joined()), .nonEmpty(surnameWords.map(letters).joined()))
+        let given = forenameWords.flatMap { Whitespace.words($0) }.map(letters).filter { !$0.isEmpty }
+        return (.nonEmpty(given.joined()), given.first.map(Normalised.value) ?? .missing, .nonEmpty(surnameWords.map(letters).joined()))
     }
 }

@@ -23,7 +23,7 @@ public enum Normalised: Equatable, Sendable {
 }
 
 /// Placeholders and trimming shared by every normaliser (PRODUCT.md, "Placeholders").
-public enum Placeholder {
+public enum PlaceholderRule {
     /// The words that mean "no value", compared after trimming and upper-casing.
     public static let words: Set<String> = ["", "UNKNOWN", "NOT KNOWN", "N/A", "NA", "-9", "NO NAME"]
 

@@ -6,7 +6,7 @@
 /// (the inward code), e.g. `SS11AA` → `SS1`.
 public enum Postcode {
     public static func normalise(_ value: String) -> Normalised {
-        if Placeholder.isPlaceholder(value) { return .missing }
+        if PlaceholderRule.isPlaceholder(value) { return .missing }
         let upper = value.utf8.allSatisfy({ $0 < 0x80 }) ? value : value.uppercased()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(8)

@@ -77,7 +77,7 @@ public struct ReferencePattern: @unchecked Sendable {
 
     /// Normalise a reference number.
     public func normalise(_ value: String) -> Normalised {
-        if Placeholder.isPlaceholder(value) { return .missing }
+        if PlaceholderRule.isPlaceholder(value) { return .missing }
         var prepared = Whitespace.trim(value)
         if !prepared.utf8.allSatisfy({ $0 < 0x80 }) {
             prepared = prepared.precomposedStringWithCompatibilityMapping

@@ -1,42 +1,11 @@
-/// A person field that a match key is built from (PRODUCT.md, linkage plan `fields`).
-///
-/// Each is computed from the normalised person data of one record (``PersonRecord``).
-/// The stretch fields (`forename-nickname`, `surname-soundex`, `full-name-sorted`) are
-/// error-tolerant derivations specified in `governance/token-specification.md`.
-public enum PersonField: String, CaseIterable, Sendable {
-    case forename
-    case forenameInitial = "forename-initial"
-    case surname
-    case dateOfBirth = "date-of-birth"
-    case dateOfBirthUnordered = "date-of-birth-unordered"
-    case postcode
-    case postcodeDistrict = "postcode-district"
-    case sex
-
-    /// The source field a manifest's linkage column must provide for this field.
-    public var source: PersonRecord.Source {
-        switch self {
-        case .forename, .forenameInitial: return .forename
-        case .surname: return .surname
-        case .dateOfBirth, .dateOfBirthUnordered: return .dateOfBirth
-        case .postcode, .postcodeDistrict: return .postcode
-        case .sex: return .sex
-        }
-    }
-}
+import Governance
 
 /// The normalised person data of one record: what its linkage columns say.
 public struct PersonRecord: Equatable, Sendable {
-    /// The person data a manifest can declare (`field:` of a linkage column);
-    /// `full-name` provides both forename and surname.
-    public enum Source: String, CaseIterable, Sendable {
-        case forename, surname
-        case dateOfBirth = "date-of-birth"
-        case postcode, sex
-    }
-
     /// All given names, `name`-normalised (Jane Mary → JANEMARY).
     public var forename: Normalised = .missing
+    /// The first given name alone (for `forename-nickname`).
+    public var firstForename: Normalised = .missing
     public var surname: Normalised = .missing
     /// `YYYYMMDD`.
     public var dateOfBirth: Normalised = .missing
@@ -45,8 +14,14 @@ public struct PersonRecord: Equatable, Sendable {
 
     public init() {}
 
+    /// Set forename and first forename from a forename column's raw value.
+    public mutating func setForename(_ raw: String) {
+        forename = NameNormalisation.name(raw)
+        firstForename = NameNormalisation.firstName(raw)
+    }
+
     /// The value of `field`, or nil when it is missing or invalid.
-    public func value(of field: PersonField) -> String? {
+    public func value(of field: KeyField) -> String? {
         switch field {
         case .forename: return forename.text
         case .forenameInitial: return forename.text.map { String($0.prefix(1)) }
@@ -56,6 +31,7 @@ public struct PersonRecord: Equatable, Sendable {
         case .postcode: return postcode.text
         case .postcodeDistrict: return postcode.text.map(Postcode.district)
         case .sex: return sex.text
+        default: return ErrorTolerantField(rawValue: field.rawValue)?.value(for: self)
         }
     }
 }
@@ -67,9 +43,9 @@ public struct MatchKey: Equatable, Sendable {
     public static let separator = "\u{1F}"
 
     public var name: String
-    public var fields: [PersonField]
+    public var fields: [KeyField]
 
-    public init(name: String, fields: [PersonField]) {
+    public init(name: String, fields: [KeyField]) {
         self.name = name
         self.fields = fields
     }
