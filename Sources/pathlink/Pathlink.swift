@@ -15,6 +15,9 @@ struct Pathlink: ParsableCommand {
             CheckCommand.self,
             ExtractCommand.self,
             SynthCommand.self,
+            KeygenCommand.self,
+            PseudonymiseCommand.self,
+            TokenBenchmarkCommand.self,
         ]
     )
 }
