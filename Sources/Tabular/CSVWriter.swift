@@ -22,12 +22,9 @@ public final class CSVWriter {
     private var fieldsInRecord = 0
     private let delimiter: UInt8
     private var isClosed = false
-<<<<<<< HEAD
     /// Called with every block of bytes as it is written, e.g. to hash the output in the same pass.
     public var onBytesWritten: ((UnsafeRawBufferPointer) -> Void)?
-=======
     private let lineEnding: LineEnding
->>>>>>> synth
     /// Records written so far (the header counts as one).
     public private(set) var recordCount = 0
 
