@@ -88,4 +88,18 @@ public final class HMACKey {
     public func authenticate(_ message: String) -> [UInt8] {
         authenticate(Array(message.utf8))
     }
+
+    /// The lowercase hex of the first `byteCount` bytes of HMAC-SHA256(`message`), written
+    /// to `hex` (`2 × byteCount` bytes). This is the token of Pathlink's derivation
+    /// (`byteCount` 16) without any allocation.
+    /// - Complexity: one ``authenticate(_:into:)``; no allocation.
+    @inline(__always)
+    public func authenticateHex(_ message: UnsafeRawBufferPointer, byteCount: Int = 16, into hex: UnsafeMutablePointer<UInt8>) {
+        precondition(byteCount >= 0 && byteCount <= 32)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            authenticate(message, into: digest.baseAddress!)
+            Hex.encode(UnsafeBufferPointer(start: digest.baseAddress!, count: byteCount), into: hex)
+            OPENSSL_cleanse(digest.baseAddress!, 32)
+        }
+    }
 }

@@ -78,6 +78,20 @@ public enum Hex {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// Write the lowercase hex of `bytes` to `output` (`2 × bytes.count` bytes).
+    @inline(__always)
+    public static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) {
+        let table: StaticString = "0123456789abcdef"
+        table.withUTF8Buffer { digits in
+            var position = 0
+            for byte in bytes {
+                output[position] = digits[Int(byte >> 4)]
+                output[position + 1] = digits[Int(byte & 0x0F)]
+                position += 2
+            }
+        }
+    }
+
     /// Decode hex text (either case); nil when it is not an even number of hex digits.
     public static func decode<C: Collection>(_ text: C) -> [UInt8]? where C.Element == UInt8 {
         guard text.count % 2 == 0 else { return nil }

@@ -6,6 +6,7 @@ import Darwin
 import ArgumentParser
 import Linkage
 import PathlinkCore
+import Pseudonymisation
 
 struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,8 +49,9 @@ struct LinkCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        InterruptCleanup.shared.install()
-        do {
+        try reportingErrors {
+            // Plans may name the error-tolerant key fields; the linker only needs to know them by name.
+            ErrorTolerantField.register()
             var inputs: [(dataset: String, path: String)] = []
             for item in input {
                 guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
@@ -59,22 +61,8 @@ struct LinkCommand: ParsableCommand {
             }
             let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
             let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
-            for warning in summary.warnings { printError("warning: \(warning)") }
-            printError("linked \(summary.records) records into \(summary.persons) persons; \(summary.links) record links; \(summary.ambiguousTokens) ambiguous tokens (see \(output)/quality.md)")
-        } catch let error as PathlinkError {
-            printError("error: \(error)")
-            throw ExitCode(2)
+            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
-    }
-
-    private func printError(_ text: String) {
-        var standardError = StandardError()
-        print(text, to: &standardError)
-    }
-}
-
-private struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        fputs(string, stderr)
     }
 }

@@ -11,6 +11,14 @@ struct Pathlink: ParsableCommand {
         Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
         """,
         version: "0.1.0",
-        subcommands: [LinkCommand.self]
+        subcommands: [
+            CheckCommand.self,
+            ExtractCommand.self,
+            SynthCommand.self,
+            KeygenCommand.self,
+            PseudonymiseCommand.self,
+            LinkCommand.self,
+            TokenBenchmarkCommand.self,
+        ]
     )
 }

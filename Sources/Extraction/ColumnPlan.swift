@@ -1,0 +1,76 @@
+import Governance
+import PathlinkCore
+
+/// What extract does with one column of the raw export, decided once from the manifest.
+enum ColumnAction {
+    /// `direct`, `free-text`, or undeclared with `undeclared-columns: drop`.
+    case drop
+    /// Kept as it is (identifier, linkage, attribute without a value list).
+    case keep
+    /// A linkage date of birth: kept as it is, but its format is checked.
+    case keepDate([DateFormat])
+    /// An attribute with a closed value list.
+    case keepListed(ValueSet)
+    /// A quasi date → month / quarter / year.
+    case generaliseDate([DateFormat], Generalisation)
+    /// A quasi integer age → age band.
+    case generaliseAge
+    /// A quasi date of birth → age band at the date in another column (by input index).
+    case generaliseBirthDate([DateFormat], at: Int, atFormats: [DateFormat])
+    /// A quasi postcode → postcode district.
+    case generalisePostcode
+}
+
+/// A small set of byte strings, matched without making `String`s.
+struct ValueSet {
+    private var values: [[UInt8]]
+
+    init(_ strings: [String]) { values = strings.map { Array($0.utf8) } }
+
+    @inline(__always)
+    func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for value in values where value.count == bytes.count {
+            if value.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return true }
+        }
+        return false
+    }
+}
+
+/// Byte-level helpers for the hot loop.
+enum Bytes {
+    /// Trim ASCII spaces and tabs.
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard var start = bytes.baseAddress, bytes.count > 0 else { return bytes }
+        var end = start + bytes.count
+        while start < end && (start.pointee == 0x20 || start.pointee == 0x09) { start += 1 }
+        while end > start && ((end - 1).pointee == 0x20 || (end - 1).pointee == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(start: start, count: end - start)
+    }
+
+    private static let placeholders: [[UInt8]] = Placeholder.texts.sorted().map { Array($0.utf8) }
+
+    /// Empty or a placeholder (UNKNOWN, N/A, …), compared case-insensitively after trimming.
+    @inline(__always)
+    static func isMissing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let value = trimmed(bytes)
+        if value.count == 0 { return true }
+        if value.count > 9 { return false }
+        for placeholder in placeholders where placeholder.count == value.count {
+            var equal = true
+            for index in 0..<value.count {
+                var byte = value[index]
+                if byte >= 0x61 && byte <= 0x7A { byte -= 0x20 }
+                if byte != placeholder[index] { equal = false; break }
+            }
+            if equal { return true }
+        }
+        return false
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

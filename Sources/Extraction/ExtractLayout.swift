@@ -1,0 +1,335 @@
+import Governance
+import PathlinkCore
+import Provenance
+import Tabular
+
+/// The per-record work of extract, fixed once from the manifest and the header.
+struct ExtractLayout {
+    let manifest: Manifest
+    let header: [String]
+    let file: String
+    /// Action per input column.
+    let actions: [ColumnAction]
+    /// Input column indexes written, in output order.
+    let order: [Int]
+    let outputHeader: [String]
+    let derivations: [ResolvedDerivation]
+    let conditions: [(index: Int, values: ValueSet)]
+    let age: (years: Int, from: Int, fromFormats: [DateFormat], at: Int, atFormats: [DateFormat])?
+    let conditionNames: [String]
+    let undeclared: [String]
+    var warnings: [String] = []
+
+    struct ResolvedDerivation {
+        let declaration: Derivation
+        let from: Int
+        let fromFormats: [DateFormat]
+        let at: Int
+        let atFormats: [DateFormat]
+    }
+
+    init(manifest: Manifest, header: [String], file: String, undeclared: [String]) throws {
+        self.manifest = manifest
+        self.header = header
+        self.file = file
+        self.undeclared = undeclared
+        let indexOf = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
+        func formats(_ name: String) -> [DateFormat] { manifest.column(named: name)?.formats ?? [] }
+
+        var actions: [ColumnAction] = []
+        for name in header {
+            guard let column = manifest.column(named: name) else { actions.append(.drop); continue }
+            switch column.columnClass {
+            case .direct, .freeText: actions.append(.drop)
+            case .identifier: actions.append(.keep)
+            case .linkage: actions.append(column.field == .dateOfBirth ? .keepDate(column.formats) : .keep)
+            case .attribute: actions.append(column.values.map { .keepListed(ValueSet($0)) } ?? .keep)
+            case .quasi:
+                switch column.generalise! {
+                case .month, .quarter, .year: actions.append(.generaliseDate(column.formats, column.generalise!))
+                case .postcodeDistrict: actions.append(.generalisePostcode)
+                case .ageBand:
+                    if column.type == .integer {
+                        actions.append(.generaliseAge)
+                    } else {
+                        actions.append(.generaliseBirthDate(column.formats, at: indexOf[column.at!]!, atFormats: formats(column.at!)))
+                    }
+                }
+            }
+        }
+        self.actions = actions
+        // Output order: the manifest's order of the columns that leave.
+        order = manifest.columns.filter { $0.columnClass.leavesExtract }.map { indexOf[$0.name]! }
+        outputHeader = order.map { header[$0] } + manifest.derive.map(\.name)
+        derivations = manifest.derive.map {
+            ResolvedDerivation(declaration: $0, from: indexOf[$0.from]!, fromFormats: formats($0.from),
+                               at: indexOf[$0.at!]!, atFormats: formats($0.at!))
+        }
+        var names: [String] = []
+        var conditions: [(Int, ValueSet)] = []
+        for condition in manifest.rows?.conditions ?? [] {
+            conditions.append((indexOf[condition.column]!, ValueSet(condition.values)))
+            names.append("\(condition.column) in [\(condition.values.joined(separator: ", "))]")
+        }
+        self.conditions = conditions
+        if let rule = manifest.rows?.ageAtLeast {
+            age = (rule.years, indexOf[rule.from]!, formats(rule.from), indexOf[rule.at]!, formats(rule.at))
+            names.append("aged at least \(rule.years) at \(rule.at) (from \(rule.from); unknown age excluded)")
+        } else {
+            age = nil
+        }
+        conditionNames = names
+        if !undeclared.isEmpty {
+            warnings.append("\(undeclared.count) undeclared column(s) dropped unread (undeclared-columns: drop)")
+        }
+    }
+
+    // MARK: Rows
+
+    /// The index of the first row condition the current record fails, or nil.
+    @inline(__always)
+    func failedCondition(_ reader: CSVReader) throws -> Int? {
+        for (offset, condition) in conditions.enumerated() {
+            if !condition.values.contains(Bytes.trimmed(reader.bytes(condition.index))) { return offset }
+        }
+        if let age {
+            guard let birth = try date(reader, age.from, age.fromFormats, isBirth: true),
+                  let at = try date(reader, age.at, age.atFormats, isBirth: false),
+                  birth.age(at: at) >= age.years
+            else { return conditions.count }
+        }
+        return nil
+    }
+
+    /// Read a date column of the current record: nil when missing or an impossible date.
+    /// - Throws: `.invalidValue` when a non-empty value fits no declared format.
+    @inline(__always)
+    func date(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> CalendarDate? {
+        switch try readDate(reader, index, formats, isBirth: isBirth) {
+        case .date(let date): return date
+        default: return nil
+        }
+    }
+
+    enum DateValue { case date(CalendarDate), missing, impossible }
+
+    @inline(__always)
+    func readDate(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> DateValue {
+        let raw = reader.bytes(index)
+        if Bytes.isMissing(raw) { return .missing }
+        let value = Bytes.trimmed(raw)
+        var sawImpossible = false
+        for format in formats {
+            switch format.parse(value) {
+            case .date(let date):
+                if isBirth && date == CalendarDate(year: 1900, month: 1, day: 1) { return .missing }
+                return .date(date)
+            case .impossible: sawImpossible = true
+            case .mismatch: continue
+            }
+        }
+        if sawImpossible { return .impossible }
+        throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
+                            problem: "the value fits none of the declared date formats (\(formats.map(\.text).joined(separator: ", ")))",
+                            remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path)")
+    }
+
+    // MARK: Columns
+
+    @inline(__always)
+    func writeColumn(_ index: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters, scratch: inout [UInt8]) throws {
+        let bytes = reader.bytes(index)
+        switch actions[index] {
+        case .drop:
+            return
+        case .keep:
+            if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
+            try writer.write(bytes)
+        case .keepDate(let formats):
+            switch try readDate(reader, index, formats, isBirth: true) {
+            case .missing: counters.missing[index] += 1
+            case .impossible: counters.invalid[index] += 1
+            case .date: break
+            }
+            try writer.write(bytes)
+        case .keepListed(let values):
+            let value = Bytes.trimmed(bytes)
+            if value.count == 0 {
+                counters.missing[index] += 1
+            } else if !values.contains(value) {
+                let count = manifest.column(named: header[index])?.values?.count ?? 0
+                throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
+                                    problem: "the value is not one of the \(count) values the manifest declares for this column",
+                                    remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
+            }
+            try writer.write(value)
+        case .generaliseDate(let formats, let generalisation):
+            switch try readDate(reader, index, formats, isBirth: false) {
+            case .missing:
+                counters.missing[index] += 1
+                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+            case .impossible:
+                counters.invalid[index] += 1
+                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+            case .date(let date):
+                let count = DateText.write(date, generalisation, into: &scratch)
+                try scratch.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            }
+        case .generaliseAge:
+            if Bytes.isMissing(bytes) {
+                counters.missing[index] += 1
+                try writer.write("")
+                return
+            }
+            let value = Bytes.trimmed(bytes)
+            var age = 0
+            var isNumber = value.count > 0 && value.count <= 3
+            for byte in value where isNumber {
+                if byte < 0x30 || byte > 0x39 { isNumber = false } else { age = age * 10 + Int(byte - 0x30) }
+            }
+            guard isNumber, age <= 130, let band = AgeBand.label(forAge: age) else {
+                throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
+                                    problem: "the value is not an age in whole years (0–130)",
+                                    remedy: "correct the value in the export, or declare the column differently in \(manifest.path)")
+            }
+            try writer.write(band)
+        case .generaliseBirthDate(let formats, let atIndex, let atFormats):
+            let birth = try readDate(reader, index, formats, isBirth: true)
+            let at = try date(reader, atIndex, atFormats, isBirth: false)
+            switch birth {
+            case .missing: counters.missing[index] += 1
+            case .impossible: counters.invalid[index] += 1
+            case .date: break
+            }
+            if case .date(let birthDate) = birth, let at, let band = AgeBand.label(forAge: birthDate.age(at: at)) {
+                try writer.write(band)
+            } else {
+                try writer.write("")
+            }
+        case .generalisePostcode:
+            if Bytes.isMissing(bytes) {
+                counters.missing[index] += 1
+                try writer.write("")
+                return
+            }
+            if let district = Postcode.district(of: bytes) {
+                try writer.write(district)
+            } else {
+                counters.invalid[index] += 1
+                try writer.write("")
+            }
+        }
+    }
+
+    @inline(__always)
+    func writeDerived(_ derivation: ResolvedDerivation, reader: CSVReader, writer: CSVWriter, counter: Int,
+                      counters: inout ColumnCounters, scratch: inout [UInt8]) throws {
+        let birth = try date(reader, derivation.from, derivation.fromFormats, isBirth: true)
+        let at = try date(reader, derivation.at, derivation.atFormats, isBirth: false)
+        if let birth, let at, let band = AgeBand.label(forAge: birth.age(at: at)) {
+            try writer.write(band)
+        } else {
+            counters.missing[counter] += 1
+            try writer.write("")
+        }
+    }
+
+    // MARK: Receipt
+
+    func receiptColumns(counters: ColumnCounters) -> [Receipt.Column] {
+        var columns: [Receipt.Column] = []
+        let indexOf = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
+        for column in manifest.columns {
+            let index = indexOf[column.name]!
+            let action: String
+            switch column.columnClass {
+            case .direct, .freeText: action = "dropped"
+            case .quasi: action = "generalised"
+            default: action = "kept"
+            }
+            let counted = action != "dropped"
+            columns.append(Receipt.Column(
+                name: column.name, class: column.columnClass.rawValue, action: action, domain: column.domain,
+                identifies: column.identifies?.rawValue, field: column.field?.rawValue, generalise: column.generalise?.rawValue,
+                missing: counted ? counters.missing[index] : nil, invalid: counted ? counters.invalid[index] : nil))
+        }
+        for (offset, derivation) in manifest.derive.enumerated() {
+            columns.append(Receipt.Column(name: derivation.name, class: "derived", action: "derived",
+                                          generalise: derivation.rule.rawValue, missing: counters.missing[header.count + offset], invalid: 0))
+        }
+        for name in undeclared {
+            columns.append(Receipt.Column(name: name, class: "undeclared", action: "dropped"))
+        }
+        return columns
+    }
+}
+
+/// Generalised date text, written into a scratch buffer.
+enum DateText {
+    static func write(_ date: CalendarDate, _ generalisation: Generalisation, into buffer: inout [UInt8]) -> Int {
+        func digits(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                buffer[position] = UInt8(0x30 + value % 10)
+                value /= 10
+            }
+        }
+        digits(date.year, 4, at: 0)
+        switch generalisation {
+        case .month:
+            buffer[4] = UInt8(ascii: "-")
+            digits(date.month, 2, at: 5)
+            return 7
+        case .quarter:
+            buffer[4] = UInt8(ascii: "-")
+            buffer[5] = UInt8(ascii: "Q")
+            buffer[6] = UInt8(0x30 + (date.month - 1) / 3 + 1)
+            return 7
+        default:
+            return 4
+        }
+    }
+}
+
+/// UK postcodes, as PRODUCT.md's `postcode` normaliser reads them.
+public enum Postcode {
+    /// Upper-case A–Z0–9 only, or nil unless it is a UK postcode shape
+    /// (`^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$`) and not a ZZ99 pseudo-postcode.
+    public static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var value: [UInt8] = []
+        value.reserveCapacity(8)
+        for byte in bytes {
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A: value.append(byte)
+            case 0x61...0x7A: value.append(byte - 0x20)
+            default: if byte >= 0x80 { return nil }
+            }
+            if value.count > 7 { return nil }
+        }
+        guard isShape(value) else { return nil }
+        if value.count >= 4 && value[0] == 0x5A && value[1] == 0x5A && value[2] == 0x39 && value[3] == 0x39 { return nil }
+        return value
+    }
+
+    static func isShape(_ value: [UInt8]) -> Bool {
+        func letter(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+        func digit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        guard value.count >= 5 && value.count <= 7 else { return false }
+        let n = value.count
+        guard digit(value[n - 3]), letter(value[n - 2]), letter(value[n - 1]) else { return false }
+        let outward = Array(value[0..<(n - 3)])  // [A-Z]{1,2}[0-9][A-Z0-9]?
+        guard letter(outward[0]) else { return false }
+        var index = 1
+        if index < outward.count && letter(outward[index]) { index += 1 }
+        guard index < outward.count && digit(outward[index]) else { return false }
+        index += 1
+        if index < outward.count && (letter(outward[index]) || digit(outward[index])) { index += 1 }
+        return index == outward.count
+    }
+
+    /// The district (all but the last three characters), or nil when not a postcode.
+    public static func district(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let value = normalised(bytes) else { return nil }
+        return String(decoding: value[0..<(value.count - 3)], as: UTF8.self)
+    }
+}

@@ -1,1 +1,0 @@
-// The Extraction module. See ARCHITECTURE.md.

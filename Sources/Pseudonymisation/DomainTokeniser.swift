@@ -1,0 +1,33 @@
+import Cryptography
+
+/// Tokens of one domain: lowercase hex of the first 16 bytes of `HMAC-SHA256(K_d, v)`.
+///
+/// The domain key is derived and primed once; each token copies the primed state
+/// (see ``HMACKey``). Not thread-safe.
+public final class DomainTokeniser {
+    public let domain: String
+    private let key: HMACKey
+
+    public init(key: MasterKey, project: String, domain: String) {
+        self.domain = domain
+        self.key = key.domainKey(project: project, domain: domain)
+    }
+
+    /// The token of a normalised value; empty for nil or an empty value — never the
+    /// HMAC of an empty string.
+    /// - Complexity: one HMAC-SHA256 of the value's UTF-8 bytes.
+    public func token(_ normalised: String?) -> String {
+        guard var value = normalised, !value.isEmpty else { return "" }
+        return value.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: 32) { hex in
+                key.authenticateHex(UnsafeRawBufferPointer(bytes), into: hex.baseAddress!)
+                return 32
+            }
+        }
+    }
+
+    /// The token of a normalisation outcome (empty unless it is a value).
+    public func token(_ normalised: Normalised) -> String {
+        token(normalised.text)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import PathlinkCore
+import Provenance
+
+/// `pathlink keygen`: a new master key file and its receipt.
+public enum KeyGeneration {
+    /// Generate a key, write it to `output` (mode 0600) with `output.receipt.json`
+    /// beside it (fingerprint only), and return the fingerprint.
+    public static func generate(output: String, force: Bool) throws -> String {
+        let started = Date()
+        let receiptPath = Receipt.path(for: output)
+        if !force && FilePath.exists(output) {
+            throw PathlinkError(.outputExists, file: output, problem: "the key file already exists",
+                                remedy: "keep using it, choose another path, or add --force to replace it (tokens made with the old key will no longer match new ones)")
+        }
+        if !force && FilePath.exists(receiptPath) {
+            throw PathlinkError(.outputExists, file: receiptPath, problem: "the key file's receipt already exists",
+                                remedy: "choose another key path, or add --force to replace the key (tokens made with the old key will no longer match)")
+        }
+        let key = try MasterKey.generate()
+        try KeyFile.save(key, to: output, force: force)
+        var receipt = Receipt(stage: "keygen", started: started)
+        receipt.keyFingerprint = key.fingerprint
+        do {
+            receipt.outputs = [try Receipt.entry(for: output, relativeTo: receiptPath)]
+            try receipt.write(beside: output, force: force)
+        } catch {
+            unlink(output)
+            throw error
+        }
+        return key.fingerprint
+    }
+}

@@ -1,0 +1,66 @@
+import Governance
+
+/// The normalised person data of one record: what its linkage columns say.
+public struct PersonRecord: Equatable, Sendable {
+    /// All given names, `name`-normalised (Jane Mary → JANEMARY).
+    public var forename: Normalised = .missing
+    /// The first given name alone (for `forename-nickname`).
+    public var firstForename: Normalised = .missing
+    public var surname: Normalised = .missing
+    /// `YYYYMMDD`.
+    public var dateOfBirth: Normalised = .missing
+    public var postcode: Normalised = .missing
+    public var sex: Normalised = .missing
+
+    public init() {}
+
+    /// Set forename and first forename from a forename column's raw value.
+    public mutating func setForename(_ raw: String) {
+        forename = NameNormalisation.name(raw)
+        firstForename = NameNormalisation.firstName(raw)
+    }
+
+    /// The value of `field`, or nil when it is missing or invalid.
+    public func value(of field: KeyField) -> String? {
+        switch field {
+        case .forename: return forename.text
+        case .forenameInitial: return forename.text.map { String($0.prefix(1)) }
+        case .surname: return surname.text
+        case .dateOfBirth: return dateOfBirth.text
+        case .dateOfBirthUnordered: return dateOfBirth.text.map(DateOfBirth.unordered)
+        case .postcode: return postcode.text
+        case .postcodeDistrict: return postcode.text.map(Postcode.district)
+        case .sex: return sex.text
+        default: return ErrorTolerantField(rawValue: field.rawValue)?.value(for: self)
+        }
+    }
+}
+
+/// A match key or confirm key of the plan: fields joined by U+001F, tokenised in the
+/// domain `person/<name>`.
+public struct MatchKey: Equatable, Sendable {
+    /// The separator between normalised fields (INFORMATION SEPARATOR ONE).
+    public static let separator = "\u{1F}"
+
+    public var name: String
+    public var fields: [KeyField]
+
+    public init(name: String, fields: [KeyField]) {
+        self.name = name
+        self.fields = fields
+    }
+
+    /// The token domain: `person/<name>`.
+    public var domain: String { "person/\(name)" }
+
+    /// The value to tokenise, or nil when any part is missing (then the token is empty).
+    public func value(for record: PersonRecord) -> String? {
+        var parts: [String] = []
+        parts.reserveCapacity(fields.count)
+        for field in fields {
+            guard let part = record.value(of: field), !part.isEmpty else { return nil }
+            parts.append(part)
+        }
+        return parts.joined(separator: MatchKey.separator)
+    }
+}

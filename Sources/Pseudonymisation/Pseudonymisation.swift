@@ -1,1 +1,0 @@
-// The Pseudonymisation module. See ARCHITECTURE.md.

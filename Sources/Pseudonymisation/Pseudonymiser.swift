@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Cryptography
+import Governance
+import PathlinkCore
+import Provenance
+import Tabular
+
+/// Stage 2 (data owner, key): turn an extract into a pseudonymised file.
+///
+/// Every `identifier` column keeps its name and holds tokens of its domain; every match
+/// key and confirm key of the plan adds a token column named after it (blank, with a
+/// warning in the receipt, when the dataset lacks a field the key needs); `linkage`
+/// columns are dropped; attribute, generalised quasi and derived columns pass through.
+/// The derivation is `governance/token-specification.md`; the stage is
+/// `docs/pseudonymise.md`.
+///
+/// The extract is streamed (memory is bounded by one record); the output and its receipt
+/// appear atomically, and on any error neither does.
+public struct Pseudonymiser {
+    public let manifest: Manifest
+    public let plan: LinkagePlan
+    public let key: MasterKey
+    public var force: Bool
+    /// Show progress on stderr (nil: when stderr is a terminal).
+    public var showProgress: Bool?
+
+    public init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil) {
+        self.manifest = manifest
+        self.plan = plan
+        self.key = key
+        self.force = force
+        self.showProgress = showProgress
+    }
+
+    /// What a run did (also in its receipt).
+    public struct Summary: Sendable, Equatable {
+        public var records = 0
+        /// Output column names, in order.
+        public var columns: [String] = []
+        public var warnings: [String] = []
+    }
+
+    /// Pseudonymise `input` (an extract of ``manifest`` with its receipt) into `output`
+    /// and `output.receipt.json`.
+    /// - Throws: `.provenance` when the extract's receipt is missing or names another
+    ///   manifest or dataset; `.header` when its header is not the manifest's extract
+    ///   columns; `.outputExists`, `.io`, `.malformedCSV`.
+    @discardableResult
+    public func run(input: String, output: String) throws -> Summary {
+        let started = Date()
+        let receiptPath = Receipt.path(for: output)
+        if !force && FilePath.exists(receiptPath) {
+            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
+        let manifestHash = try SHA256.hex(ofFile: manifest.path)
+        let inputHash = try SHA256.hex(ofFile: input)
+        try checkExtractReceipt(input: input, inputHash: inputHash, manifestHash: manifestHash)
+
+        let reader = try CSVReader(path: input)
+        let layout = try PseudonymiseLayout(manifest: manifest, plan: plan, key: key, header: reader.header, file: input)
+        let writer = try CSVWriter(path: output, force: force)
+        var summary = Summary(columns: layout.outputHeader, warnings: layout.warnings)
+        do {
+            try writer.writeRecord(layout.outputHeader)
+            let progress = Progress("pseudonymise \(manifest.dataset)", unit: "records", enabled: showProgress)
+            while try reader.next() {
+                try layout.write(record: reader, to: writer)
+                summary.records += 1
+                progress.update(summary.records)
+            }
+            progress.finish()
+            try writer.close()
+        } catch {
+            writer.discard()
+            throw error
+        }
+
+        var receipt = Receipt(stage: "pseudonymise", started: started)
+        receipt.dataset = manifest.dataset
+        do {
+            let folder = FilePath.split(receiptPath).parent
+            receipt.documents = [
+                Receipt.Document(kind: "manifest", name: manifest.dataset, path: FilePath.relative(manifest.path, to: folder), sha256: manifestHash),
+                try Receipt.document(kind: "plan", name: plan.project, path: plan.path, relativeTo: receiptPath),
+            ]
+            receipt.keyFingerprint = key.fingerprint
+            receipt.inputs = [Receipt.FileEntry(path: FilePath.relative(input, to: folder), sha256: inputHash,
+                                                rows: summary.records, dataset: manifest.dataset)]
+            receipt.outputs = [try Receipt.entry(for: output, relativeTo: receiptPath, rows: summary.records, dataset: manifest.dataset)]
+            receipt.columns = layout.receiptColumns()
+            receipt.counts = ["records": summary.records]
+            receipt.warnings = layout.warnings
+            try receipt.write(beside: output, force: force)
+        } catch {
+            // No output without its receipt.
+            unlink(output)
+            throw error
+        }
+        return summary
+    }
+
+    /// The extract must come with the receipt `extract` wrote, naming this manifest
+    /// (by SHA-256) and dataset, and listing this very file.
+    func checkExtractReceipt(input: String, inputHash: String, manifestHash: String) throws {
+        let extractReceipt = try Receipt.read(for: input)
+        guard extractReceipt.stage == "extract" else {
+            throw PathlinkError(.provenance, file: input,
+                                problem: "the input's receipt is from the \(extractReceipt.stage) stage, not extract",
+                                remedy: "pseudonymise the file written by `pathlink extract`")
+        }
+        guard extractReceipt.dataset == manifest.dataset else {
+            throw PathlinkError(.provenance, file: input,
+                                problem: "the extract holds dataset \(extractReceipt.dataset ?? "(none)"), but the manifest \(manifest.path) is for \(manifest.dataset)",
+                                remedy: "give the manifest the extract was made with")
+        }
+        guard let document = extractReceipt.documents.first(where: { $0.kind == "manifest" }), document.sha256 == manifestHash else {
+            throw PathlinkError(.provenance, file: input,
+                                problem: "the extract was made with a different version of the manifest than \(manifest.path) (SHA-256 differs)",
+                                remedy: "give the exact manifest the extract was made with, or run `pathlink extract` again with this manifest")
+        }
+        guard extractReceipt.outputs.contains(where: { $0.sha256 == inputHash }) else {
+            throw PathlinkError(.provenance, file: input,
+                                problem: "the extract does not match its receipt (it was changed after `pathlink extract` wrote it)",
+                                remedy: "run `pathlink extract` again; extracts must not be edited")
+        }
+    }
+}

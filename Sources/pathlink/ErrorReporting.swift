@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PathlinkCore
+
+/// Render a `PathlinkError` once, at the edge: to stderr, then exit non-zero.
+///
+/// Exit status: 1 for errors in inputs or documents, 2 for usage, 3 for a refused
+/// release (disclosure), 4 for provenance failures.
+func reportingErrors(_ body: () throws -> Void) throws {
+    InterruptCleanup.shared.install()
+    do {
+        try body()
+    } catch let error as PathlinkError {
+        fputs("pathlink: error: \(error.description)\n", stderr)
+        switch error.code {
+        case .usage: throw ExitCode(2)
+        case .disclosure: throw ExitCode(3)
+        case .provenance: throw ExitCode(4)
+        default: throw ExitCode(1)
+        }
+    }
+}
