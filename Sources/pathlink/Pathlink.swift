@@ -17,6 +17,7 @@ struct Pathlink: ParsableCommand {
             SynthCommand.self,
             KeygenCommand.self,
             PseudonymiseCommand.self,
+            LinkCommand.self,
             TokenBenchmarkCommand.self,
         ]
     )
