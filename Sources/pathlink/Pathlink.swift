@@ -11,6 +11,6 @@ struct Pathlink: ParsableCommand {
         Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [ReportCommand.self]
     )
 }
