@@ -59,15 +59,16 @@ struct BarChart {
     func render() -> String {
         let groups = groups()
         let seriesNames: [String] = table.spec.column != nil ? table.categories[table.spec.rows.count] : []
-        let width = 820.0
-        let labelWidth = 230.0
+        let width = 860.0
+        let longest = groups.map { $0.label.count }.max() ?? 10
+        let labelWidth = min(380, max(140, Double(longest) * 6.8 + 16))
         let valueRoom = 70.0
         let plotWidth = width - labelWidth - valueRoom
         let barHeight = seriesNames.count > 4 ? 13.0 : 17.0
         let barGap = 3.0
         let groupGap = seriesNames.isEmpty ? 4.0 : 12.0
         let legendHeight = seriesNames.isEmpty ? 0.0 : 26.0 * Double((seriesNames.count + 3) / 4)
-        let maximum = isRate ? 100.0 : max(1, groups.flatMap { $0.bars.compactMap(\.value) }.max() ?? 1)
+        let (maximum, ticks) = isRate ? (100.0, 4) : Self.scale(groups.flatMap { $0.bars.compactMap(\.value) }.max() ?? 1)
         let patternID = "hatch-" + table.spec.id.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
 
         var body = ""
@@ -95,10 +96,10 @@ struct BarChart {
         }
         let plotBottom = y - groupGap + barGap + 2
         var grid = ""
-        for step in 0...4 {
-            let x = labelWidth + plotWidth * Double(step) / 4
+        for step in 0...ticks {
+            let x = labelWidth + plotWidth * Double(step) / Double(ticks)
             grid += "<line x1=\"\(n(x))\" y1=\"\(n(plotTop - 4))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" class=\"grid\"/>"
-            let value = maximum * Double(step) / 4
+            let value = maximum * Double(step) / Double(ticks)
             let label = isRate ? "\(Int(value))%" : CellFormat.grouped(Int(value.rounded()))
             grid += text(x: x, y: plotBottom + 14, anchor: "middle", cls: "axis", label)
         }
@@ -115,6 +116,16 @@ struct BarChart {
         <defs><pattern id="\(patternID)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FFF4E5"/><line x1="0" y1="0" x2="0" y2="6" stroke="#B04A00" stroke-width="2"/></pattern></defs>\
         \(grid)\(legend)\(body)</svg>
         """
+    }
+
+    /// A round axis maximum and its number of ticks (steps of 1, 2, 2.5 or 5 × 10^k).
+    static func scale(_ largest: Double) -> (Double, Int) {
+        let target = max(largest, 1) / 4
+        var magnitude = 1.0
+        while magnitude * 10 <= target { magnitude *= 10 }
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= target } ?? magnitude * 10
+        let ticks = max(1, Int((max(largest, 1) / step).rounded(.up)))
+        return (step * Double(ticks), ticks)
     }
 
     private func text(x: Double, y: Double, anchor: String, cls: String, _ content: String) -> String {

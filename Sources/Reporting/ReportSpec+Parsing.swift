@@ -47,7 +47,7 @@ extension ReportSpec {
         let tablesField = try root.required("tables", what: "the list of tables to publish")
         var ids = Set<String>()
         for item in try tablesField.items() {
-            let table = try parseTable(item, unit: spec.unit)
+            let table = try parseTable(item, unit: spec.unit, missingLabel: spec.missingLabel)
             guard ids.insert(table.id).inserted else {
                 throw item.error("the table id \"\(table.id)\" is used twice", remedy: "give every table its own id: it names its files")
             }
@@ -116,7 +116,7 @@ extension ReportSpec {
             var cases: [(Condition, String)] = []
             for item in try casesField.items() {
                 try item.expectKeys(["when", "value"])
-                let condition = try parseCondition(try item.required("when", what: "{variable: [categories]}"))
+                let condition = try parseCondition(try item.required("when", what: "{variable: [categories]}"), missingLabel: missingLabel)
                 let value = try item.required("value", what: "the category this case gives").string()
                 _ = try noTotal([value], item)
                 cases.append((condition, value))
@@ -133,10 +133,10 @@ extension ReportSpec {
     }
 
     /// `{variable: [categories]}` (a single category may be written without brackets).
-    static func parseCondition(_ field: YAMLField) throws -> Condition {
+    static func parseCondition(_ field: YAMLField, missingLabel: String) throws -> Condition {
         var condition: Condition = [:]
         for (variable, values) in try field.entries() {
-            let list = try values.strings()
+            let list = try values.strings().map { $0.isEmpty ? missingLabel : $0 }
             guard !list.isEmpty else {
                 throw values.error("the list of categories is empty: no unit could pass", remedy: "list at least one category")
             }
@@ -145,7 +145,7 @@ extension ReportSpec {
         return condition
     }
 
-    private static func parseTable(_ field: YAMLField, unit: CountUnit) throws -> TableSpec {
+    private static func parseTable(_ field: YAMLField, unit: CountUnit, missingLabel: String) throws -> TableSpec {
         try field.expectKeys(["id", "title", "kind", "rows", "columns", "filter", "numerator", "denominator",
                               "structural-zeros", "decimals", "notes", "count"])
         let idField = try field.required("id", what: "a short name; it names the table's files")
@@ -171,7 +171,7 @@ extension ReportSpec {
         guard Set(table.dimensions).count == table.dimensions.count else {
             throw rows.error("a variable is used twice in one table", remedy: "use each variable once among rows and columns")
         }
-        if let filter = field.optional("filter") { table.filter = try parseCondition(filter) }
+        if let filter = field.optional("filter") { table.filter = try parseCondition(filter, missingLabel: missingLabel) }
         if let notes = field.optional("notes") { table.notes = try notes.string() }
         if let zeros = field.optional("structural-zeros") {
             for item in try zeros.items() {
@@ -190,8 +190,8 @@ extension ReportSpec {
             }
         case .rate:
             let numerator = try field.required("numerator", what: "{variable: [categories]}: the units counted above the line")
-            table.numerator = try parseCondition(numerator)
-            if let denominator = field.optional("denominator") { table.denominator = try parseCondition(denominator) }
+            table.numerator = try parseCondition(numerator, missingLabel: missingLabel)
+            if let denominator = field.optional("denominator") { table.denominator = try parseCondition(denominator, missingLabel: missingLabel) }
             if let decimals = field.optional("decimals") {
                 table.decimals = try decimals.int()
                 guard (0...4).contains(table.decimals) else {
