@@ -2,6 +2,7 @@ import Disclosure
 import Foundation
 import PathlinkCore
 @testable import Reporting
+import Tabular
 import Testing
 
 /// A scratch folder per test, removed at the end.
@@ -53,12 +54,10 @@ func runReport(_ scratch: Scratch, spec: String, linked: String, policy: String?
 
 /// The tidy CSV of a table as {coordinates joined by "|": value columns joined by "|"}.
 func tidyCells(_ scratch: Scratch, _ id: String, output: String = "release") -> [String: String] {
+    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")) else { return [:] }
+    let valueColumns = table.header.filter { ["value", "numerator", "denominator", "rate"].contains($0) }.count
     var result: [String: String] = [:]
-    let lines = scratch.read("\(output)/\(id).csv").components(separatedBy: "\r\n").filter { !$0.isEmpty }
-    guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false) else { return [:] }
-    let valueColumns = header.filter { ["value", "numerator", "denominator", "rate"].contains($0) }.count
-    for line in lines.dropFirst() {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    for fields in table.rows {
         result[fields.dropLast(valueColumns).joined(separator: "|")] = fields.suffix(valueColumns).joined(separator: "|")
     }
     return result
