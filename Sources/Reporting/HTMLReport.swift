@@ -148,37 +148,39 @@ struct HTMLReport {
     /// belong in spec tables, which pass the disclosure control.
     private func linkageQuality() -> String {
         var html = "<h3>Linkage quality</h3>\n"
-        guard let quality = linked.quality as? [String: Any] else {
+        guard case .object(let quality)? = linked.quality else {
             return html + "<p>The linked folder has no quality.json.</p>\n"
         }
         var lines: [(String, String)] = []
-        func add(_ path: String, _ value: Any) {
-            if !(value is Bool), let number = value as? NSNumber {
-                let double = number.doubleValue
+        func add(_ path: String, _ value: GenericJSON) {
+            switch value {
+            case .number(let double):
                 if double == double.rounded() && abs(double) >= 1 || double == 0 {
                     let count = Int(double)
                     if count == 0 { lines.append((path, "0")) }
                     else if count < policy.threshold { lines.append((path, policy.symbol)) }
+                    else if count < 10 { lines.append((path, "fewer than 10")) }
                     else { lines.append((path, "≈ " + CellFormat.grouped(Int((Double(count) / 10).rounded()) * 10))) }
                 } else if double > 0 && double <= 1 {
                     lines.append((path, format.fixed(double * 100, decimals: 1) + "%"))
                 } else {
                     lines.append((path, format.fixed(double, decimals: 1)))
                 }
-            } else if let text = value as? String, text.count <= 80 {
+            case .string(let text) where text.count <= 80:
                 lines.append((path, text))
+            default:
+                break
             }
         }
         for key in quality.keys.sorted() {
-            let value = quality[key]!
-            if let nested = value as? [String: Any] {
+            if case .object(let nested) = quality[key]! {
                 for inner in nested.keys.sorted() { add(key + " › " + inner, nested[inner]!) }
             } else {
-                add(key, value)
+                add(key, quality[key]!)
             }
         }
         guard !lines.isEmpty else { return html + "<p>quality.json holds no headline numbers.</p>\n" }
-        html += "<p>Headline figures from the linker's quality report (counts rounded to the nearest 10; counts under \(policy.threshold) shown as \(escape(policy.symbol))). Link rates by category are published as tables above, under the same disclosure control.</p>\n"
+        html += "<p>Headline figures from the linker's quality report (counts rounded to the nearest 10, or shown as fewer than 10; counts under \(policy.threshold) shown as \(escape(policy.symbol))). Link rates by category are published as tables above, under the same disclosure control.</p>\n"
         html += "<div class=\"scroll\"><table class=\"kv\"><tbody>"
         for (key, value) in lines.prefix(60) {
             html += "<tr><th scope=\"row\">\(escape(key.replacingOccurrences(of: "_", with: " ")))</th><td class=\"num\">\(escape(value))</td></tr>"

@@ -12,7 +12,7 @@ public struct LinkedFolder {
     public let tablePath: String
     public let table: CSVTable
     /// `quality.json`, parsed as generic JSON, when present.
-    public let quality: Any?
+    public let quality: GenericJSON?
     /// The linked folder's receipt (`LINKED_DIR.receipt.json`), when present.
     public let receipt: Receipt?
     /// The SHA-256 of that receipt file.
@@ -41,7 +41,7 @@ public struct LinkedFolder {
         let qualityPath = FilePath.join(path, "quality.json")
         if FilePath.isRegularFile(qualityPath) {
             do {
-                quality = try JSONSerialization.jsonObject(with: Data(try FilePath.readAll(qualityPath)))
+                quality = try JSONDecoder().decode(GenericJSON.self, from: Data(try FilePath.readAll(qualityPath)))
             } catch let error as PathlinkError {
                 throw error
             } catch {
@@ -59,5 +59,25 @@ public struct LinkedFolder {
             receipt = nil
             receiptSHA256 = nil
         }
+    }
+}
+
+/// A JSON document read generically (quality.json), with booleans kept apart from numbers.
+public indirect enum GenericJSON: Decodable, Equatable, Sendable {
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([GenericJSON])
+    case object([String: GenericJSON])
+    case null
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([GenericJSON].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: GenericJSON].self)) }
     }
 }

@@ -15,6 +15,10 @@ public struct ReportStage {
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
     public var auditPath: String?
     public var force: Bool
+    /// The disclosure engine (replaceable so that tests can make it refuse).
+    public var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
+        try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
+    }
 
     public init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
                 auditPath: String? = nil, force: Bool = false) {
@@ -51,7 +55,7 @@ public struct ReportStage {
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
         let release: ProtectedRelease
         do {
-            release = try ReleaseProtector(policy: policy).protect(input.microdata, tables: input.definitions)
+            release = try protect(policy, input.microdata, input.definitions)
         } catch let error as PathlinkError {
             throw error.inFile(specPath)
         } catch {

@@ -49,7 +49,7 @@ struct ReleaseOutputTests {
     @Test("report.html is one self-contained page: charts, marked suppressed cells, methodology")
     func html() throws {
         let scratch = Scratch()
-        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40, \"MK2\": 2}, \"link_rate\": 0.5}")
+        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40, \"MK2\": 1, \"MK3\": 4}, \"link_rate\": 0.5}")
         try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
         let page = scratch.read("release/report.html")
         #expect(page.hasPrefix("<!DOCTYPE html>"))
@@ -66,6 +66,7 @@ struct ReleaseOutputTests {
         #expect(page.contains("Linkage quality"))
         #expect(page.contains("≈ 40"), "headline counts are rounded")
         #expect(page.contains("MK2</th><td class=\"num\">[c]</td>"), "a headline count under the threshold is not shown")
+        #expect(page.contains("MK3</th><td class=\"num\">fewer than 10</td>"))
         #expect(page.contains("50.0%"), "a headline rate is shown as a percentage")
         #expect(page.contains("Provenance"))
     }
