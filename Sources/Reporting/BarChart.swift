@@ -67,7 +67,16 @@ struct BarChart {
         let barHeight = seriesNames.count > 4 ? 13.0 : 17.0
         let barGap = 3.0
         let groupGap = seriesNames.isEmpty ? 4.0 : 12.0
-        let legendHeight = seriesNames.isEmpty ? 0.0 : 26.0 * Double((seriesNames.count + 3) / 4)
+        // Legend entries flow left to right, wrapping, each as wide as its text.
+        var legendPositions: [(Double, Double)] = []
+        var legendX = labelWidth, legendY = 6.0
+        for name in seriesNames {
+            let entryWidth = 17 + Double(name.count) * 7.2 + 18
+            if legendX > labelWidth && legendX + entryWidth > width { legendX = labelWidth; legendY += 22 }
+            legendPositions.append((legendX, legendY))
+            legendX += entryWidth
+        }
+        let legendHeight = seriesNames.isEmpty ? 0.0 : legendY + 22
         let (maximum, ticks) = isRate ? (100.0, 4) : Self.scale(groups.flatMap { $0.bars.compactMap(\.value) }.max() ?? 1)
         let patternID = "hatch-" + table.spec.id.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
 
@@ -105,8 +114,7 @@ struct BarChart {
         }
         var legend = ""
         for (index, name) in seriesNames.enumerated() {
-            let x = labelWidth + Double(index % 4) * (plotWidth + valueRoom) / 4
-            let ly = 6 + 26 * Double(index / 4)
+            let (x, ly) = legendPositions[index]
             legend += "<rect x=\"\(n(x))\" y=\"\(n(ly))\" width=\"12\" height=\"12\" fill=\"\(Self.palette[index % Self.palette.count])\" rx=\"2\"/>"
             legend += text(x: x + 17, y: ly + 10, anchor: "start", cls: "leg", name)
         }

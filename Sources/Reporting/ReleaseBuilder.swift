@@ -307,7 +307,7 @@ public struct ReleaseBuilder {
         default: break
         }
         var result: [String] = []
-        for category in declaredOrder where !result.contains(category) { result.append(category) }
+        for category in (variable?.order ?? []) + declaredOrder where !result.contains(category) { result.append(category) }
         let extra = seen.subtracting(result).subtracting([spec.missingLabel]).sorted()
         result += extra
         if seen.contains(spec.missingLabel) && !result.contains(spec.missingLabel) { result.append(spec.missingLabel) }

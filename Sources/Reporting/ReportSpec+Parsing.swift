@@ -78,7 +78,25 @@ extension ReportSpec {
     static let totalName = "Total"
 
     private static func parseVariable(name: String, field: YAMLField, missingLabel: String) throws -> VariableDefinition {
-        try field.expectKeys(["from", "label", "categories", "map", "other", "cases", "else"])
+        try field.expectKeys(["from", "label", "categories", "map", "other", "cases", "else", "order"])
+        var variable = try parseRule(name: name, field: field, missingLabel: missingLabel)
+        if let orderField = field.optional("order") {
+            let order = try orderField.strings()
+            var known: [String]?
+            switch variable.rule {
+            case .map(_, let groups, let other): known = groups.map(\.0) + (other.map { [$0] } ?? []) + [missingLabel]
+            case .cases(let cases, let otherwise): known = cases.map(\.1) + [otherwise]
+            case .column(_, let categories): known = categories.map { $0 + [missingLabel] }
+            }
+            if let known, let unknown = order.first(where: { !known.contains($0) }) {
+                throw orderField.error("\"\(unknown)\" is not a category of \(name)", remedy: "order lists categories the rule gives: \(known.joined(separator: ", "))")
+            }
+            variable.order = order
+        }
+        return variable
+    }
+
+    private static func parseRule(name: String, field: YAMLField, missingLabel: String) throws -> VariableDefinition {
         let label = try field.optional("label")?.string()
         let source = try field.optional("from")?.string() ?? name
         func noTotal(_ values: [String], _ at: YAMLField) throws -> [String] {

@@ -74,6 +74,8 @@ public struct VariableDefinition: Sendable, Equatable {
     /// A reader's name for the variable (column headings, charts).
     public var label: String?
     public var rule: Rule
+    /// Display order of the categories, when it differs from the rule's order.
+    public var order: [String]?
     /// The YAML line that declared it (for errors found while reading the data).
     public var line: Int?
 

@@ -170,6 +170,9 @@ struct ReleaseOutputTests {
         let funnel = tidyCells(scratch, "journey-funnel")
         #expect(funnel["Total"] == "400")
         #expect(funnel.keys.sorted() == ["1 Referred", "2 Assessed", "3 Received a service", "4 Planned closure", "Total"])
+        let lines = scratch.read("release/journey-funnel.csv").components(separatedBy: "\r\n").map { $0.components(separatedBy: ",").first! }
+        #expect(Array(lines.prefix(6)) == ["stage", "1 Referred", "2 Assessed", "3 Received a service", "4 Planned closure", "Total"],
+                "order: puts the funnel in stage order")
     }
 }
 

@@ -110,6 +110,7 @@ struct ReportSpecTests {
             ("report: 1\nid: d\nvariables:\n  g:\n    map: {Total: [a]}\ntables:\n  - {id: a, rows: [g]}\n", "map"),
             ("report: 1\nid: ../evil\ntables:\n  - {id: a, rows: [x]}\n", "id:"),
             ("report: 1\nid: d\ntables: []\n", "tables"),
+            ("report: 1\nid: d\nvariables:\n  g:\n    map: {A: [a]}\n    order: [B]\ntables:\n  - {id: a, rows: [g]}\n", "order"),
         ]
         for (text, marker) in cases {
             let error = expectRefused(.invalidDocument) { _ = try ReportSpec.parse(text, file: "s.yaml") }
