@@ -152,6 +152,17 @@ struct ReportSpecTests {
             }
         }
     }
+
+    @Test("the spec shown in docs/report-spec.md parses")
+    func documentedSpecParses() throws {
+        let doc = try String(contentsOfFile: exampleSpecPath.replacingOccurrences(of: "examples/victims-pathway/report.yaml", with: "docs/report-spec.md"), encoding: .utf8)
+        let section = doc.components(separatedBy: "## The report spec")[1]
+        let yaml = section.components(separatedBy: "```yaml\n")[1].components(separatedBy: "```")[0]
+        let spec = try ReportSpec.parse(yaml, file: "docs/report-spec.md")
+        #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate"])
+        #expect(spec.variables.map(\.name) == ["age_band", "closure", "stage"])
+        #expect(spec.personRecordOrder == "referral_month")
+    }
 }
 
 /// examples/victims-pathway/report.yaml in this package.
