@@ -75,7 +75,11 @@ struct HTMLReport {
         guard let cell else { return "<td class=\"sup\(total)\">\(escape(policy.symbol))</td>" }
         if table.spec.kind == .rate {
             let rate = format.rateText(cell, decimals: table.spec.decimals)
-            let counts = "\(format.text(cell.count)) / \(format.text(cell.denominator ?? .suppressed))"
+            func shown(_ status: CellStatus) -> String {
+                if case .published(let value) = status { return CellFormat.grouped(value) }
+                return format.text(status)
+            }
+            let counts = "\(shown(cell.count)) / \(shown(cell.denominator ?? .suppressed))"
             let cls = cell.rate != nil ? "num" : (rate == policy.symbol ? "sup" : "na")
             let shown = cell.rate != nil ? rate + "%" : rate
             return "<td class=\"\(cls)\(total)\">\(escape(shown))<small>\(escape(counts))</small></td>"
@@ -132,7 +136,7 @@ struct HTMLReport {
             ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
             ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
             ("Unit", spec.unit == .persons
-                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.map { "their earliest by \($0), then" } ?? "") the lowest research record id), so every table adds up"
+                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.map { "their earliest by \($0), then the lowest research record id" } ?? "the one with the lowest research record id")), so every table adds up"
                 : "records of the linked \(spec.source) table"),
         ]
         for (term, text) in rows { html += "<dt>\(escape(term))</dt><dd>\(escape(text))</dd>" }
