@@ -26,8 +26,9 @@ struct ReportCommand: ParsableCommand {
         DIR.audit.json beside the folder), never inside it. If protection fails, nothing is written.
 
         Example:
-          pathlink report --spec examples/victims-pathway/report.yaml --input out/linked \\
-            --output out/release --policy governance/disclosure-policy.yaml
+          pathlink report --spec examples/victims-pathway/report.yaml \\
+            --input out/linked --output out/release \\
+            --policy governance/disclosure-policy.yaml
         """
     )
 

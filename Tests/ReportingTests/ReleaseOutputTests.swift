@@ -69,6 +69,28 @@ struct ReleaseOutputTests {
         #expect(page.contains("MK3</th><td class=\"num\">fewer than 10</td>"))
         #expect(page.contains("50.0%"), "a headline rate is shown as a percentage")
         #expect(page.contains("Provenance"))
+        #expect(page.contains("none found beside the linked folder"), "a missing linked receipt is said, not hidden")
+    }
+
+    @Test("the HTML shows the receipts chain: the linked folder's receipt hash and the inputs it lists")
+    func receiptsChain() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        let inputHash = String(repeating: "ab", count: 32)
+        scratch.write("linked.receipt.json", """
+        {"receipt": 1, "stage": "link", "tool": {"name": "pathlink", "version": "0.1.0", "token_derivation": 1},
+         "documents": [{"kind": "plan", "name": "demo", "path": "plan.yaml", "sha256": "\(String(repeating: "cd", count: 32))"}],
+         "inputs": [{"path": "police.tokens.csv", "sha256": "\(inputHash)", "rows": 10, "dataset": "police.crimes"}],
+         "outputs": [], "columns": [], "excluded": [], "counts": {}, "warnings": [],
+         "started": "2026-01-01T00:00:00Z", "finished": "2026-01-01T00:00:01Z"}
+        """)
+        try runReport(scratch, spec: spec, linked: linked)
+        let page = scratch.read("release/report.html")
+        #expect(page.contains(inputHash))
+        #expect(page.contains("police.tokens.csv"))
+        #expect(page.contains("linked folder receipt (link)"))
+        let receipt = scratch.read("release.receipt.json")
+        #expect(receipt.contains("linked.receipt.json"), "the release receipt lists the linked receipt as an input")
     }
 
     @Test("the audit sidecar is beside the folder (or at --audit), marked not for release; never inside")
