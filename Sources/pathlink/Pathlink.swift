@@ -8,7 +8,7 @@ struct Pathlink: ParsableCommand {
         abstract: "Privacy-preserving linkage of support-service, police and CPS records.",
         discussion: """
         Stages: extract (owner, no key) → pseudonymise (owner, key) → link (linking unit) → report (researchers).
-        Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
+        Each output has a receipt (X.receipt.json) beside it.
         """,
         version: "0.1.0",
         subcommands: [
@@ -18,6 +18,7 @@ struct Pathlink: ParsableCommand {
             KeygenCommand.self,
             PseudonymiseCommand.self,
             LinkCommand.self,
+            ReportCommand.self,
             TokenBenchmarkCommand.self,
         ]
     )
