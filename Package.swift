@@ -51,7 +51,7 @@ let package = Package(
         // Stage 4 (researcher side, no key): linked tables -> release.
         .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
         // Synthetic raw exports with ground truth.
-        .target(name: "Synthesis", dependencies: ["PathlinkCore", "Tabular"]),
+        .target(name: "Synthesis", dependencies: ["PathlinkCore", "Tabular", "Provenance"]),
         // `run` and `verify`: orchestration of the stages, approvals register.
         .target(name: "Pipeline", dependencies: [
             "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance"]),
     ],
     swiftLanguageModes: [.v5]

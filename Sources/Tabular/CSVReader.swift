@@ -50,6 +50,8 @@ public final class CSVReader {
 
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The buffer size now (tests check that it stays bounded).
+    var bufferCapacity: Int { capacity }
     private var start = 0          // first byte of the next record
     private var end = 0            // end of valid bytes
     private var isAtEOF = false
@@ -57,9 +59,12 @@ public final class CSVReader {
     private var rawBuffer: UnsafeMutablePointer<UInt8>?
     private let chunkSize: Int
 
-    private var fieldStarts: [Int] = []
-    private var fieldEnds: [Int] = []
-    private var fieldNeedsUnescape: [Bool] = []
+    // Field ranges of the current record. Fixed-capacity raw storage owned by the reader:
+    // `let` pointers need no exclusivity checks in the hot loop.
+    private let fieldStartStorage: UnsafeMutablePointer<Int>
+    private let fieldEndStorage: UnsafeMutablePointer<Int>
+    private let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
+    private var fieldCount = 0
     private var recordLineBreaks = 0
     private var lineEnding: LineEnding?
     private var nextLine = 1
@@ -95,6 +100,9 @@ public final class CSVReader {
         ownsDescriptor = true
         capacity = chunkSize * 2
         buffer = .allocate(capacity: capacity)
+        fieldStartStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldEndStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldUnescapeStorage = .allocate(capacity: limits.maxColumns + 1)
         if encoding == .windows1252 { rawBuffer = .allocate(capacity: chunkSize) }
         try readHeader()
     }
@@ -102,18 +110,40 @@ public final class CSVReader {
     deinit {
         buffer.deallocate()
         rawBuffer?.deallocate()
+        fieldStartStorage.deallocate()
+        fieldEndStorage.deallocate()
+        fieldUnescapeStorage.deallocate()
         if ownsDescriptor { close(descriptor) }
     }
 
     // MARK: Fields of the current record
 
     /// The number of fields in the current record (equal to the header's).
-    public var count: Int { fieldStarts.count }
+    public var count: Int { fieldCount }
 
     /// The bytes of field `index` of the current record (UTF-8), valid until ``next()``.
     @inline(__always)
     public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: buffer + fieldStarts[index], count: fieldEnds[index] - fieldStarts[index])
+        precondition(index >= 0 && index < fieldCount, "field index out of range")
+        if fieldUnescapeStorage[index] { unescapeField(index) }
+        let start = fieldStartStorage[index]
+        return UnsafeBufferPointer(start: buffer + start, count: fieldEndStorage[index] - start)
+    }
+
+    /// Turn the doubled quotes of a quoted field into single ones, in place. Done only
+    /// when the field is asked for: dropped columns are never unescaped.
+    private func unescapeField(_ index: Int) {
+        var read = fieldStartStorage[index]
+        var write = read
+        let stop = fieldEndStorage[index]
+        while read < stop {
+            let byte = buffer[read]
+            buffer[write] = byte
+            write += 1
+            read += (byte == UInt8(ascii: "\"")) ? 2 : 1
+        }
+        fieldEndStorage[index] = write
+        fieldUnescapeStorage[index] = false
     }
 
     /// Field `index` of the current record as a `String`.
@@ -128,7 +158,7 @@ public final class CSVReader {
 
     /// Whether field `index` is empty.
     @inline(__always)
-    public func isEmpty(_ index: Int) -> Bool { fieldEnds[index] == fieldStarts[index] }
+    public func isEmpty(_ index: Int) -> Bool { fieldEndStorage[index] == fieldStartStorage[index] }
 
     // MARK: Reading
 
@@ -141,7 +171,7 @@ public final class CSVReader {
             case .record:
                 row += 1
                 try finishRecord(expectedFields: header.count)
-                if fieldStarts.count == 1 && header.count > 1 && fieldEnds[0] == fieldStarts[0] && !fieldNeedsUnescape[0] && !lastFieldWasQuoted {
+                if fieldCount == 1 && header.count > 1 && fieldEndStorage[0] == fieldStartStorage[0] && !lastFieldWasQuoted {
                     row -= 1   // a blank line: skipped, not a record
                     continue
                 }
@@ -165,6 +195,7 @@ public final class CSVReader {
             case .record:
                 try finishRecord(expectedFields: nil)
                 header = strings()
+                isHeaderRead = true
                 var seen: [String: Int] = [:]
                 for (index, name) in header.enumerated() {
                     if let earlier = seen[name] {
@@ -184,74 +215,98 @@ public final class CSVReader {
     }
 
     private var lastFieldWasQuoted = false
+    private var isHeaderRead = false
+    /// The row number of the record being parsed.
+    private var pendingRow: Int { isHeaderRead ? row + 1 : 1 }
 
     /// Parse one record starting at `start`; on success sets the field ranges and moves `start`.
+    ///
+    /// - Complexity: one pass over the record's bytes; the state lives in locals and in
+    ///   the reader's raw field storage, so the loop makes no allocation and no
+    ///   exclusivity check.
     private func parseRecord() throws -> Outcome {
-        fieldStarts.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        fieldNeedsUnescape.removeAll(keepingCapacity: true)
+        fieldCount = 0
         recordLineBreaks = 0
         var position = start
         let limit = end
+        let atEOF = isAtEOF
         if position >= limit {
-            return isAtEOF ? .endOfFile : .needMore
+            return atEOF ? .endOfFile : .needMore
         }
         let delimiter = self.delimiter
         let quote = UInt8(ascii: "\"")
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
         let buffer = self.buffer
+        let starts = fieldStartStorage
+        let ends = fieldEndStorage
+        let unescape = fieldUnescapeStorage
+        let maxColumns = limits.maxColumns
+        let maxField = limits.maxFieldBytes
+        var count = 0
+        var breaks = 0
+        defer {
+            fieldCount = count
+            recordLineBreaks = breaks
+        }
         while true {
-            // One field.
-            if fieldStarts.count >= limits.maxColumns {
-                throw malformed(row: row + 1, "the record has more than \(limits.maxColumns) fields",
+            if count >= maxColumns {
+                throw malformed(row: pendingRow, "the record has more than \(maxColumns) fields",
                                 remedy: "check the delimiter declared in the manifest (input.delimiter) and the export")
             }
             if position < limit && buffer[position] == quote {
                 let fieldStart = position + 1
                 var scan = fieldStart
                 var needsUnescape = false
-                var breaks = 0
                 while true {
-                    while scan < limit && buffer[scan] != quote {
-                        if buffer[scan] == lf { breaks += 1 }
-                        scan += 1
+                    // memchr is vectorised: quoted fields are the long ones (free text).
+                    let from = scan
+                    if let found = memchr(buffer + scan, Int32(quote), limit - scan) {
+                        scan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    } else {
+                        scan = limit
+                    }
+                    var lineScan = from
+                    while lineScan < scan, let found = memchr(buffer + lineScan, Int32(lf), scan - lineScan) {
+                        breaks &+= 1
+                        lineScan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
                     }
                     if scan >= limit {
-                        if isAtEOF {
-                            throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                        if atEOF {
+                            throw malformed(row: pendingRow, column: columnName(count),
                                             "a quoted field is never closed (unbalanced quote)",
                                             remedy: "find the stray \" in this row of the export, or re-export it with proper quoting")
                         }
+                        if scan - fieldStart > maxField { throw fieldTooLong(count) }
                         return try needMore(position: scan)
                     }
-                    // scan is at a quote: doubled quote, or the closing quote.
-                    if scan + 1 >= limit && !isAtEOF { return try needMore(position: scan) }
+                    // scan is at a quote: a doubled quote, or the closing quote.
+                    if scan + 1 >= limit && !atEOF { return try needMore(position: scan) }
                     if scan + 1 < limit && buffer[scan + 1] == quote {
                         needsUnescape = true
-                        scan += 2
+                        scan &+= 2
                         continue
                     }
                     break
                 }
-                fieldStarts.append(fieldStart)
-                fieldEnds.append(scan)
-                fieldNeedsUnescape.append(needsUnescape)
-                recordLineBreaks += breaks
+                if scan - fieldStart > maxField { throw fieldTooLong(count) }
+                starts[count] = fieldStart
+                ends[count] = scan
+                unescape[count] = needsUnescape
+                count += 1
                 lastFieldWasQuoted = true
                 position = scan + 1
-                if position - fieldStart > limits.maxFieldBytes { throw fieldTooLong() }
                 if position >= limit {
-                    if !isAtEOF { return try needMore(position: position) }
+                    if !atEOF { return try needMore(position: position) }
                     start = position
                     return .record
                 }
                 let after = buffer[position]
                 if after == delimiter { position += 1; continue }
                 if after == lf || after == cr {
-                    return try endOfRecord(at: position)
+                    return try endOfRecord(at: position, breaks: &breaks)
                 }
-                throw malformed(row: row + 1, column: columnName(fieldStarts.count - 1),
+                throw malformed(row: pendingRow, column: columnName(count - 1),
                                 "there is text after the closing quote of a quoted field",
                                 remedy: "a quote inside a quoted field must be doubled (\"\"); fix or re-export the file")
             } else {
@@ -259,50 +314,52 @@ public final class CSVReader {
                 while position < limit {
                     let byte = buffer[position]
                     if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
-                    position += 1
+                    position &+= 1
                 }
-                if position - fieldStart > limits.maxFieldBytes { throw fieldTooLong() }
+                if position - fieldStart > maxField { throw fieldTooLong(count) }
                 if position >= limit {
-                    if !isAtEOF { return try needMore(position: position) }
-                    fieldStarts.append(fieldStart)
-                    fieldEnds.append(position)
-                    fieldNeedsUnescape.append(false)
+                    if !atEOF { return try needMore(position: position) }
+                    starts[count] = fieldStart
+                    ends[count] = position
+                    unescape[count] = false
+                    count += 1
                     lastFieldWasQuoted = false
                     start = position
                     return .record
                 }
                 let byte = buffer[position]
                 if byte == quote {
-                    throw malformed(row: row + 1, column: columnName(fieldStarts.count),
+                    throw malformed(row: pendingRow, column: columnName(count),
                                     "a quote appears inside a field that is not quoted",
                                     remedy: "fields containing quotes must be wholly quoted, with inner quotes doubled; re-export the file")
                 }
-                fieldStarts.append(fieldStart)
-                fieldEnds.append(position)
-                fieldNeedsUnescape.append(false)
+                starts[count] = fieldStart
+                ends[count] = position
+                unescape[count] = false
+                count += 1
                 lastFieldWasQuoted = false
                 if byte == delimiter { position += 1; continue }
-                return try endOfRecord(at: position)
+                return try endOfRecord(at: position, breaks: &breaks)
             }
         }
     }
 
     private func needMore(position: Int) throws -> Outcome {
         if position - start > limits.maxRecordBytes {
-            throw malformed(row: row + 1, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
+            throw malformed(row: pendingRow, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
                             remedy: "check the file for an unbalanced quote, or split the export")
         }
         return .needMore
     }
 
-    private func fieldTooLong() -> PathlinkError {
-        malformed(row: row + 1, column: columnName(fieldStarts.count),
+    private func fieldTooLong(_ index: Int) -> PathlinkError {
+        malformed(row: pendingRow, column: columnName(index),
                   "a field is longer than \(limits.maxFieldBytes >> 10) KiB",
                   remedy: "check for an unbalanced quote; very long free text should be removed from the export at source")
     }
 
     /// `position` is at CR or LF ending a record.
-    private func endOfRecord(at position: Int) throws -> Outcome {
+    private func endOfRecord(at position: Int, breaks: inout Int) throws -> Outcome {
         let cr = UInt8(ascii: "\r")
         let lf = UInt8(ascii: "\n")
         var next = position
@@ -310,7 +367,7 @@ public final class CSVReader {
         if buffer[position] == cr {
             if position + 1 >= end && !isAtEOF { return try needMore(position: position) }
             guard position + 1 < end && buffer[position + 1] == lf else {
-                throw malformed(row: row + 1, "a line ends with a bare carriage return (CR without LF)",
+                throw malformed(row: pendingRow, "a line ends with a bare carriage return (CR without LF)",
                                 remedy: "re-save the export with LF or CRLF line endings")
             }
             ending = .crlf
@@ -321,12 +378,12 @@ public final class CSVReader {
             next += 1
         }
         if let established = lineEnding, established != ending {
-            throw malformed(row: row + 1, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
+            throw malformed(row: pendingRow, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
                             remedy: "the file may have been joined from several exports; re-export it in one piece or convert its line endings")
         }
         lineEnding = ending
         start = next
-        recordLineBreaks += 1
+        breaks += 1
         return .record
     }
 
@@ -335,29 +392,21 @@ public final class CSVReader {
         line = nextLine
         nextLine += recordLineBreaks
         let recordRow = expectedFields == nil ? 1 : row
-        for index in fieldStarts.indices where fieldNeedsUnescape[index] {
-            var read = fieldStarts[index]
-            var write = read
-            let stop = fieldEnds[index]
-            while read < stop {
-                let byte = buffer[read]
-                buffer[write] = byte
-                write += 1
-                read += (byte == UInt8(ascii: "\"")) ? 2 : 1
-            }
-            fieldEnds[index] = write
-        }
-        if let expectedFields, fieldStarts.count != expectedFields {
-            let isBlank = fieldStarts.count == 1 && fieldEnds[0] == fieldStarts[0] && !lastFieldWasQuoted && expectedFields > 1
+        let count = fieldCount
+        let starts = fieldStartStorage
+        let ends = fieldEndStorage
+        if let expectedFields, count != expectedFields {
+            let isBlank = count == 1 && ends[0] == starts[0] && !lastFieldWasQuoted && expectedFields > 1
             if !isBlank {
-                throw malformed(row: recordRow, "the row has \(fieldStarts.count) fields but the header has \(expectedFields)",
+                throw malformed(row: recordRow, "the row has \(count) fields but the header has \(expectedFields)",
                                 remedy: "check for an unquoted delimiter or a missing field in this row, and the delimiter declared in the manifest")
             }
         }
-        guard let first = fieldStarts.first, let last = fieldEnds.last else { return }
+        guard count > 0 else { return }
+        let first = starts[0], last = ends[count - 1]
         if !UTF8Check.isCleanASCII(buffer + first, last - first) {
-            for index in fieldStarts.indices {
-                if let problem = UTF8Check.problem(buffer + fieldStarts[index], fieldEnds[index] - fieldStarts[index]) {
+            for index in 0..<count {
+                if let problem = UTF8Check.problem(buffer + starts[index], ends[index] - starts[index]) {
                     let column = expectedFields == nil ? nil : columnName(index)
                     switch problem {
                     case .nul:

@@ -7,7 +7,8 @@ import PathlinkCore
 
 /// A buffered RFC 4180 CSV writer that produces its file atomically.
 ///
-/// Records end in CRLF, as RFC 4180 specifies. A field is quoted only when it holds the
+/// Records end in CRLF, as RFC 4180 specifies (or LF when asked: ``LineEnding``). A field is
+/// quoted only when it holds the
 /// delimiter, a quote, CR or LF; quotes inside are doubled. The file appears at its path
 /// only on ``close()`` (see ``AtomicOutput``); ``discard()`` — or an error, or an
 /// interrupt — leaves nothing behind.
@@ -23,14 +24,28 @@ public final class CSVWriter {
     private var isClosed = false
     /// Called with every block of bytes as it is written, e.g. to hash the output in the same pass.
     public var onBytesWritten: ((UnsafeRawBufferPointer) -> Void)?
+    private let lineEnding: LineEnding
     /// Records written so far (the header counts as one).
     public private(set) var recordCount = 0
 
+    /// How records end.
+    public enum LineEnding: Sendable {
+        /// CR LF, as RFC 4180 specifies (the default).
+        case crlf
+        /// LF alone, as Unix tools write.
+        case lf
+    }
+
     /// Start writing `path` (not visible until ``close()``).
+    /// - Parameters:
+    ///   - lineEnding: how records end (CRLF unless asked otherwise).
+    ///   - byteOrderMark: begin the file with a UTF-8 byte-order mark, as Excel does.
     /// - Throws: `.outputExists` when `path` exists and `force` is false; `.io`.
-    public init(path: String, force: Bool, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20) throws {
+    public init(path: String, force: Bool, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
+                lineEnding: LineEnding = .crlf, byteOrderMark: Bool = false) throws {
         self.path = path
         self.delimiter = delimiter
+        self.lineEnding = lineEnding
         output = try AtomicOutput(path: path, force: force)
         descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -39,6 +54,12 @@ public final class CSVWriter {
         }
         capacity = max(bufferSize, 1 << 16)
         buffer = .allocate(capacity: capacity)
+        if byteOrderMark {
+            buffer[0] = 0xEF
+            buffer[1] = 0xBB
+            buffer[2] = 0xBF
+            used = 3
+        }
     }
 
     deinit {
@@ -80,10 +101,10 @@ public final class CSVWriter {
         try endRecord()
     }
 
-    /// End the current record (CRLF).
+    /// End the current record (CRLF, or LF when so configured).
     @inline(__always)
     public func endRecord() throws {
-        try put(0x0D)
+        if lineEnding == .crlf { try put(0x0D) }
         try put(0x0A)
         fieldsInRecord = 0
         recordCount += 1

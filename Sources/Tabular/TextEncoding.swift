@@ -49,9 +49,19 @@ enum UTF8Check {
         var index = 0
         let high: UInt64 = 0x8080_8080_8080_8080
         let ones: UInt64 = 0x0101_0101_0101_0101
+        // 32 bytes a step: any byte >= 0x80, or any zero byte, in four words at once.
+        while index + 32 <= count {
+            let a = UnalignedLoad.uint64(start + index)
+            let b = UnalignedLoad.uint64(start + index + 8)
+            let c = UnalignedLoad.uint64(start + index + 16)
+            let d = UnalignedLoad.uint64(start + index + 24)
+            let nonASCII = (a | b | c | d) & high
+            let zero = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
+            if nonASCII | (zero & high) != 0 { return false }
+            index += 32
+        }
         while index + 8 <= count {
             let word = UnalignedLoad.uint64(start + index)
-            // Any byte >= 0x80, or any zero byte.
             if (word & high) != 0 || ((word &- ones) & ~word & high) != 0 { return false }
             index += 8
         }

@@ -8,13 +8,17 @@ struct Pathlink: ParsableCommand {
         abstract: "Privacy-preserving linkage of support-service, police and CPS records.",
         discussion: """
         Stages: extract (owner, no key) → pseudonymise (owner, key) → link (linking unit) → report (researchers).
-        Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
+        Each output has a receipt (X.receipt.json) beside it.
         """,
         version: "0.1.0",
         subcommands: [
+            CheckCommand.self,
             ExtractCommand.self,
+            SynthCommand.self,
             KeygenCommand.self,
             PseudonymiseCommand.self,
+            LinkCommand.self,
+            ReportCommand.self,
             TokenBenchmarkCommand.self,
         ]
     )

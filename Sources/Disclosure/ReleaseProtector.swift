@@ -1,0 +1,207 @@
+import PathlinkCore
+
+/// Applies a disclosure policy to every table of a release together, and proves the result.
+///
+/// 1. Primary suppression: every count in `1..<threshold`, totals included (and zeros,
+///    when the policy suppresses them). Structural zeros are published as such.
+/// 2. Secondary suppression over the whole release: cells with the same form in two
+///    tables (a margin of one, a cell of another) share their fate; every line of a table
+///    (cells along one dimension and their total) with exactly one hidden cell gets the
+///    cheapest complement; then the audit runs, and for every hidden cell whose range is
+///    too narrow the cheapest cell related to it (in its lines, in the lines of its
+///    copies in other tables, or sharing units with it) is hidden too, until all pass.
+///    Cheapest = not a grand total if anything else will do, then the smallest count,
+///    then the fewest `Total` coordinates, then table order and cell order. Zeros and
+///    structural zeros are never complements.
+/// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
+///    must hold more than one value and reach the threshold, or nothing is released.
+///
+/// Decisions are made on true counts; rounding, if any, applies to what is printed.
+public struct ReleaseProtector {
+    public var policy: DisclosurePolicy
+
+    public init(policy: DisclosurePolicy) {
+        self.policy = policy
+    }
+
+    enum State: Equatable { case published, primary, secondary, structural }
+
+    /// Protects the tables as one system of equations.
+    ///
+    /// - Complexity: builds the system in time linear in atoms × tables (×2^d), then runs
+    ///   the audit once per round of extra complements; each audit solves two small
+    ///   warm-started linear programs per hidden cell.
+    /// - Throws: `PathlinkError(.invalidDocument)` for an invalid policy or table;
+    ///   `PathlinkError(.disclosure)` if the audit fails (nothing may be written then).
+    public func protect(_ microdata: Microdata, tables: [TableDefinition]) throws -> ProtectedRelease {
+        try policy.validated()
+        let system = try ReleaseSystem(microdata: microdata, tables: tables)
+        var states = primaryStates(system)
+        if policy.secondary {
+            try addComplements(system, &states)
+        }
+        let audit = try finalAudit(system, states)
+        return ProtectedRelease(tables: protectedTables(system, states), audit: audit,
+                                warnings: classDisclosureWarnings(system))
+    }
+
+    // MARK: Primary
+
+    func primaryStates(_ system: ReleaseSystem) -> [State] {
+        system.cells.map { cell in
+            if cell.isStructural { return .structural }
+            if cell.value > 0 && cell.value < policy.threshold { return .primary }
+            if cell.value == 0 && policy.zeros == .suppress { return .primary }
+            return .published
+        }
+    }
+
+    // MARK: Secondary
+
+    private func isCandidate(_ system: ReleaseSystem, _ states: [State], _ index: Int) -> Bool {
+        states[index] == .published && system.cells[index].value > 0
+    }
+
+    private func cost(_ system: ReleaseSystem, _ index: Int) -> (Int, Int, Int, Int) {
+        let cell = system.cells[index]
+        return (cell.isGrandTotal ? 1 : 0, cell.value, cell.totalCount, index)
+    }
+
+    private func cheapest(_ system: ReleaseSystem, _ states: [State], among candidates: [Int]) -> Int? {
+        candidates.filter { isCandidate(system, states, $0) }.min { cost(system, $0) < cost(system, $1) }
+    }
+
+    /// Copies a hidden cell's fate to its copies in other tables, and gives every line with
+    /// a single hidden cell a complement, until nothing changes. Returns the cells added.
+    @discardableResult
+    func closeLines(_ system: ReleaseSystem, _ states: inout [State]) -> [Int] {
+        var added: [Int] = []
+        var changed = true
+        while changed {
+            changed = false
+            for index in system.cells.indices where states[index] == .primary || states[index] == .secondary {
+                for copy in system.sameForm[index] ?? [] where states[copy] == .published {
+                    states[copy] = .secondary
+                    added.append(copy)
+                    changed = true
+                }
+            }
+            for line in system.lines {
+                let hidden = line.filter { states[$0] == .primary || states[$0] == .secondary }
+                guard hidden.count == 1 else { continue }
+                if let complement = cheapest(system, states, among: line) {
+                    states[complement] = .secondary
+                    added.append(complement)
+                    changed = true
+                }
+            }
+        }
+        return added
+    }
+
+    /// The cells whose hiding can widen a hidden cell's range.
+    func related(_ system: ReleaseSystem, to index: Int) -> [Int] {
+        var result = Set<Int>()
+        for member in system.sameForm[index] ?? [index] {
+            for line in system.linesOfCell[member] { result.formUnion(system.lines[line]) }
+        }
+        for c in system.cells[index].classes { result.formUnion(system.cellsOfClass[c]) }
+        result.remove(index)
+        return result.sorted()
+    }
+
+    func addComplements(_ system: ReleaseSystem, _ states: inout [State]) throws {
+        closeLines(system, &states)
+        var pending = system.cells.indices.filter { states[$0] == .primary || states[$0] == .secondary }
+        while !pending.isEmpty {
+            let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+            var failing: [Int] = []
+            for index in pending where !passes(try audit.range(ofCell: index)) {
+                failing.append(index)
+            }
+            if failing.isEmpty { return }
+            var added: [Int] = []
+            for index in failing {
+                let related = related(system, to: index)
+                if added.contains(where: { related.contains($0) }) { continue }
+                if let complement = cheapest(system, states, among: related) {
+                    states[complement] = .secondary
+                    added.append(complement)
+                }
+            }
+            if added.isEmpty { return }   // nothing left to hide; the final audit refuses
+            added += closeLines(system, &states)
+            pending = Array(Set(failing + added)).sorted()
+        }
+    }
+
+    static func isHidden(_ state: State) -> Bool { state == .primary || state == .secondary }
+
+    func passes(_ range: (lower: Double, upper: Double)) -> Bool {
+        range.upper > range.lower && range.upper >= Double(policy.threshold)
+    }
+
+    // MARK: Audit and output
+
+    func finalAudit(_ system: ReleaseSystem, _ states: [State]) throws -> [AuditEntry] {
+        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+        var entries: [AuditEntry] = []
+        var failures: [String] = []
+        for (index, state) in states.enumerated() where Self.isHidden(state) {
+            let cell = system.cells[index]
+            let range = try audit.range(ofCell: index)
+            let table = system.tables[cell.table]
+            entries.append(AuditEntry(table: table.id, coordinates: cell.coordinates,
+                                      kind: state == .primary ? .primary : .secondary,
+                                      lower: range.lower, upper: range.upper))
+            if !passes(range) && !failures.contains(table.id) { failures.append(table.id) }
+        }
+        if !failures.isEmpty {
+            let remedy = policy.secondary
+                ? "merge sparse categories (recodes) or drop a table, then run the report again"
+                : "set secondary: true in the policy, or merge sparse categories, then run the report again"
+            throw PathlinkError(.disclosure,
+                                problem: "the release would let a reader work out a suppressed cell of \(failures.map { "\"\($0)\"" }.joined(separator: ", ")) from the published numbers; nothing was written",
+                                remedy: remedy)
+        }
+        return entries
+    }
+
+    func protectedTables(_ system: ReleaseSystem, _ states: [State]) -> [ProtectedTable] {
+        system.tables.enumerated().map { table, definition in
+            let start = system.tableOffsets[table]
+            let end = table + 1 < system.tableOffsets.count ? system.tableOffsets[table + 1] : system.cells.count
+            let cells = (start..<end).map { index -> ProtectedCell in
+                let cell = system.cells[index]
+                let status: CellStatus
+                switch states[index] {
+                case .structural: status = .structuralZero
+                case .primary, .secondary: status = .suppressed
+                case .published: status = .published(policy.published(cell.value))
+                }
+                return ProtectedCell(coordinates: cell.coordinates, status: status)
+            }
+            return ProtectedTable(definition: definition, cells: cells)
+        }
+    }
+
+    /// A line of interior cells whose units all fall in one category tells a reader that
+    /// category for everyone in the line. Named by table and dimension only.
+    func classDisclosureWarnings(_ system: ReleaseSystem) -> [String] {
+        var warnings: [String] = []
+        for line in system.lines {
+            let total = system.cells[line.last!]
+            let members = line.dropLast()
+            guard total.value > 0, members.count > 1,
+                  members.filter({ system.cells[$0].value > 0 }).count == 1 else { continue }
+            let first = system.cells[line[0]], second = system.cells[line[1]]
+            guard let dimension = first.coordinateIndices.indices.first(where: {
+                first.coordinateIndices[$0] != second.coordinateIndices[$0]
+            }) else { continue }
+            let definition = system.tables[total.table]
+            let warning = "table \"\(definition.id)\": along \"\(definition.dimensions[dimension])\", every unit of a line falls in one category (class disclosure); consider merging categories"
+            if !warnings.contains(warning) { warnings.append(warning) }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,135 @@
+import Governance
+import PathlinkCore
+import Tabular
+
+/// Profiles a raw export against its manifest for `pathlink check --data`: every column
+/// that would leave the owner as it is (attributes) or generalised (quasi) is scanned for
+/// values that look like personal data. Findings give counts and the first row, never a
+/// value.
+///
+/// What counts as an error: values that look like e-mail addresses, UK phone numbers, UK
+/// postcodes, NHS numbers (with a valid check digit) or free text (long, many words), and
+/// date-of-birth-like dates in an attribute or in a quasi column not declared as a date.
+/// Near-unique columns are warnings.
+public struct ExportProfiler {
+    public let manifest: Manifest
+
+    public init(manifest: Manifest) { self.manifest = manifest }
+
+    enum Pattern: Int, CaseIterable {
+        case email, phone, postcode, nhsNumber, freeText, date
+
+        var message: String {
+            switch self {
+            case .email: return "values that look like e-mail addresses"
+            case .phone: return "values that look like UK phone numbers"
+            case .postcode: return "values that look like UK postcodes"
+            case .nhsNumber: return "values that look like NHS numbers (valid check digit)"
+            case .freeText: return "values that look like free text (long, many words)"
+            case .date: return "values that look like dates (a date of birth?)"
+            }
+        }
+    }
+
+    /// Check the export's header and profile its leaving columns.
+    /// - Throws: header and CSV errors, as extract would.
+    public func profile(input: String) throws -> [ReviewSheet.Finding] {
+        let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8
+        let reader = try CSVReader(path: input, delimiter: manifest.input.delimiter, encoding: encoding)
+        _ = try HeaderCheck(manifest: manifest, header: reader.header, file: input).layout()
+        var watched: [(index: Int, column: ColumnDeclaration)] = []
+        for (index, name) in reader.header.enumerated() {
+            guard let column = manifest.column(named: name) else { continue }
+            if column.columnClass == .attribute || column.columnClass == .quasi { watched.append((index, column)) }
+        }
+        var hits = Array(repeating: Array(repeating: (count: 0, first: 0), count: Pattern.allCases.count), count: watched.count)
+        var distinct = Array(repeating: Set<Int>(), count: watched.count)
+        var nonEmpty = Array(repeating: 0, count: watched.count)
+        let distinctLimit = 200_000
+        var records = 0
+        while try reader.next() {
+            records += 1
+            for (slot, entry) in watched.enumerated() {
+                let value = reader.string(entry.index).trimmingWhitespace
+                if value.isEmpty { continue }
+                nonEmpty[slot] += 1
+                if distinct[slot].count < distinctLimit { distinct[slot].insert(value.hashValue) }
+                for pattern in ExportProfiler.patterns(in: value) {
+                    if pattern == .date && entry.column.columnClass == .quasi && entry.column.type == .date { continue }
+                    if pattern == .postcode && entry.column.columnClass == .quasi && entry.column.type == .postcode { continue }
+                    if hits[slot][pattern.rawValue].count == 0 { hits[slot][pattern.rawValue].first = reader.row }
+                    hits[slot][pattern.rawValue].count += 1
+                }
+            }
+        }
+        var findings: [ReviewSheet.Finding] = []
+        for (slot, entry) in watched.enumerated() {
+            for pattern in Pattern.allCases where hits[slot][pattern.rawValue].count > 0 {
+                let hit = hits[slot][pattern.rawValue]
+                findings.append(.init(severity: .error, column: entry.column.name,
+                                      message: "\(pattern.message) in a column that leaves as \(entry.column.columnClass.rawValue); declare it direct, free-text or linkage, or clean the export",
+                                      count: hit.count, firstRow: hit.first))
+            }
+            let unique = distinct[slot].count
+            if nonEmpty[slot] >= 20 && Double(unique) > 0.9 * Double(nonEmpty[slot]) && entry.column.values == nil {
+                findings.append(.init(severity: .warning, column: entry.column.name,
+                                      message: "nearly every value is different (\(unique) distinct in \(nonEmpty[slot]) rows): it may identify people; generalise it or declare it an identifier"))
+            }
+        }
+        return findings
+    }
+
+    static func patterns(in value: String) -> [Pattern] {
+        var found: [Pattern] = []
+        let bytes = Array(value.utf8)
+        if looksLikeEmail(bytes) { found.append(.email) }
+        let digits = bytes.filter { $0 >= 0x30 && $0 <= 0x39 }
+        let onlyPhoneCharacters = bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x20 || $0 == 0x2B || $0 == 0x2D || $0 == 0x28 || $0 == 0x29 }
+        if onlyPhoneCharacters && isUKPhone(digits) { found.append(.phone) }
+        if digits.count == 10 && onlyPhoneCharacters && isNHSNumber(digits) { found.append(.nhsNumber) }
+        if bytes.count <= 10, bytes.withUnsafeBufferPointer({ Postcode.normalised($0) }) != nil,
+           bytes.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+            found.append(.postcode)
+        }
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count
+        if bytes.count >= 40 && words >= 6 { found.append(.freeText) }
+        if looksLikeDate(bytes) { found.append(.date) }
+        return found
+    }
+
+    static func looksLikeEmail(_ bytes: [UInt8]) -> Bool {
+        guard let at = bytes.firstIndex(of: 0x40), at > 0, at < bytes.count - 3 else { return false }
+        let domain = bytes[(at + 1)...]
+        return domain.contains(0x2E) && !bytes.contains(0x20)
+    }
+
+    /// UK numbers: 07… mobiles and 01/02/03 landlines (11 digits), or +44 / 44 forms.
+    static func isUKPhone(_ digits: [UInt8]) -> Bool {
+        var digits = digits
+        if digits.count == 12 && digits[0] == 0x34 && digits[1] == 0x34 { digits = [0x30] + digits[2...] }
+        guard digits.count == 11, digits[0] == 0x30 else { return false }
+        return [0x31, 0x32, 0x33, 0x37].contains(digits[1])
+    }
+
+    /// NHS number: 10 digits, modulus 11 check digit.
+    static func isNHSNumber(_ digits: [UInt8]) -> Bool {
+        guard digits.count == 10 else { return false }
+        let values = digits.map { Int($0 - 0x30) }
+        var sum = 0
+        for index in 0..<9 { sum += values[index] * (10 - index) }
+        let check = 11 - sum % 11
+        if check == 10 { return false }
+        return (check == 11 ? 0 : check) == values[9]
+    }
+
+    /// dd/mm/yyyy, yyyy-mm-dd, dd-mm-yyyy, dd.mm.yyyy, yyyymmdd with a plausible calendar date.
+    static func looksLikeDate(_ bytes: [UInt8]) -> Bool {
+        for format in ["DD/MM/YYYY", "YYYY-MM-DD", "DD-MM-YYYY", "DD.MM.YYYY", "YYYYMMDD", "YYYY/MM/DD"] {
+            if case .date(let date) = DateFormat(format)!.parse(String(decoding: bytes, as: UTF8.self)),
+               date.year >= 1900 && date.year <= 2100 {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,162 @@
+import Cryptography
+import Governance
+import PathlinkCore
+import Provenance
+import Tabular
+
+/// One pseudonymised input, held column by column: re-keyed tokens and interned attributes.
+///
+/// The columns are learnt from the input's receipt (stage `pseudonymise`), never guessed
+/// from the header: every column of the file must be described there.
+final class LinkDataset {
+    /// What a token column is for.
+    enum Role: Equatable {
+        /// `identifier` with `identifies: record`.
+        case record
+        /// `identifier` with `identifies: person`.
+        case person
+        /// Any other `identifier`: a reference domain such as `crime-reference`.
+        case reference
+        case matchKey
+        case confirmKey
+    }
+
+    struct TokenColumn {
+        var name: String
+        var role: Role
+        /// `crime-reference`, `person/MK1`, …
+        var domain: String
+        var values: [Token]
+    }
+
+    struct AttributeColumn {
+        var name: String
+        /// `attribute`, `quasi` or `derived`.
+        var columnClass: String
+        var codes: [UInt32]
+        var dictionary: ValueDictionary
+    }
+
+    let name: String
+    let path: String
+    let receipt: Receipt
+    let sha256: String
+    private(set) var rows = 0
+    private(set) var tokenColumns: [TokenColumn] = []
+    private(set) var attributes: [AttributeColumn] = []
+
+    /// Read and check `path` as dataset `name`.
+    /// - Throws: `.provenance` when the receipt is missing, is not a pseudonymise receipt,
+    ///   names another dataset or another file hash; `.malformedCSV` / `.invalidValue`
+    ///   (with row and column, never a value) when the file does not fit its receipt.
+    init(name: String, path: String, rekeyer: Rekeyer) throws {
+        self.name = name
+        self.path = path
+        let receipt = try Receipt.read(for: path)
+        self.receipt = receipt
+        let receiptPath = Receipt.path(for: path)
+        guard receipt.stage == "pseudonymise" else {
+            throw PathlinkError(.provenance, file: path,
+                                problem: "the receipt beside this file is from stage \"\(receipt.stage)\", not pseudonymise",
+                                remedy: "the linker takes only pseudonymised files; give the output of `pathlink pseudonymise`")
+        }
+        guard receipt.dataset == name else {
+            throw PathlinkError(.provenance, file: path,
+                                problem: "the receipt says this file holds dataset \(receipt.dataset ?? "(none)"), not \(name)",
+                                remedy: "check the DATASET=PATH pairs given to --input")
+        }
+        let folder = FilePath.split(receiptPath).parent
+        let absolute = FilePath.absolute(path)
+        guard let entry = receipt.outputs.first(where: { FilePath.absolute(FilePath.join(folder, $0.path)) == absolute }) else {
+            throw PathlinkError(.provenance, file: path, problem: "the receipt beside this file does not list it as an output",
+                                remedy: "give the file exactly as `pathlink pseudonymise` wrote it, with its own receipt")
+        }
+        sha256 = try SHA256.hex(ofFile: path)
+        guard entry.sha256 == sha256 else {
+            throw PathlinkError(.provenance, file: path, problem: "the file has changed since its receipt was written (SHA-256 differs)",
+                                remedy: "ask the data owner to send the file again, or re-run pseudonymise; a changed file cannot be linked")
+        }
+        try load(rekeyer: rekeyer, receiptPath: receiptPath)
+    }
+
+    private func load(rekeyer: Rekeyer, receiptPath: String) throws {
+        let reader = try CSVReader(path: path)
+        var described: [String: Receipt.Column] = [:]
+        for column in receipt.columns where column.action != "dropped" && column.action != "consumed" {
+            described[column.name] = column
+        }
+        // Per header position: token column index, or attribute index.
+        enum Slot { case token(Int), attribute(Int) }
+        var slots: [Slot] = []
+        for header in reader.header {
+            guard let column = described.removeValue(forKey: header) else {
+                throw PathlinkError(.provenance, file: path, row: 1, column: header,
+                                    problem: "this column is not described by the file's receipt",
+                                    remedy: "give the file exactly as `pathlink pseudonymise` wrote it, with its own receipt")
+            }
+            switch column.class {
+            case "identifier":
+                let role: Role = column.identifies == "record" ? .record : column.identifies == "person" ? .person : .reference
+                guard let domain = column.domain, !domain.isEmpty else {
+                    throw PathlinkError(.provenance, file: receiptPath, column: header, problem: "the receipt gives no domain for this identifier column",
+                                        remedy: "re-run pseudonymise with a current Pathlink; receipts must not be edited by hand")
+                }
+                slots.append(.token(tokenColumns.count))
+                tokenColumns.append(TokenColumn(name: header, role: role, domain: domain, values: []))
+            case "matchkey", "confirmkey":
+                slots.append(.token(tokenColumns.count))
+                tokenColumns.append(TokenColumn(name: header, role: column.class == "matchkey" ? .matchKey : .confirmKey,
+                                                domain: column.domain ?? "person/\(header)", values: []))
+            case "attribute", "quasi", "derived":
+                slots.append(.attribute(attributes.count))
+                attributes.append(AttributeColumn(name: header, columnClass: column.class, codes: [], dictionary: ValueDictionary()))
+            default:
+                // linkage, direct or free-text must never reach the linker.
+                throw PathlinkError(.provenance, file: path, row: 1, column: header,
+                                    problem: "the receipt says this column is of class \(column.class), which must not leave the data owner",
+                                    remedy: "do not send this file; ask the data owner to re-run extract and pseudonymise with the approved manifest")
+            }
+        }
+        if let missing = described.keys.sorted().first {
+            throw PathlinkError(.provenance, file: path, row: 1, column: missing,
+                                problem: "the receipt lists this column but the file does not have it",
+                                remedy: "give the file exactly as `pathlink pseudonymise` wrote it, with its own receipt")
+        }
+        let progress = Progress("link: read \(name)")
+        while try reader.next() {
+            for (index, slot) in slots.enumerated() {
+                let field = reader.bytes(index)
+                switch slot {
+                case .token(let column):
+                    guard let token = Token.parseHex(field) else {
+                        throw PathlinkError(.invalidValue, file: path, row: reader.row, column: reader.header[index],
+                                            problem: "the value is not a token (32 lowercase hexadecimal digits, or empty when missing)",
+                                            remedy: "give the file exactly as `pathlink pseudonymise` wrote it")
+                    }
+                    tokenColumns[column].values.append(rekeyer.rekey(token))
+                case .attribute(let column):
+                    let code = attributes[column].dictionary.code(of: field)
+                    attributes[column].codes.append(code)
+                }
+            }
+            rows += 1
+            progress.update(rows)
+        }
+        progress.finish()
+    }
+
+    /// The token columns with `role`, in file order.
+    func columns(_ role: Role) -> [TokenColumn] { tokenColumns.filter { $0.role == role } }
+
+    /// The token column of a match or confirm key by name, if this dataset has it.
+    func keyColumn(_ key: String) -> TokenColumn? {
+        tokenColumns.first { ($0.role == .matchKey || $0.role == .confirmKey) && $0.name == key }
+    }
+
+    /// Identifier columns of a domain.
+    func identifierColumns(domain: String) -> [TokenColumn] {
+        tokenColumns.filter { ($0.role == .reference || $0.role == .person || $0.role == .record) && $0.domain == domain }
+    }
+
+    func attribute(named name: String) -> AttributeColumn? { attributes.first { $0.name == name } }
+}

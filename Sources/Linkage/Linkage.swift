@@ -1,1 +1,0 @@
-// The Linkage module. See ARCHITECTURE.md.

@@ -1,0 +1,144 @@
+import Cryptography
+import Dispatch
+import Foundation
+import Governance
+import PathlinkCore
+import Provenance
+import Tabular
+
+/// What `pathlink link` needs.
+public struct LinkOptions {
+    public var planPath: String
+    /// `DATASET=PATH` pairs, in any order.
+    public var inputs: [(dataset: String, path: String)]
+    /// The linked folder.
+    public var outputPath: String
+    public var secret: LinkerSecret
+    public var force: Bool
+
+    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool) {
+        self.planPath = planPath
+        self.inputs = inputs
+        self.outputPath = outputPath
+        self.secret = secret
+        self.force = force
+    }
+}
+
+/// What a run did, for the command line.
+public struct LinkSummary: Sendable {
+    public var records: Int
+    public var persons: Int
+    public var links: Int
+    public var ambiguousTokens: Int
+    public var warnings: [String]
+}
+
+/// The linking stage (PRODUCT.md "Linkage plan"; docs/link.md).
+public enum Linker {
+    /// Link the inputs and write the linked folder with its receipt beside it.
+    /// - Throws: `PathlinkError` naming the file (and row, column or YAML line); never a token.
+    @discardableResult
+    public static func link(_ options: LinkOptions) throws -> LinkSummary {
+        let started = Date()
+        let plan = try LinkagePlan.load(path: options.planPath)
+        let inputs = try checkedInputs(options.inputs, plan: plan)
+        let receiptPath = Receipt.path(for: options.outputPath)
+        if FilePath.exists(receiptPath) && !options.force {
+            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
+        let output = try AtomicOutput(path: options.outputPath, isDirectory: true, force: options.force)
+        defer { output.discard() }
+
+        var secret = options.secret
+        let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
+        let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
+        secret.wipeBytes()
+
+        let datasets = try load(inputs, rekeyer: rekeyer)
+        try checkAttachRules(plan, datasets: datasets)
+
+        let linker = PersonLinker(plan: plan, datasets: datasets)
+        linker.run()
+        let roots = linker.roots()
+        let ids = ResearchIDs(linker: linker, roots: roots, hasher: idHasher)
+        let journeys = Journeys(linker: linker, roots: roots, ids: ids)
+        let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, journeys: journeys, folder: output.temporaryPath)
+        let files = try writer.writeAll()
+        try output.commit()
+
+        var receipt = Receipt(stage: "link", started: started)
+        receipt.documents = [try Receipt.document(kind: "plan", name: plan.project, path: options.planPath, relativeTo: receiptPath)]
+        let receiptFolder = FilePath.split(receiptPath).parent
+        receipt.inputs = datasets.map { dataset in
+            Receipt.FileEntry(path: FilePath.relative(dataset.path, to: receiptFolder), sha256: dataset.sha256, rows: dataset.rows, dataset: dataset.name)
+        }
+        receipt.outputs = try files.map { file in
+            try Receipt.entry(for: FilePath.join(options.outputPath, file.name), relativeTo: receiptPath, rows: file.rows)
+        }
+        receipt.counts = writer.counts
+        receipt.warnings = linker.warnings
+        try receipt.write(beside: options.outputPath, force: options.force)
+        return LinkSummary(records: roots.count, persons: ids.personCount, links: linker.links.count,
+                           ambiguousTokens: linker.ambiguities.reduce(0) { $0 + $1.tokens }, warnings: linker.warnings)
+    }
+
+    /// Every dataset of the plan exactly once, sorted by name.
+    static func checkedInputs(_ inputs: [(dataset: String, path: String)], plan: LinkagePlan) throws -> [(dataset: String, path: String)] {
+        let planned = Set(plan.links.flatMap { [$0.from, $0.to] })
+        var seen = Set<String>()
+        for input in inputs {
+            guard seen.insert(input.dataset).inserted else {
+                throw PathlinkError(.usage, problem: "--input names dataset \(input.dataset) twice",
+                                    remedy: "give each dataset once, as DATASET=PATH")
+            }
+            guard planned.contains(input.dataset) else {
+                throw PathlinkError(.usage, file: input.path, problem: "the plan does not link dataset \(input.dataset)",
+                                    remedy: "the plan links \(planned.sorted().joined(separator: ", ")); check the DATASET=PATH pairs")
+            }
+        }
+        if let missing = planned.subtracting(seen).sorted().first {
+            throw PathlinkError(.usage, file: plan.path, problem: "the plan links dataset \(missing), but no --input gives it",
+                                remedy: "add --input \(missing)=PATH")
+        }
+        return inputs.sorted { $0.dataset < $1.dataset }
+    }
+
+    /// Read every input, two at a time (each thread with its own HMAC context).
+    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer) throws -> [LinkDataset] {
+        final class Results: @unchecked Sendable {
+            var datasets: [LinkDataset?]
+            var errors: [Error?]
+            let lock = PathlinkCore.Mutex()
+            init(_ count: Int) { datasets = Array(repeating: nil, count: count); errors = Array(repeating: nil, count: count) }
+        }
+        let results = Results(inputs.count)
+        let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            do {
+                let dataset = try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index])
+                results.lock.withLock { results.datasets[index] = dataset }
+            } catch {
+                results.lock.withLock { results.errors[index] = error }
+            }
+        }
+        if let error = results.errors.compactMap({ $0 }).first { throw error }
+        return results.datasets.map { $0! }
+    }
+
+    private static func checkAttachRules(_ plan: LinkagePlan, datasets: [LinkDataset]) throws {
+        guard let spine = datasets.first(where: { $0.name == plan.output.spine }) else { return }
+        for (name, rule) in plan.output.attach.sorted(by: { $0.key < $1.key }) {
+            guard let other = datasets.first(where: { $0.name == name }) else { continue }
+            switch rule {
+            case .nearest(let spineColumn, let otherColumn):
+                for (dataset, column) in [(spine, spineColumn), (other, otherColumn)] where dataset.attribute(named: column) == nil {
+                    throw PathlinkError(.invalidDocument, file: plan.path, column: column,
+                                        problem: "output.attach for \(name) names column \(column), which \(dataset.name) does not have as an attribute",
+                                        remedy: "name an attribute column of \(dataset.name): \(dataset.attributes.map(\.name).joined(separator: ", "))")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Cryptography
+import PathlinkCore
+
+/// The linker's own secret: re-keys every incoming token and orders research ids.
+///
+/// Drawn fresh (32 bytes from the CSPRNG) for each run and discarded, unless
+/// `link --secret FILE` fixes it for a reproducible rerun. The file has the owners'
+/// key-file format (PRODUCT.md "Token derivation"): an even number, 64 or more, of hex
+/// digits, optionally one LF or CRLF, readable by its owner only. It is a different
+/// secret from any owner's key and must never be one.
+public struct LinkerSecret {
+    fileprivate var bytes: [UInt8]
+
+    /// A fresh random secret (the default).
+    public static func fresh() throws -> LinkerSecret {
+        LinkerSecret(bytes: try SecureRandom.bytes(32))
+    }
+
+    /// A secret from bytes (tests).
+    public init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Load a secret file.
+    /// - Throws: `.key` when the file is missing, readable by group or others, or not in
+    ///   the key-file format. The error never shows a byte of the file.
+    public static func load(_ path: String) throws -> LinkerSecret {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw refusal(path, "the secret file does not exist or is not a regular file",
+                          "create one with `pathlink keygen --output \(path)` (a secret of the linking unit's own, never an owner's key)")
+        }
+        guard info.st_mode & 0o077 == 0 else {
+            throw refusal(path, "the secret file may be read or written by group or others (mode \(String(info.st_mode & 0o777, radix: 8)))",
+                          "restrict it to its owner: `chmod 600 \(path)`")
+        }
+        var text = try FilePath.readAll(path, limit: 4096)
+        defer { wipe(&text) }
+        var end = text.count
+        if end >= 2 && text[end - 2] == 0x0D && text[end - 1] == 0x0A { end -= 2 } else if end >= 1 && text[end - 1] == 0x0A { end -= 1 }
+        let digits = text[0..<end]
+        let remedy = "a secret file holds only 64 or more hexadecimal digits (an even number) and at most one line ending; create one with `pathlink keygen --output FILE`"
+        guard digits.count >= 64, digits.count % 2 == 0, var decoded = Hex.decode(digits) else {
+            throw refusal(path, "the secret file is not 64 or more hexadecimal digits", remedy)
+        }
+        defer { wipe(&decoded) }
+        return LinkerSecret(bytes: decoded)
+    }
+
+    private static func refusal(_ path: String, _ problem: String, _ remedy: String) -> PathlinkError {
+        PathlinkError(.key, file: path, problem: problem, remedy: remedy)
+    }
+
+    /// Forget the secret.
+    public mutating func wipeBytes() { wipe(&bytes) }
+
+    /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
+    func derivedKey(_ purpose: String) -> HMACKey {
+        let master = HMACKey(key: bytes)
+        var derived = master.authenticate("pathlink/link/" + purpose)
+        defer { wipe(&derived) }
+        return HMACKey(key: derived)
+    }
+}

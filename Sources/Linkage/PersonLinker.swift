@@ -1,0 +1,316 @@
+import Governance
+
+/// Builds persons (clusters of records) and record links, following PRODUCT.md
+/// "Linkage plan" and docs/link.md:
+///
+/// 1. within each dataset, records sharing a person identifier or the first match key
+///    are one person;
+/// 2. reference-domain links (plan order) attach records about the same crime or case,
+///    and merge persons only when a `confirm` key agrees, uniquely on both sides;
+/// 3. the match-key cascade, key by key in plan order, over every link that is `by`
+///    person: a token joins two clusters only when, among the clusters not yet linked
+///    for that pair of datasets, it names exactly one cluster on each side and neither
+///    cluster is joined to a different cluster by another token of the same key.
+///    Everything else is ambiguous and reported, never guessed.
+final class PersonLinker {
+    let plan: LinkagePlan
+    /// Sorted by name: the run does not depend on the order of --input.
+    let datasets: [LinkDataset]
+    /// Global record number of each dataset's first record.
+    let base: [Int]
+    let datasetOfRecord: [Int]
+    var sets: UnionFind
+
+    /// Rule names, indexed by `Link.rule` and `PersonEvent.rule`.
+    private(set) var rules: [String] = []
+    private var ruleIndex: [String: Int] = [:]
+
+    struct Link { var from: Int32; var to: Int32; var rule: Int32 }
+    /// Record pairs for links.csv (global record numbers).
+    private(set) var links: [Link] = []
+    /// Reference links only (they attach records in journeys).
+    private(set) var referenceLinks: [Link] = []
+
+    /// Two clusters were joined for plan link `link` by `rule`.
+    struct PersonEvent { var a: Int32; var b: Int32; var link: Int; var rule: Int32 }
+    private(set) var events: [PersonEvent] = []
+
+    /// Per rule: record pairs listed and clusters joined.
+    private(set) var rulePairs: [Int] = []
+    private(set) var ruleMerges: [Int] = []
+    private(set) var ruleKinds: [String] = []
+    private(set) var ruleLinks: [String] = []
+
+    struct Ambiguity {
+        var rule: String
+        var link: String
+        /// Tokens naming more than one unlinked cluster on a side (and present on both).
+        var tokens: Int
+        /// Cluster pairs refused because one cluster matched several by different tokens.
+        var conflicts: Int
+        /// Global record numbers involved.
+        var records: [Int]
+    }
+    private(set) var ambiguities: [Ambiguity] = []
+    private(set) var warnings: [String] = []
+
+    init(plan: LinkagePlan, datasets: [LinkDataset]) {
+        self.plan = plan
+        self.datasets = datasets
+        var base: [Int] = []
+        var owner: [Int] = []
+        for (index, dataset) in datasets.enumerated() {
+            base.append(owner.count)
+            owner.append(contentsOf: repeatElement(index, count: dataset.rows))
+        }
+        self.base = base
+        datasetOfRecord = owner
+        sets = UnionFind(datasetOfRecord: owner)
+    }
+
+    /// The final cluster root of every record (call after ``run()``).
+    func roots() -> [Int32] {
+        (0..<sets.count).map { Int32(sets.find($0)) }
+    }
+
+    func index(of dataset: String) -> Int? { datasets.firstIndex { $0.name == dataset } }
+
+    private func rule(_ name: String, kind: String, link: String) -> Int32 {
+        if let index = ruleIndex[name + "\u{1F}" + link] { return Int32(index) }
+        ruleIndex[name + "\u{1F}" + link] = rules.count
+        rules.append(name)
+        ruleKinds.append(kind)
+        ruleLinks.append(link)
+        rulePairs.append(0)
+        ruleMerges.append(0)
+        return Int32(rules.count - 1)
+    }
+
+    /// Run every step.
+    func run() {
+        for index in datasets.indices { clusterWithin(index) }
+        for (number, link) in plan.links.enumerated() {
+            for domain in link.by where domain != "person" { linkReference(number, link, domain: domain) }
+        }
+        for key in plan.matchKeys {
+            for (number, link) in plan.links.enumerated() where link.by.contains("person") {
+                cascade(number, link, key: key.name)
+            }
+        }
+    }
+
+    // MARK: Step 1: within a dataset
+
+    private func clusterWithin(_ index: Int) {
+        let dataset = datasets[index]
+        var columns = dataset.columns(.person)
+        if let first = plan.matchKeys.first, let column = dataset.keyColumn(first.name), column.role == .matchKey {
+            columns.append(column)
+        }
+        for column in columns {
+            var table = TokenIndex(expected: dataset.rows, records: 0)
+            var representative: [Int32] = []
+            for (row, token) in column.values.enumerated() where !token.isMissing {
+                let (slot, isNew) = table.insert(token)
+                if isNew {
+                    representative.append(Int32(row))
+                } else {
+                    sets.union(base[index] + Int(representative[slot]), base[index] + row)
+                }
+            }
+        }
+    }
+
+    // MARK: Step 2: reference links
+
+    private func linkReference(_ number: Int, _ link: LinkDefinition, domain: String) {
+        guard let a = index(of: link.from), let b = index(of: link.to) else { return }
+        let from = datasets[a], to = datasets[b]
+        let fromColumns = from.identifierColumns(domain: domain), toColumns = to.identifierColumns(domain: domain)
+        let linkName = "\(link.from) -> \(link.to)"
+        guard !fromColumns.isEmpty, !toColumns.isEmpty else {
+            warnings.append("link \(linkName) by \(domain): \(fromColumns.isEmpty ? link.from : link.to) has no \(domain) column; no records were linked by it")
+            return
+        }
+        let ruleNumber = rule(domain, kind: "reference", link: linkName)
+        var pairs: [(Int, Int)] = []
+        for toColumn in toColumns {
+            var table = TokenIndex(expected: to.rows, records: to.rows)
+            for (row, token) in toColumn.values.enumerated() where !token.isMissing { table.add(token, record: row) }
+            for fromColumn in fromColumns {
+                for (row, token) in fromColumn.values.enumerated() where !token.isMissing {
+                    guard let slot = table.slot(of: token) else { continue }
+                    var other = table.head[slot]
+                    while other >= 0 {
+                        pairs.append((row, Int(other)))
+                        other = table.next[Int(other)]
+                    }
+                }
+            }
+        }
+        if fromColumns.count > 1 || toColumns.count > 1 {
+            pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            var unique: [(Int, Int)] = []
+            for pair in pairs where unique.last.map({ $0 != pair }) ?? true { unique.append(pair) }
+            pairs = unique
+        } else {
+            pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        }
+        for (row, other) in pairs {
+            let record = Link(from: Int32(base[a] + row), to: Int32(base[b] + other), rule: ruleNumber)
+            links.append(record)
+            referenceLinks.append(record)
+        }
+        rulePairs[Int(ruleNumber)] += pairs.count
+
+        // A domain that identifies persons on both sides is a person link in itself.
+        let isPersonDomain = (fromColumns + toColumns).allSatisfy { $0.role == .person }
+        if isPersonDomain {
+            let personRule = rule(domain, kind: "person-identifier", link: linkName)
+            for (row, other) in pairs where sets.union(base[a] + row, base[b] + other) {
+                events.append(PersonEvent(a: Int32(base[a] + row), b: Int32(base[b] + other), link: number, rule: personRule))
+                ruleMerges[Int(personRule)] += 1
+            }
+            return
+        }
+        // Otherwise persons merge only when a confirm key agrees, uniquely.
+        let confirmColumns = link.confirm.compactMap { key -> (LinkDataset.TokenColumn, LinkDataset.TokenColumn)? in
+            guard let left = from.keyColumn(key), let right = to.keyColumn(key) else { return nil }
+            return (left, right)
+        }
+        if !link.confirm.isEmpty && confirmColumns.isEmpty {
+            warnings.append("link \(linkName) by \(domain): neither dataset pair has any of the confirm keys \(link.confirm.joined(separator: ", ")); no persons were merged by it")
+        }
+        guard !confirmColumns.isEmpty else { return }
+        let confirmedRule = rule("\(domain)+confirm", kind: "reference-confirmed", link: linkName)
+        var candidates: [(Int, Int, Int, Int)] = []   // rootA, rootB, row, other
+        for (row, other) in pairs {
+            let agrees = confirmColumns.contains { left, right in
+                let token = left.values[row]
+                return !token.isMissing && token == right.values[other]
+            }
+            guard agrees else { continue }
+            let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
+            if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
+        }
+        let (accepted, conflicts) = acceptUnique(candidates.map { ($0.0, $0.1) })
+        var involved: [Int] = []
+        for (position, candidate) in candidates.enumerated() {
+            if accepted[position] {
+                if sets.union(candidate.0, candidate.1) {
+                    events.append(PersonEvent(a: Int32(base[a] + candidate.2), b: Int32(base[b] + candidate.3), link: number, rule: confirmedRule))
+                    ruleMerges[Int(confirmedRule)] += 1
+                }
+            } else {
+                involved.append(base[a] + candidate.2)
+                involved.append(base[b] + candidate.3)
+            }
+        }
+        if conflicts > 0 {
+            ambiguities.append(Ambiguity(rule: "\(domain)+confirm", link: linkName, tokens: 0, conflicts: conflicts, records: involved))
+        }
+    }
+
+    /// Accept a candidate cluster pair only when neither cluster has another partner.
+    /// - Returns: per candidate whether accepted, and the number of distinct refused pairs.
+    private func acceptUnique(_ candidates: [(Int, Int)]) -> ([Bool], Int) {
+        // Indexed by root (a record number): -2 = no candidate yet, -1 = several partners.
+        var partnerOfA = [Int32](repeating: -2, count: sets.count)
+        var partnerOfB = [Int32](repeating: -2, count: sets.count)
+        for (rootA, rootB) in candidates {
+            let knownA = partnerOfA[rootA]
+            if knownA == -2 { partnerOfA[rootA] = Int32(rootB) } else if knownA != Int32(rootB) { partnerOfA[rootA] = -1 }
+            let knownB = partnerOfB[rootB]
+            if knownB == -2 { partnerOfB[rootB] = Int32(rootA) } else if knownB != Int32(rootA) { partnerOfB[rootB] = -1 }
+        }
+        var accepted: [Bool] = []
+        accepted.reserveCapacity(candidates.count)
+        var refused = Set<Int64>()
+        for (rootA, rootB) in candidates {
+            let isUnique = partnerOfA[rootA] == Int32(rootB) && partnerOfB[rootB] == Int32(rootA)
+            accepted.append(isUnique)
+            if !isUnique { refused.insert(Int64(rootA) << 32 | Int64(rootB)) }
+        }
+        return (accepted, refused.count)
+    }
+
+    // MARK: Step 3: the match-key cascade
+
+    private func cascade(_ number: Int, _ link: LinkDefinition, key: String) {
+        guard let a = index(of: link.from), let b = index(of: link.to) else { return }
+        let linkName = "\(link.from) -> \(link.to)"
+        guard let left = datasets[a].keyColumn(key), left.role == .matchKey,
+              let right = datasets[b].keyColumn(key), right.role == .matchKey else {
+            let lacking = datasets[a].keyColumn(key) == nil ? link.from : link.to
+            warnings.append("link \(linkName) by person: \(lacking) has no \(key) column; \(key) was not used for this link")
+            return
+        }
+        let ruleNumber = rule(key, kind: "matchkey", link: linkName)
+        let sideA = side(left, dataset: a, excludingLinkedTo: b)
+        let sideB = side(right, dataset: b, excludingLinkedTo: a)
+
+        var candidates: [(Int, Int)] = []
+        var candidateSlots: [(Int, Int)] = []
+        var ambiguousTokens = 0
+        var involved: [Int] = []
+        for slotA in 0..<sideA.table.count {
+            guard let slotB = sideB.table.slot(of: sideA.table.keys[slotA]) else { continue }
+            if sideA.isShared[slotA] || sideB.isShared[slotB] {
+                ambiguousTokens += 1
+                involved += sideA.table.records(ofSlot: slotA).map { base[a] + $0 }
+                involved += sideB.table.records(ofSlot: slotB).map { base[b] + $0 }
+                continue
+            }
+            candidates.append((Int(sideA.root[slotA]), Int(sideB.root[slotB])))
+            candidateSlots.append((slotA, slotB))
+        }
+        let (accepted, conflicts) = acceptUnique(candidates)
+        for (position, (slotA, slotB)) in candidateSlots.enumerated() {
+            let recordsA = sideA.table.records(ofSlot: slotA), recordsB = sideB.table.records(ofSlot: slotB)
+            guard accepted[position] else {
+                involved += recordsA.map { base[a] + $0 } + recordsB.map { base[b] + $0 }
+                continue
+            }
+            for recordA in recordsA.reversed() {
+                for recordB in recordsB.reversed() {
+                    links.append(Link(from: Int32(base[a] + recordA), to: Int32(base[b] + recordB), rule: ruleNumber))
+                }
+            }
+            rulePairs[Int(ruleNumber)] += recordsA.count * recordsB.count
+            let (rootA, rootB) = candidates[position]
+            if sets.union(rootA, rootB) {
+                events.append(PersonEvent(a: Int32(base[a] + recordsA.last!), b: Int32(base[b] + recordsB.last!), link: number, rule: ruleNumber))
+                ruleMerges[Int(ruleNumber)] += 1
+            }
+        }
+        if ambiguousTokens > 0 || conflicts > 0 {
+            ambiguities.append(Ambiguity(rule: key, link: linkName, tokens: ambiguousTokens, conflicts: conflicts, records: involved))
+        }
+    }
+
+    /// One side of a cascade step: the key's tokens of clusters not yet linked to `other`.
+    private struct Side {
+        var table: TokenIndex
+        /// Per token slot: the cluster root of its first record.
+        var root: [Int32]
+        /// Per token slot: whether the token names more than one cluster.
+        var isShared: [Bool]
+    }
+
+    private func side(_ column: LinkDataset.TokenColumn, dataset: Int, excludingLinkedTo other: Int) -> Side {
+        let otherBit = UInt64(1) << UInt64(other)
+        var result = Side(table: TokenIndex(expected: column.values.count, records: column.values.count), root: [], isShared: [])
+        for (row, token) in column.values.enumerated() where !token.isMissing {
+            let root = sets.find(base[dataset] + row)
+            if sets.datasetMask[root] & otherBit != 0 { continue }
+            let slot = result.table.add(token, record: row)
+            if slot == result.root.count {
+                result.root.append(Int32(root))
+                result.isShared.append(false)
+            } else if Int(result.root[slot]) != root {
+                result.isShared[slot] = true
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,256 @@
+import Disclosure
+import Foundation
+import PathlinkCore
+import Provenance
+
+/// `report.html`: one self-contained page (no network: inline CSS, inline SVG) with every
+/// table, a chart per table, suppressed cells marked, and a methodology section.
+struct HTMLReport {
+    let spec: ReportSpec
+    let policy: DisclosurePolicy
+    let tables: [PublishedTable]
+    let linked: LinkedFolder
+    /// Governing documents of this run: (kind, file name, SHA-256).
+    let documents: [(String, String, String)]
+
+    private var format: CellFormat { CellFormat(policy: policy) }
+
+    func render() -> String {
+        var page = """
+        <!DOCTYPE html>
+        <html lang="en-GB">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(spec.title))</title>
+        <style>\(Self.css)</style>
+        </head>
+        <body>
+        <header>
+        <p class="kicker">Pathlink release · \(escape(spec.id))</p>
+        <h1>\(escape(spec.title))</h1>
+        <p class="lede">\(tables.count) tables of \(spec.unit == .persons ? "distinct persons" : "records") from linked support-service, police and CPS records. Counts under \(policy.threshold) are suppressed, and further cells where needed so that no suppressed count can be worked out from the totals or from other tables. Suppressed cells are shown <span class="sup">\(escape(policy.symbol))</span>; combinations that cannot occur <span class="na">\(escape(policy.structuralSymbol))</span>.</p>
+        </header>
+        <nav><h2>Contents</h2><ol>
+        """
+        for table in tables {
+            page += "<li><a href=\"#\(anchor(table))\">\(escape(table.spec.title))</a></li>"
+        }
+        page += "<li><a href=\"#methodology\">Methodology</a></li></ol></nav>\n<main>\n"
+        for table in tables { page += section(table) }
+        page += methodology()
+        page += "</main>\n<footer>Made by Pathlink \(escape(PathlinkVersion.current)). Every number on this page is in the release's CSV files; see tables.json.</footer>\n</body>\n</html>\n"
+        return page
+    }
+
+    private func anchor(_ table: PublishedTable) -> String { "t-" + table.spec.id }
+
+    private func section(_ table: PublishedTable) -> String {
+        let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
+        var meta = [format.base(of: table), "Unit: " + files.unitName(table)]
+        if !table.spec.filter.isEmpty { meta.append("Filter: " + describe(table.spec.filter)) }
+        if table.spec.kind == .rate {
+            meta.append("Numerator: " + describe(table.spec.numerator))
+            meta.append("Denominator: " + (table.spec.denominator.isEmpty ? "all" : describe(table.spec.denominator)))
+        }
+        var html = "<section id=\"\(anchor(table))\">\n<h2>\(escape(table.spec.title))</h2>\n"
+        html += "<p class=\"meta\">" + meta.map { "<span>\(escape($0))</span>" }.joined() + "</p>\n"
+        html += "<figure>" + BarChart(table: table, policy: policy).render() + "</figure>\n"
+        html += tableHTML(table, files: files)
+        if let notes = table.spec.notes { html += "<p class=\"note\">\(escape(notes))</p>\n" }
+        html += "<p class=\"files\">Files: \(escape(table.spec.id)).csv, \(escape(table.spec.id)).wide.csv</p>\n</section>\n"
+        return html
+    }
+
+    private func describe(_ condition: Condition) -> String {
+        condition.keys.sorted().map { "\(label($0)) is " + condition[$0]!.joined(separator: " or ") }.joined(separator: "; ")
+    }
+
+    private func label(_ variable: String) -> String {
+        spec.variables.first { $0.name == variable }?.label ?? variable
+    }
+
+    private func cellHTML(_ cell: PublishedTable.Cell?, _ table: PublishedTable, isTotal: Bool) -> String {
+        let total = isTotal ? " total" : ""
+        guard let cell else { return "<td class=\"sup\(total)\">\(escape(policy.symbol))</td>" }
+        if table.spec.kind == .rate {
+            let rate = format.rateText(cell, decimals: table.spec.decimals)
+            func shown(_ status: CellStatus) -> String {
+                if case .published(let value) = status { return CellFormat.grouped(value) }
+                return format.text(status)
+            }
+            let counts = "\(shown(cell.count)) / \(shown(cell.denominator ?? .suppressed))"
+            let cls = cell.rate != nil ? "num" : (rate == policy.symbol ? "sup" : "na")
+            let shown = cell.rate != nil ? rate + "%" : rate
+            return "<td class=\"\(cls)\(total)\">\(escape(shown))<small>\(escape(counts))</small></td>"
+        }
+        switch cell.count {
+        case .published(let value): return "<td class=\"num\(total)\">\(CellFormat.grouped(value))</td>"
+        case .suppressed: return "<td class=\"sup\(total)\" title=\"Suppressed to protect confidentiality\">\(escape(policy.symbol))</td>"
+        case .structuralZero: return "<td class=\"na\(total)\" title=\"Cannot occur\">\(escape(policy.structuralSymbol))</td>"
+        }
+    }
+
+    private func tableHTML(_ table: PublishedTable, files: ReleaseFiles) -> String {
+        let rowLevels = table.spec.rows.count
+        let cells = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
+        var html = "<div class=\"scroll\"><table>\n<thead><tr>"
+        for variable in table.spec.rows { html += "<th scope=\"col\">\(escape(label(variable)))</th>" }
+        let columnHeads = table.spec.column != nil ? table.categories[rowLevels] + [totalCategory] : [table.spec.kind == .rate ? "Rate (%)" : "Count"]
+        for head in columnHeads { html += "<th scope=\"col\" class=\"num\">\(escape(head))</th>" }
+        html += "</tr>"
+        if let column = table.spec.column {
+            html = html.replacingOccurrences(of: "<thead><tr>", with: "<thead><tr class=\"over\"><th colspan=\"\(rowLevels)\"></th><th colspan=\"\(columnHeads.count)\" class=\"num\">\(escape(label(column)))</th></tr><tr>")
+        }
+        html += "</thead>\n<tbody>\n"
+        for key in files.rowKeys(table) {
+            let isTotalRow = key.contains(totalCategory)
+            html += "<tr\(isTotalRow ? " class=\"total\"" : "")>"
+            for category in key {
+                html += "<th scope=\"row\">\(escape(category))</th>"
+            }
+            if table.spec.column != nil {
+                for head in columnHeads {
+                    html += cellHTML(cells[key + [head]], table, isTotal: head == totalCategory || isTotalRow)
+                }
+            } else {
+                html += cellHTML(cells[key], table, isTotal: isTotalRow)
+            }
+            html += "</tr>\n"
+        }
+        return html + "</tbody></table></div>\n"
+    }
+
+    // MARK: Methodology
+
+    private func methodology() -> String {
+        var html = "<section id=\"methodology\" class=\"method\">\n<h2>Methodology</h2>\n"
+        html += "<h3>Disclosure control</h3>\n<dl class=\"policy\">"
+        let rows: [(String, String)] = [
+            ("Threshold", "counts from 1 to \(policy.threshold - 1) are suppressed (primary suppression), totals and subtotals included"),
+            ("Zeros", policy.zeros == .show ? "shown (a zero is published as 0)" : "suppressed like small counts"),
+            ("Secondary suppression", policy.secondary
+                ? "on: further cells are suppressed so that no suppressed count can be worked out from the published totals or from any other table of this release; all tables are protected together"
+                : "off"),
+            ("Rounding", policy.rounding > 0 ? "published counts are rounded to a multiple of \(policy.rounding)" : "none"),
+            ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
+            ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
+            ("Unit", spec.unit == .persons
+                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.map { "their earliest by \($0), then the lowest research record id" } ?? "the one with the lowest research record id")), so every table adds up"
+                : "records of the linked \(spec.source) table"),
+        ]
+        for (term, text) in rows { html += "<dt>\(escape(term))</dt><dd>\(escape(text))</dd>" }
+        html += "</dl>\n"
+        if let notes = spec.notes { html += "<p>\(escape(notes))</p>\n" }
+        html += linkageQuality()
+        html += receiptsChain()
+        return html + "</section>\n"
+    }
+
+    /// Headline numbers of quality.json, read generically. Counts are rounded to the nearest
+    /// 10 and small ones shown as the symbol: the full breakdowns (link rates by category)
+    /// belong in spec tables, which pass the disclosure control.
+    private func linkageQuality() -> String {
+        var html = "<h3>Linkage quality</h3>\n"
+        guard case .object(let quality)? = linked.quality else {
+            return html + "<p>The linked folder has no quality.json.</p>\n"
+        }
+        var lines: [(String, String)] = []
+        func add(_ path: String, _ value: GenericJSON) {
+            switch value {
+            case .number(let double):
+                if double == double.rounded() && abs(double) >= 1 || double == 0 {
+                    let count = Int(double)
+                    if count == 0 { lines.append((path, "0")) }
+                    else if count < policy.threshold { lines.append((path, policy.symbol)) }
+                    else if count < 10 { lines.append((path, "fewer than 10")) }
+                    else { lines.append((path, "≈ " + CellFormat.grouped(Int((Double(count) / 10).rounded()) * 10))) }
+                } else if double > 0 && double <= 1 {
+                    lines.append((path, format.fixed(double * 100, decimals: 1) + "%"))
+                } else {
+                    lines.append((path, format.fixed(double, decimals: 1)))
+                }
+            case .string(let text) where text.count <= 80:
+                lines.append((path, text))
+            default:
+                break
+            }
+        }
+        for key in quality.keys.sorted() {
+            if case .object(let nested) = quality[key]! {
+                for inner in nested.keys.sorted() { add(key + " › " + inner, nested[inner]!) }
+            } else {
+                add(key, quality[key]!)
+            }
+        }
+        guard !lines.isEmpty else { return html + "<p>quality.json holds no headline numbers.</p>\n" }
+        html += "<p>Headline figures from the linker's quality report (counts rounded to the nearest 10, or shown as fewer than 10; counts under \(policy.threshold) shown as \(escape(policy.symbol))). Link rates by category are published as tables above, under the same disclosure control.</p>\n"
+        html += "<div class=\"scroll\"><table class=\"kv\"><tbody>"
+        for (key, value) in lines.prefix(60) {
+            html += "<tr><th scope=\"row\">\(escape(key.replacingOccurrences(of: "_", with: " ")))</th><td class=\"num\">\(escape(value))</td></tr>"
+        }
+        return html + "</tbody></table></div>\n"
+    }
+
+    private func receiptsChain() -> String {
+        var html = "<h3>Provenance</h3>\n<p>Every file has a receipt (<code>X.receipt.json</code>) beside it; <code>pathlink verify</code> checks that the files still match them and that the chain from the owners' exports to this release is unbroken.</p>\n"
+        html += "<div class=\"scroll\"><table class=\"kv\"><thead><tr><th>What</th><th>File</th><th>SHA-256</th></tr></thead><tbody>"
+        for (kind, name, hash) in documents {
+            html += "<tr><td>\(escape(kind))</td><td><code>\(escape(name))</code></td><td><code>\(escape(hash))</code></td></tr>"
+        }
+        if let receipt = linked.receipt, let hash = linked.receiptSHA256 {
+            html += "<tr><td>linked folder receipt (\(escape(receipt.stage)))</td><td><code>\(escape(FilePath.split(Receipt.path(for: linked.path)).name))</code></td><td><code>\(escape(hash))</code></td></tr>"
+            for document in receipt.documents {
+                html += "<tr><td>\(escape(document.kind)) of the linkage</td><td><code>\(escape(document.path))</code></td><td><code>\(escape(document.sha256))</code></td></tr>"
+            }
+            for input in receipt.inputs {
+                html += "<tr><td>linkage input\(input.dataset.map { " (\(escape($0)))" } ?? "")</td><td><code>\(escape(input.path))</code></td><td><code>\(escape(input.sha256))</code></td></tr>"
+            }
+        } else {
+            html += "<tr><td>linked folder receipt</td><td colspan=\"2\">none found beside the linked folder: the chain cannot be checked from here</td></tr>"
+        }
+        return html + "</tbody></table></div>\n"
+    }
+
+    static let css = """
+    :root{--ink:#0b0c0c;--muted:#505a5f;--rule:#b1b4b6;--bg:#fff;--band:#f3f2f1;--blue:#12436D;--sup:#B04A00;--supbg:#FFF4E5}
+    *{box-sizing:border-box}
+    body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);background:var(--bg)}
+    header,nav,main,footer{max-width:960px;margin:0 auto;padding:0 24px}
+    header{padding-top:32px;border-bottom:6px solid var(--blue);padding-bottom:16px}
+    .kicker{margin:0;color:var(--muted);font-size:14px;text-transform:uppercase;letter-spacing:.06em}
+    h1{font-size:32px;line-height:1.2;margin:6px 0 12px}
+    .lede{font-size:17px;max-width:46em;margin:0}
+    nav{margin-top:20px}nav h2{font-size:18px;margin:0 0 4px}nav ol{margin:0;padding-left:22px;columns:2;column-gap:32px}nav li{margin:2px 0}
+    a{color:#1d70b8}
+    section{margin:36px 0;padding-top:8px;border-top:1px solid var(--rule)}
+    section h2{font-size:22px;line-height:1.25;margin:8px 0 6px}
+    h3{font-size:18px;margin:20px 0 6px}
+    .meta{margin:0 0 10px;color:var(--muted);font-size:14px}.meta span{display:inline-block;margin-right:16px}
+    .meta span:first-child{color:var(--ink);font-weight:600}
+    figure{margin:8px 0 12px;overflow-x:auto}
+    .chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--ink)}
+    .chart .lbl{font-size:12.5px}.chart .val{fill:var(--muted)}.chart .axis{fill:var(--muted);font-size:11px}
+    .chart .leg{font-size:12.5px}.chart .sup{fill:var(--sup);font-weight:700}.chart .na{fill:var(--muted);font-style:italic}
+    .chart .grid{stroke:#e1e1e1;stroke-width:1}
+    .scroll{overflow-x:auto}
+    table{border-collapse:collapse;font-size:14px;margin:4px 0;font-variant-numeric:tabular-nums}
+    th,td{padding:5px 10px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+    thead th{border-bottom:2px solid var(--ink);font-weight:600}
+    tr.over th{border-bottom:1px solid var(--rule);color:var(--muted);font-weight:600}
+    th.num,td.num{text-align:right}
+    tbody th{font-weight:400}
+    td small{display:block;color:var(--muted);font-size:11px}
+    .total{font-weight:700;background:var(--band)}tr.total th{font-weight:700}
+    td.sup{color:var(--sup);background:var(--supbg);text-align:right;font-weight:700}
+    td.na{color:var(--muted);text-align:right;font-style:italic}
+    span.sup{color:var(--sup);background:var(--supbg);padding:0 4px;font-weight:700}span.na{color:var(--muted);font-style:italic}
+    .note{font-size:14px;color:var(--muted);max-width:46em}
+    .files{font-size:12px;color:var(--muted)}
+    .method dl{display:grid;grid-template-columns:200px 1fr;gap:6px 16px;margin:0}
+    .method dt{font-weight:600}.method dd{margin:0}
+    table.kv td,table.kv th{font-size:13px}code{font-size:12px;word-break:break-all}
+    footer{margin:40px auto;color:var(--muted);font-size:13px;border-top:1px solid var(--rule);padding-top:12px}
+    @media print{nav{display:none}section{break-inside:avoid}}
+    """
+}

@@ -1,0 +1,108 @@
+import Disclosure
+
+/// A table as published: the protector's cells, with rates worked out from published counts only.
+public struct PublishedTable: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        /// One category per dimension; `Total` for a margin.
+        public var coordinates: [String]
+        /// The count (count tables) or the numerator (rate tables).
+        public var count: CellStatus
+        /// The denominator (rate tables only).
+        public var denominator: CellStatus?
+        /// The rate in percent, when it can be published.
+        public var rate: Double?
+
+        public var isMargin: Bool { coordinates.contains(totalCategory) }
+    }
+
+    public var spec: TableSpec
+    /// The categories of each dimension, in display order (no `Total`).
+    public var categories: [[String]]
+    public var unit: CountUnit
+    /// Every cell, margins included, in row-major order with `Total` last.
+    public var cells: [Cell]
+
+    public var grandTotal: Cell { cells.first { $0.coordinates.allSatisfy { $0 == totalCategory } }! }
+
+    /// Join the protected count table(s) of `spec`.
+    /// A rate is published only when its numerator and its denominator are published and
+    /// the denominator is not zero; it is worked out from the published (rounded) counts, so
+    /// it tells nothing the counts do not.
+    init(spec: TableSpec, unit: CountUnit, protected: [String: ProtectedTable]) {
+        self.spec = spec
+        self.unit = unit
+        switch spec.kind {
+        case .count:
+            let table = protected[spec.id]!
+            categories = table.definition.categories
+            cells = table.cells.map { Cell(coordinates: $0.coordinates, count: $0.status, denominator: nil, rate: nil) }
+        case .rate:
+            let above = protected[ReleaseBuilder.numeratorID(spec.id)]!
+            let below = protected[ReleaseBuilder.denominatorID(spec.id)]!
+            categories = below.definition.categories
+            let denominators = Dictionary(below.cells.map { ($0.coordinates, $0.status) }, uniquingKeysWith: { a, _ in a })
+            cells = above.cells.map { cell in
+                let denominator = denominators[cell.coordinates] ?? .suppressed
+                var rate: Double?
+                if case .published(let n) = cell.status, case .published(let d) = denominator, d > 0 {
+                    rate = Double(n) * 100 / Double(d)
+                }
+                return Cell(coordinates: cell.coordinates, count: cell.status, denominator: denominator, rate: rate)
+            }
+        }
+    }
+
+    public func cell(_ coordinates: [String]) -> Cell? { cells.first { $0.coordinates == coordinates } }
+}
+
+/// How cells are written: numbers, or the policy's symbols.
+struct CellFormat {
+    let policy: DisclosurePolicy
+
+    func text(_ status: CellStatus) -> String {
+        switch status {
+        case .published(let value): return String(value)
+        case .suppressed: return policy.symbol
+        case .structuralZero: return policy.structuralSymbol
+        }
+    }
+
+    /// The rate of a cell: a percentage with the table's decimals, or a symbol.
+    func rateText(_ cell: PublishedTable.Cell, decimals: Int) -> String {
+        if let rate = cell.rate { return fixed(rate, decimals: decimals) }
+        if cell.count == .suppressed || cell.denominator == .suppressed { return policy.symbol }
+        return policy.structuralSymbol   // structural zero, or a zero denominator: not applicable
+    }
+
+    /// Fixed decimals, rounding half away from zero, without locale.
+    func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = Int((value * scale).rounded(.toNearestOrAwayFromZero))
+        guard decimals > 0 else { return String(scaled) }
+        let whole = scaled / Int(scale), fraction = scaled % Int(scale)
+        let digits = String(fraction)
+        return "\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
+    }
+
+    /// 6457 → "6,457".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return value < 0 ? "-" + result : result
+    }
+
+    func base(of table: PublishedTable) -> String {
+        let total = table.grandTotal
+        let status = table.spec.kind == .rate ? total.denominator ?? .suppressed : total.count
+        switch status {
+        case .published(let value): return "Base = " + Self.grouped(value)
+        case .suppressed: return "Base = " + policy.symbol
+        case .structuralZero: return "Base = " + policy.structuralSymbol
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import PathlinkCore
+
+/// A report spec (`report: 1`): which linked table to read, the variables (recodes) and the
+/// tables of one release. The format is documented in docs/report-spec.md.
+public struct ReportSpec: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// The linked table to read: `<source>.csv` in the linked folder (default `journeys`).
+    public var source: String
+    /// The unit every table of the release counts.
+    public var unit: CountUnit
+    /// For `persons`: the column whose smallest value picks a person's record (then record_id).
+    public var personRecordOrder: String?
+    /// The category an empty value gets.
+    public var missingLabel: String
+    /// Settings of the spec's own `policy:` block (only these fields were given).
+    public var policy: PolicyOverrides?
+    public var variables: [VariableDefinition]
+    public var tables: [TableSpec]
+    /// Free text shown in the report's methodology section.
+    public var notes: String?
+
+    public init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
+                personRecordOrder: String? = nil, missingLabel: String = "Not recorded", policy: PolicyOverrides? = nil,
+                variables: [VariableDefinition] = [], tables: [TableSpec], notes: String? = nil) {
+        self.id = id
+        self.title = title
+        self.source = source
+        self.unit = unit
+        self.personRecordOrder = personRecordOrder
+        self.missingLabel = missingLabel
+        self.policy = policy
+        self.variables = variables
+        self.tables = tables
+        self.notes = notes
+    }
+}
+
+/// What a release counts.
+public enum CountUnit: String, Sendable, Equatable {
+    /// Distinct persons (`person_id`), each counted once by one of their records.
+    case persons
+    /// Rows of the linked table.
+    case records
+}
+
+/// A condition on variables: a unit passes when, for every variable, its category is listed.
+public typealias Condition = [String: [String]]
+
+/// A variable of the release: a column of the linked table, or a recode of earlier variables.
+public struct VariableDefinition: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        /// The column's own values; `categories`, when given, is the closed list in display order.
+        case column(source: String, categories: [String]?)
+        /// Groups of the source's categories, in display order; unlisted ones go to `other`
+        /// (or are an error when `other` is nil).
+        case map(source: String, groups: [(String, [String])], other: String?)
+        /// The value of the first case whose condition holds, else `otherwise`.
+        case cases([(Condition, String)], otherwise: String)
+
+        public static func == (lhs: Rule, rhs: Rule) -> Bool {
+            switch (lhs, rhs) {
+            case let (.column(a, b), .column(c, d)): return a == c && b == d
+            case let (.map(a, b, c), .map(d, e, f)):
+                return a == d && c == f && b.map(\.0) == e.map(\.0) && b.map(\.1) == e.map(\.1)
+            case let (.cases(a, b), .cases(c, d)):
+                return b == d && a.map(\.0) == c.map(\.0) && a.map(\.1) == c.map(\.1)
+            default: return false
+            }
+        }
+    }
+
+    public var name: String
+    /// A reader's name for the variable (column headings, charts).
+    public var label: String?
+    public var rule: Rule
+    /// Display order of the categories, when it differs from the rule's order.
+    public var order: [String]?
+    /// The YAML line that declared it (for errors found while reading the data).
+    public var line: Int?
+
+    public init(name: String, label: String? = nil, rule: Rule, line: Int? = nil) {
+        self.name = name
+        self.label = label
+        self.rule = rule
+        self.line = line
+    }
+}
+
+/// One published table.
+public struct TableSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case count, rate }
+
+    public var id: String
+    public var title: String
+    public var kind: Kind
+    /// One or two row variables.
+    public var rows: [String]
+    /// The column variable, if any.
+    public var column: String?
+    public var filter: Condition
+    /// For a rate: the units counted above the line (within the denominator).
+    public var numerator: Condition
+    /// For a rate: the units counted below the line (within the filter); empty = all.
+    public var denominator: Condition
+    /// Interior combinations that cannot occur, one category per dimension.
+    public var structuralZeros: [[String]]
+    /// Decimal places of a rate.
+    public var decimals: Int
+    public var notes: String?
+    public var line: Int?
+
+    public init(id: String, title: String, kind: Kind = .count, rows: [String], column: String? = nil,
+                filter: Condition = [:], numerator: Condition = [:], denominator: Condition = [:],
+                structuralZeros: [[String]] = [], decimals: Int = 1, notes: String? = nil, line: Int? = nil) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.rows = rows
+        self.column = column
+        self.filter = filter
+        self.numerator = numerator
+        self.denominator = denominator
+        self.structuralZeros = structuralZeros
+        self.decimals = decimals
+        self.notes = notes
+        self.line = line
+    }
+
+    /// Row variables, then the column variable.
+    public var dimensions: [String] { rows + (column.map { [$0] } ?? []) }
+}

@@ -1,0 +1,170 @@
+import Disclosure
+import Foundation
+import PathlinkCore
+import Provenance
+
+/// Stage 4: linked tables → a protected release (`pathlink report`).
+public struct ReportStage {
+    public var specPath: String
+    /// The linked folder written by `pathlink link`.
+    public var inputPath: String
+    /// The release folder to write.
+    public var outputPath: String
+    /// The disclosure policy file; the defaults of PRODUCT.md when nil.
+    public var policyPath: String?
+    /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
+    public var auditPath: String?
+    public var force: Bool
+    /// The disclosure engine (replaceable so that tests can make it refuse).
+    public var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
+        try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
+    }
+
+    public init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
+                auditPath: String? = nil, force: Bool = false) {
+        self.specPath = specPath
+        self.inputPath = inputPath
+        self.outputPath = outputPath
+        self.policyPath = policyPath
+        self.auditPath = auditPath
+        self.force = force
+    }
+
+    /// What a run produced (for the command's summary line).
+    public struct Summary: Sendable {
+        public var tables: Int
+        public var units: Int
+        public var unit: CountUnit
+        public var auditPath: String
+        public var warnings: [String]
+    }
+
+    public var resolvedAuditPath: String {
+        auditPath ?? FilePath.trimmingTrailingSlashes(outputPath) + ".audit.json"
+    }
+
+    /// Read, protect and write. Nothing is written unless protection succeeds.
+    @discardableResult
+    public func run() throws -> Summary {
+        let started = Date()
+        let spec = try ReportSpec.load(path: specPath)
+        let policy = try effectivePolicy(spec: spec)
+        try checkOutputs()
+
+        let linked = try LinkedFolder(path: inputPath, source: spec.source)
+        let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
+        let release: ProtectedRelease
+        do {
+            release = try protect(policy, input.microdata, input.definitions)
+        } catch let error as PathlinkError {
+            throw error.inFile(specPath)
+        } catch {
+            throw PathlinkError(.disclosure, file: specPath, problem: "disclosure control refused the release: \(error)",
+                                remedy: "nothing was written; merge sparse categories or drop a dimension, then run again")
+        }
+        let protected = Dictionary(release.tables.map { ($0.definition.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let tables = spec.tables.map { PublishedTable(spec: $0, unit: spec.unit, protected: protected) }
+        let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
+
+        var contents: [(name: String, text: String, rows: Int?)] = []
+        for table in tables {
+            let tidy = files.tidy(table)
+            contents.append((table.spec.id + ".csv", tidy.text, tidy.rows))
+            let wide = files.wide(table)
+            contents.append((table.spec.id + ".wide.csv", wide.text, wide.rows))
+        }
+        contents.append(("tables.json", files.tablesJSON(), nil))
+        let documents = [("spec", specPath)] + (policyPath.map { [("policy", $0)] } ?? [])
+        let html = HTMLReport(spec: spec, policy: policy, tables: tables, linked: linked,
+                              documents: try documents.map { ($0.0, FilePath.split($0.1).name, try Receipt.entry(for: $0.1, relativeTo: $0.1).sha256) }).render()
+        contents.append(("report.html", html, nil))
+        let audit = ReleaseFiles.auditJSON(spec: spec, policy: policy, release: release)
+
+        // Write: the folder under a temporary name, then the audit, then the receipts.
+        let folder = try AtomicOutput(path: outputPath, isDirectory: true, force: force)
+        for (name, text, _) in contents {
+            try FilePath.writeAtomically(text, to: FilePath.join(folder.temporaryPath, name), force: false)
+        }
+        try folder.commit()
+        try FilePath.writeAtomically(audit, to: resolvedAuditPath, force: force)
+
+        var receipt = Receipt(stage: "report", started: started)
+        let receiptPath = Receipt.path(for: outputPath)
+        receipt.documents.append(try Receipt.document(kind: "spec", name: spec.id, path: specPath, relativeTo: receiptPath))
+        if let policyPath {
+            receipt.documents.append(try Receipt.document(kind: "policy", name: "disclosure-policy", path: policyPath, relativeTo: receiptPath))
+        }
+        receipt.inputs = try inputEntries(linked: linked, relativeTo: receiptPath)
+        for (name, _, rows) in contents {
+            receipt.outputs.append(try Receipt.entry(for: FilePath.join(outputPath, name), relativeTo: receiptPath, rows: rows))
+        }
+        receipt.counts = ["tables": tables.count]
+        try receipt.write(beside: outputPath, force: force)
+
+        var auditReceipt = Receipt(stage: "report-audit", started: started)
+        let auditReceiptPath = Receipt.path(for: resolvedAuditPath)
+        auditReceipt.documents = [try Receipt.document(kind: "spec", name: spec.id, path: specPath, relativeTo: auditReceiptPath)]
+        if let policyPath {
+            auditReceipt.documents.append(try Receipt.document(kind: "policy", name: "disclosure-policy", path: policyPath, relativeTo: auditReceiptPath))
+        }
+        auditReceipt.inputs = try inputEntries(linked: linked, relativeTo: auditReceiptPath)
+        auditReceipt.outputs = [try Receipt.entry(for: resolvedAuditPath, relativeTo: auditReceiptPath)]
+        auditReceipt.warnings = ["not for release: this file tells primary from secondary suppression"]
+        try auditReceipt.write(beside: resolvedAuditPath, force: force)
+
+        return Summary(tables: tables.count, units: input.unitCount, unit: spec.unit, auditPath: resolvedAuditPath,
+                       warnings: release.warnings)
+    }
+
+    /// The policy file (or the defaults), tightened by the spec's `policy:` block.
+    func effectivePolicy(spec: ReportSpec) throws -> DisclosurePolicy {
+        let base = try policyPath.map(PolicyDocument.load(path:)) ?? DisclosurePolicy()
+        guard let overrides = spec.policy else { return base }
+        do {
+            return try base.tightened(by: overrides.applied(to: base))
+        } catch let error as PathlinkError {
+            var located = error
+            located.file = specPath
+            located.line = located.line ?? overrides.line
+            throw located
+        } catch {
+            throw PathlinkError(.invalidDocument, file: specPath, line: overrides.line,
+                                problem: "policy: the report's policy would loosen the disclosure policy (\(error))",
+                                remedy: "a report may only tighten the policy: raise the threshold, suppress zeros, round more — never less")
+        }
+    }
+
+    /// Refuse before any work when an output exists (without --force) or the audit would
+    /// land inside the release folder.
+    func checkOutputs() throws {
+        let audit = resolvedAuditPath
+        let folder = FilePath.absolute(outputPath)
+        if FilePath.absolute(audit).hasPrefix(folder + "/") {
+            throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder",
+                                remedy: "give --audit a path outside \(outputPath): the audit tells primary from secondary suppression and is not for release")
+        }
+        guard !force else { return }
+        for path in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] where FilePath.exists(path) {
+            throw PathlinkError(.outputExists, file: path, problem: "the output already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
+    }
+
+    private func inputEntries(linked: LinkedFolder, relativeTo receiptPath: String) throws -> [Receipt.FileEntry] {
+        var entries = [try Receipt.entry(for: linked.tablePath, relativeTo: receiptPath, rows: linked.table.rows.count, dataset: "linked")]
+        let quality = FilePath.join(linked.path, "quality.json")
+        if linked.quality != nil { entries.append(try Receipt.entry(for: quality, relativeTo: receiptPath, dataset: "linkage-quality")) }
+        if linked.receipt != nil {
+            entries.append(try Receipt.entry(for: Receipt.path(for: linked.path), relativeTo: receiptPath, dataset: "linked-receipt"))
+        }
+        return entries
+    }
+}
+
+extension FilePath {
+    static func trimmingTrailingSlashes(_ path: String) -> String {
+        var trimmed = path
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+}

@@ -1,1 +1,0 @@
-// The Synthesis module. See ARCHITECTURE.md.

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import Linkage
+import PathlinkCore
+import Pseudonymisation
+
+struct LinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link",
+        abstract: "Link pseudonymised datasets into journeys, with research ids and a linkage-quality report.",
+        discussion: """
+        Run by the linking unit. Each input is a pseudonymised CSV with its receipt \
+        (X.receipt.json) beside it; the receipt says which columns are tokens of which domain, \
+        match keys, confirm keys or attributes. Inputs without a pseudonymise receipt, or changed \
+        since it was written, are refused.
+
+        Every token is re-keyed with a secret of the linker's own before it is stored; the secret \
+        is drawn fresh for each run and discarded, so research ids differ between runs. Give \
+        --secret FILE (64+ hex digits, mode 0600; `pathlink keygen` writes one) to rerun \
+        reproducibly: same inputs and secret give a byte-identical folder (receipt times aside).
+
+        Reference links (e.g. crime-reference) attach records about the same crime; they merge \
+        persons only when a confirm key agrees. Persons are then joined by the plan's match keys, \
+        in order, only where a token is unique on both sides; ambiguous tokens are reported in \
+        quality.json, never guessed.
+
+        Output: the folder DIR (journeys.csv, <dataset>.csv, links.csv, quality.json, quality.md) \
+        and DIR.receipt.json beside it. See docs/link.md.
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The linkage plan (YAML).", valueName: "PLAN"))
+    var plan: String
+
+    @Option(name: .long, help: ArgumentHelp("A pseudonymised input as DATASET=PATH, e.g. police.crimes=police.csv; repeat for each dataset of the plan.", valueName: "DATASET=PATH"))
+    var input: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The linked folder to write (its receipt goes beside it).", valueName: "DIR"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
+    var secret: String?
+
+    @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
+    var force = false
+
+    func run() throws {
+        try reportingErrors {
+            // Plans may name the error-tolerant key fields; the linker only needs to know them by name.
+            ErrorTolerantField.register()
+            var inputs: [(dataset: String, path: String)] = []
+            for item in input {
+                guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
+                    throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
+                }
+                inputs.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+            }
+            let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
+            let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
+            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PathlinkCore
+import Reporting
+
+/// `pathlink report`: linked tables → a protected release (researcher side, no key).
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Build the declared tables from linked data, apply disclosure control, and write the release.",
+        discussion: """
+        Reads the linked folder written by `pathlink link` (journeys.csv, quality.json and its receipt), \
+        builds the tables the report spec declares (docs/report-spec.md), and protects them all together \
+        under the disclosure policy: counts under the threshold are suppressed, and further cells where \
+        needed so that nothing can be worked out from totals or other tables. A spec may tighten the \
+        policy, never loosen it.
+
+        The release folder (written whole or not at all) holds per table <id>.csv (tidy, margins as \
+        `Total`) and <id>.wide.csv, plus tables.json and report.html (one self-contained page with \
+        charts). Its receipt, DIR.receipt.json, is written beside it. The audit sidecar, which tells \
+        primary from secondary suppression and is NOT for release, goes to --audit (default \
+        DIR.audit.json beside the folder), never inside it. If protection fails, nothing is written.
+
+        Example:
+          pathlink report --spec examples/victims-pathway/report.yaml \\
+            --input out/linked --output out/release \\
+            --policy governance/disclosure-policy.yaml
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The report spec (YAML, `report: 1`).", valueName: "SPEC"))
+    var spec: String
+
+    @Option(name: .long, help: ArgumentHelp("The linked folder written by `pathlink link`.", valueName: "LINKED_DIR"))
+    var input: String
+
+    @Option(name: .long, help: ArgumentHelp("The release folder to write.", valueName: "DIR"))
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("The disclosure policy (default: threshold 3, zeros shown, secondary suppression on, no rounding).", valueName: "POLICY"))
+    var policy: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where to write the audit sidecar (not for release; default DIR.audit.json).", valueName: "FILE"))
+    var audit: String?
+
+    @Flag(name: .long, help: "Replace an existing release folder, audit and receipts.")
+    var force = false
+
+    func run() throws {
+        InterruptCleanup.shared.install()
+        do {
+            let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
+                                    auditPath: audit, force: force)
+            let summary = try stage.run()
+            for warning in summary.warnings { fputs("warning: \(warning)\n", stderr) }
+            fputs("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)\n", stderr)
+        } catch let error as PathlinkError {
+            fputs("error: \(error)\n", stderr)
+            throw ExitCode(2)
+        }
+    }
+}

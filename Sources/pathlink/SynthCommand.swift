@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PathlinkCore
+import Synthesis
+
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Generate synthetic raw exports (support service, police, CPS) with a ground truth, for tests and demos.",
+        discussion: """
+        Writes into DIR (created when missing):
+          support-service-cases.csv  DPMS-style rape crisis case export (CRLF, UTF-8 BOM)
+          police-crimes.csv          police crime-victim export (LF)
+          cps-cases.csv              CPS case export (CRLF)
+          ground-truth.csv           which person every record truly belongs to
+        and a receipt (X.receipt.json) beside each.
+
+        The exports hold FICTITIOUS personal data and free text, messy in the ways real
+        exports differ from each other (typos, nicknames, diacritics, apostrophes, changed
+        surnames, day/month swaps, missing and unspaced postcodes, reference numbers written
+        differently, placeholders). They match the shipped manifests in schemas/, so
+        `pathlink extract` runs on them unchanged. Distributions follow the MoJ BOLD report
+        on Essex rape crisis data. ground-truth.csv is test data for linkage evaluation: never
+        give it to a linker or a researcher. See docs/synthetic-data.md.
+
+        The same --persons and --seed always give byte-identical files.
+        """)
+
+    @Option(help: ArgumentHelp("How many persons (victim-survivors and supported relatives) to generate.", valueName: "N"))
+    var persons: Int
+    @Option(help: ArgumentHelp("The random seed (a whole number ≥ 0); the same seed gives the same files.", valueName: "S"))
+    var seed: UInt64
+    @Option(help: ArgumentHelp("The folder to write into (created when missing).", valueName: "DIR"))
+    var output: String
+    @Flag(help: "Generate every record exactly, without the between-source mess (for debugging a linker).")
+    var clean = false
+    @Flag(help: "Replace existing synthetic files in DIR.")
+    var force = false
+
+    func run() throws {
+        InterruptCleanup.shared.install()
+        do {
+            let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: output, force: force,
+                                                    rates: clean ? .none : .default))
+            for file in summary.files { print("synth: \(file.rows) records written to \(file.path)") }
+        } catch let error as PathlinkError {
+            fputs("pathlink: error: \(error.description)\n", stderr)
+            throw ExitCode(error.code == .usage ? 2 : 1)
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Disclosure
+import Foundation
+import PathlinkCore
+@testable import Reporting
+import Tabular
+import Testing
+
+@Suite("Release folder, audit sidecar and receipts")
+struct ReleaseOutputTests {
+    let spec = "report: 1\nid: d\ntitle: Small <release>\n" + outcomeGroups + """
+    tables:
+      - {id: grid, title: Sex by outcome, rows: [sex], columns: outcome_group, notes: Hand-made.}
+      - {id: charged, kind: rate, rows: [sex], numerator: {outcome_group: [Charged]}, denominator: {outcome_group: [Charged, Not charged]}}
+    """
+
+    @Test("the folder holds tidy and wide CSVs per table, tables.json and report.html — and nothing else")
+    func folderContents() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40}, \"link_rate\": 0.5}")
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        #expect(FilePath.contents(of: scratch.file("release")) ==
+                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "tables.json"])
+        #expect(scratch.exists("release.receipt.json"))
+        #expect(scratch.exists("release.audit.json"))
+
+        // Wide: the column variable across, totals on both sides.
+        let wide = try CSVTable(contentsOf: scratch.file("release/grid.wide.csv"))
+        #expect(wide.header == ["sex", "Charged", "Not charged", "Open", "Total"])
+        #expect(wide.rows == [["F", "[c]", "2", "[c]", "4"], ["M", "[c]", "[c]", "0", "2"], ["Total", "2", "3", "[c]", "6"]])
+        let rateWide = try CSVTable(contentsOf: scratch.file("release/charged.wide.csv"))
+        #expect(rateWide.header == ["sex", "rate"])
+        #expect(rateWide.rows.last == ["Total", "40.0"])
+
+        let json = try JSONSerialization.jsonObject(with: Data(scratch.read("release/tables.json").utf8)) as! [String: Any]
+        let policy = json["policy"] as! [String: Any]
+        #expect(policy["threshold"] as? Int == 2 && policy["symbol"] as? String == "[c]" && policy["zeros"] as? String == "show")
+        let tables = json["tables"] as! [[String: Any]]
+        #expect(tables.map { $0["id"] as? String } == ["grid", "charged"])
+        #expect(tables[0]["kind"] as? String == "count" && tables[1]["kind"] as? String == "rate")
+        #expect(tables[0]["dimensions"] as? [String] == ["sex", "outcome_group"])
+        #expect(tables[0]["unit"] as? String == "persons")
+        #expect(tables[0]["base"] as? String == "Base = 6")
+        #expect(tables[0]["notes"] as? String == "Hand-made.")
+        #expect(tables[0]["title"] as? String == "Sex by outcome")
+        #expect(tables[1]["base"] as? String == "Base = 5", "a rate's base is its denominator")
+        #expect(tables[1]["unit"] as? String == "percent of persons")
+    }
+
+    @Test("report.html is one self-contained page: charts, marked suppressed cells, methodology")
+    func html() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40, \"MK2\": 1, \"MK3\": 4}, \"link_rate\": 0.5}")
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        let page = scratch.read("release/report.html")
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.components(separatedBy: "<svg").count - 1 == 2, "one chart per table")
+        #expect(!page.contains("<script"), "no script")
+        #expect(!page.contains("<link"), "no external stylesheet")
+        #expect(!page.contains("src="), "no external image or script")
+        let withoutNamespace = page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        #expect(!withoutNamespace.contains("http://") && !withoutNamespace.contains("https://"), "no network reference")
+        #expect(page.contains("<td class=\"sup\""), "suppressed cells are marked in tables")
+        #expect(page.contains("class=\"sup\">[c]</text>"), "and in charts")
+        #expect(page.contains("Small &lt;release&gt;"), "text is escaped")
+        #expect(page.contains("id=\"methodology\""))
+        #expect(page.contains("Linkage quality"))
+        #expect(page.contains("≈ 40"), "headline counts are rounded")
+        #expect(page.contains("MK2</th><td class=\"num\">[c]</td>"), "a headline count under the threshold is not shown")
+        #expect(page.contains("MK3</th><td class=\"num\">fewer than 10</td>"))
+        #expect(page.contains("50.0%"), "a headline rate is shown as a percentage")
+        #expect(page.contains("Provenance"))
+        #expect(page.contains("none found beside the linked folder"), "a missing linked receipt is said, not hidden")
+    }
+
+    @Test("the HTML shows the receipts chain: the linked folder's receipt hash and the inputs it lists")
+    func receiptsChain() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        let inputHash = String(repeating: "ab", count: 32)
+        scratch.write("linked.receipt.json", """
+        {"receipt": 1, "stage": "link", "tool": {"name": "pathlink", "version": "0.1.0", "token_derivation": 1},
+         "documents": [{"kind": "plan", "name": "demo", "path": "plan.yaml", "sha256": "\(String(repeating: "cd", count: 32))"}],
+         "inputs": [{"path": "police.tokens.csv", "sha256": "\(inputHash)", "rows": 10, "dataset": "police.crimes"}],
+         "outputs": [], "columns": [], "excluded": [], "counts": {}, "warnings": [],
+         "started": "2026-01-01T00:00:00Z", "finished": "2026-01-01T00:00:01Z"}
+        """)
+        try runReport(scratch, spec: spec, linked: linked)
+        let page = scratch.read("release/report.html")
+        #expect(page.contains(inputHash))
+        #expect(page.contains("police.tokens.csv"))
+        #expect(page.contains("linked folder receipt (link)"))
+        let receipt = scratch.read("release.receipt.json")
+        #expect(receipt.contains("linked.receipt.json"), "the release receipt lists the linked receipt as an input")
+    }
+
+    @Test("the audit sidecar is beside the folder (or at --audit), marked not for release; never inside")
+    func auditSidecar() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        try runReport(scratch, spec: spec, linked: linked)
+        let audit = try JSONSerialization.jsonObject(with: Data(scratch.read("release.audit.json").utf8)) as! [String: Any]
+        #expect((audit["not_for_release"] as? String)?.contains("NOT FOR RELEASE") == true)
+        #expect(audit["policy"] != nil && audit["suppressed_cells"] != nil)
+        #expect(scratch.exists("release.audit.json.receipt.json"))
+
+        try runReport(scratch, spec: spec, linked: linked, output: "second", audit: "elsewhere.json")
+        #expect(scratch.exists("elsewhere.json"))
+        #expect(!scratch.exists("second.audit.json"))
+
+        let error = expectRefused(.usage) { try runReport(scratch, spec: spec, linked: linked, output: "third", audit: "third/audit.json") }
+        #expect(error?.problem.contains("inside the release folder") == true)
+        #expect(!scratch.exists("third"))
+    }
+
+    @Test("the release receipt holds hashes and row counts only, with paths relative to it")
+    func receipt() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        let text = scratch.read("release.receipt.json")
+        let receipt = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(receipt["stage"] as? String == "report")
+        let outputs = receipt["outputs"] as! [[String: Any]]
+        #expect(outputs.map { $0["path"] as? String }.contains("release/grid.csv"))
+        #expect(outputs.first { $0["path"] as? String == "release/grid.csv" }?["rows"] as? Int == 12)
+        let inputs = receipt["inputs"] as! [[String: Any]]
+        #expect(inputs.first?["path"] as? String == "linked/journeys.csv")
+        #expect(inputs.first?["rows"] as? Int == 7)
+        for word in ["primary", "secondary", "suppress", "audit"] {
+            #expect(!text.lowercased().contains(word), "the receipt must not mention \(word)")
+        }
+    }
+
+    @Test("nothing is written when the disclosure engine refuses the release")
+    func nothingWrittenOnRefusal() {
+        struct Refusal: Error {}
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        var stage = ReportStage(specPath: scratch.write("spec.yaml", spec), inputPath: linked, outputPath: scratch.file("release"))
+        stage.protect = { _, _, _ in throw Refusal() }
+        let error = expectRefused(.disclosure) { try stage.run() }
+        #expect(error?.remedy?.contains("nothing was written") == true)
+        stage.protect = { _, _, _ in
+            throw PathlinkError(.disclosure, problem: "a suppressed cell could be recovered", remedy: "merge categories")
+        }
+        expectRefused(.disclosure) { try stage.run() }
+        #expect(FilePath.contents(of: scratch.path) == ["linked", "spec.yaml"], "no folder, audit, receipt or temporary left")
+    }
+
+    @Test("an existing release is not replaced without --force, and is with it")
+    func force() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        try runReport(scratch, spec: spec, linked: linked)
+        let before = scratch.read("release/grid.csv")
+        expectRefused(.outputExists) { try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n") }
+        #expect(scratch.read("release/grid.csv") == before)
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n", force: true)
+        #expect(scratch.read("release/grid.csv") != before)
+    }
+
+    @Test("same inputs give byte-identical release files")
+    func deterministic() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows.reversed())
+        try runReport(scratch, spec: spec, linked: linked, output: "one")
+        try runReport(scratch, spec: spec, linked: linked, output: "two")
+        let names = FilePath.contents(of: scratch.file("one"))
+        #expect(names == FilePath.contents(of: scratch.file("two")))
+        for name in names { #expect(scratch.read("one/\(name)") == scratch.read("two/\(name)"), "\(name)") }
+        #expect(scratch.read("one.audit.json") == scratch.read("two.audit.json"))
+    }
+
+    @Test("a linked folder without journeys.csv, or a table without person_id, is refused")
+    func badLinkedFolder() {
+        let scratch = Scratch()
+        let empty = scratch.file("empty")
+        try? FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        expectRefused(.io) { try runReport(scratch, spec: spec, linked: empty) }
+        let noPerson = scratch.linked(["record_id", "sex"], [["1", "F"]], name: "noperson")
+        let error = expectRefused(.invalidDocument) { try runReport(scratch, spec: spec, linked: noPerson) }
+        #expect(error?.column == "person_id")
+    }
+
+    @Test("the example spec runs on a linked folder with its column names")
+    func exampleRuns() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(ExampleData.header, ExampleData.rows(persons: 400))
+        let stage = ReportStage(specPath: exampleSpecPath, inputPath: linked, outputPath: scratch.file("release"))
+        let summary = try stage.run()
+        #expect(summary.tables == (try ReportSpec.load(path: exampleSpecPath)).tables.count)
+        let funnel = tidyCells(scratch, "journey-funnel")
+        #expect(funnel["Total"] == "400")
+        #expect(funnel.keys.sorted() == ["1 Referred", "2 Assessed", "3 Received a service", "4 Planned closure", "Total"])
+        let lines = scratch.read("release/journey-funnel.csv").components(separatedBy: "\r\n").map { $0.components(separatedBy: ",").first! }
+        #expect(Array(lines.prefix(6)) == ["stage", "1 Referred", "2 Assessed", "3 Received a service", "4 Planned closure", "Total"],
+                "order: puts the funnel in stage order")
+    }
+}
+
+/// A deterministic linked table with the example spec's column names.
+enum ExampleData {
+    static let header = ["record_id", "person_id", "age_band", "gender", "ethnicity", "referral_source", "primary_incident",
+                         "closure_reason", "assessment_completed", "service_received", "police.crimes.outcome_code",
+                         "police.crimes.link", "cps.cases.charge_decision", "cps.cases.outcome", "cps.cases.link"]
+
+    static func rows(persons: Int) -> [[String]] {
+        var state: UInt64 = 42
+        func pick(_ values: [String]) -> String {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return values[Int((state >> 33) % UInt64(values.count))]
+        }
+        return (1...persons).map { person in
+            let assessed = pick(["Yes", "Yes", "No"])
+            let service = assessed == "Yes" ? pick(["Yes", "No"]) : "No"
+            let linked = pick(["crime-reference", "MK1", ""])
+            let outcome = linked.isEmpty ? "" : pick(["1", "14", "15", "16", "18"])
+            let charge = outcome == "1" ? pick(["Charged", "No further action"]) : ""
+            return [String(person), "p\(person)", pick(["Under 18", "18-24", "25-34", "35-44", "45-54", "55-64"]),
+                    pick(["Female", "Female", "Male"]), pick(["White", "Asian", "Black", ""]),
+                    pick(["Self", "Police", "SARC", "GP", "Other"]), pick(["Rape", "Sexual assault", "Childhood sexual abuse"]),
+                    pick(["Support completed", "Client disengaged", "Unable to contact", ""]), assessed, service,
+                    outcome, linked, charge, charge == "Charged" ? pick(["Convicted", "Acquitted", ""]) : "",
+                    charge.isEmpty ? "" : "crime-reference"]
+        }
+    }
+}
