@@ -54,6 +54,10 @@ public struct Pseudonymiser {
     public func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
+        if !force && FilePath.exists(output) {
+            throw PathlinkError(.outputExists, file: output, problem: "the output already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
         if !force && FilePath.exists(receiptPath) {
             throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
                                 remedy: "choose another output path, or add --force to replace it")
