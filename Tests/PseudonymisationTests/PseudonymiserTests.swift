@@ -168,6 +168,29 @@ struct PseudonymiserTests {
         }
     }
 
+    @Test("a malformed extract row fails naming row and column, without its content, and leaves no output")
+    func malformedRow() throws {
+        let extract = try SyntheticExtract(rows: 20)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: extract.extractPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("42/000777/21,Secretname,\"Unclosed,01/01/1990\r\n".utf8))
+        try handle.close()
+        try extract.writeExtractReceipt()
+        let output = extract.folder.path("out.csv")
+        do {
+            try extract.pseudonymiser().run(input: extract.extractPath, output: output)
+            Issue.record("a malformed extract was accepted")
+        } catch let error as PathlinkError {
+            #expect(error.code == .malformedCSV)
+            #expect(error.row == 22)
+            #expect(!error.description.contains("Secretname") && !error.description.contains("000777"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(!FileManager.default.fileExists(atPath: Receipt.path(for: output)))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: extract.folder.root).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
+
     @Test("a dataset without a field gets a blank key column and a warning in the receipt")
     func missingField() throws {
         let manifest = SyntheticExtract.manifest.replacingOccurrences(

@@ -30,7 +30,7 @@ public enum PlaceholderRule {
     /// Whether `value` is empty or a placeholder word.
     public static func isPlaceholder(_ value: String) -> Bool {
         let trimmed = Whitespace.trim(value)
-        if trimmed.utf8.count > 9 { return false }   // longer than any placeholder
+        if trimmed.utf8.count > 36 { return false }   // longer than any placeholder, even upper-cased
         return words.contains(trimmed.uppercased())
     }
 }
