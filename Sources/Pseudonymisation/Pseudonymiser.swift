@@ -37,6 +37,13 @@ public struct Pseudonymiser {
         self.showProgress = showProgress
     }
 
+    /// Load a linkage plan, knowing the error-tolerant key fields (``ErrorTolerantField``).
+    /// Use this (or call ``ErrorTolerantField/register()`` first) wherever a plan is read.
+    public static func loadPlan(path: String) throws -> LinkagePlan {
+        ErrorTolerantField.register()
+        return try LinkagePlan.load(path: path)
+    }
+
     /// What a run did (also in its receipt).
     public struct Summary: Sendable, Equatable {
         public var records = 0

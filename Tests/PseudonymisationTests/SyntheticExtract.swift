@@ -153,8 +153,7 @@ struct SyntheticExtract {
     }
 
     func pseudonymiser(force: Bool = false) throws -> Pseudonymiser {
-        ErrorTolerantField.register()
-        return Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try LinkagePlan.load(path: planPath),
+        Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try Pseudonymiser.loadPlan(path: planPath),
                              key: try KeyFile.load(keyPath), force: force, showProgress: false)
     }
 
