@@ -52,15 +52,10 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
         // Synthetic raw exports with ground truth.
         .target(name: "Synthesis", dependencies: ["PathlinkCore", "Tabular", "Provenance"]),
-        // `run` and `verify`: orchestration of the stages, approvals register.
-        .target(name: "Pipeline", dependencies: [
-            "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
-            "Linkage", "Reporting", "Synthesis", .product(name: "Yams", package: "Yams"),
-        ]),
         // The thin command-line layer.
         .executableTarget(name: "pathlink", dependencies: [
             "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
-            "Linkage", "Disclosure", "Reporting", "Synthesis", "Pipeline",
+            "Linkage", "Disclosure", "Reporting", "Synthesis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -74,7 +69,6 @@ let package = Package(
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance"]),
     ],
     swiftLanguageModes: [.v5]
 )
