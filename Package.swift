@@ -52,10 +52,15 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
         // Synthetic raw exports with ground truth.
         .target(name: "Synthesis", dependencies: ["PathlinkCore", "Tabular", "Provenance"]),
+        // `run` and `verify`: the stages on one machine, the receipt chain, approvals.
+        .target(name: "Pipeline", dependencies: [
+            "PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography", "Extraction", "Pseudonymisation",
+            "Linkage", "Reporting", "Synthesis",
+        ]),
         // The thin command-line layer.
         .executableTarget(name: "pathlink", dependencies: [
             "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
-            "Linkage", "Disclosure", "Reporting", "Synthesis",
+            "Linkage", "Disclosure", "Reporting", "Synthesis", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,10 +9,10 @@ import PathlinkCore
 /// published count — or, when the policy rounds, lies in the interval of true counts that
 /// round to it; structural zeros are fixed at 0; when zeros are always shown, every hidden
 /// cell is at least 1. For each hidden cell the sum of its unknowns is minimised and
-/// maximised with the simplex method; when the optimal vertex is not integral the bound is
-/// tightened to the integer optimum with branch and bound (`glp_intopt`), since counts are
-/// whole numbers and a reader may reason with that. The range is `[lower, upper]`;
-/// `upper` is `.infinity` when nothing bounds the cell.
+/// maximised with the simplex method (the linear relaxation, as τ-ARGUS's audit does),
+/// and the bounds are rounded inward to whole numbers. The range is `[lower, upper]`;
+/// `upper` is `.infinity` when nothing bounds the cell. The property tests check the
+/// result against an independent enumeration of every whole-number solution.
 ///
 /// - Complexity: one program of (published + hidden) rows and one column per class, then
 ///   two warm-started simplex solves per hidden cell; the basis of one solve starts the next.
@@ -116,27 +116,8 @@ final class ReleaseAudit {
         case GLP_UNBND: return nil
         default: throw ReleaseSystem.internalError("the audit's program has no feasible solution")
         }
-        if isIntegral() { return glp_get_obj_val(problem).rounded() }
-
-        var integer = glp_iocp()
-        glp_init_iocp(&integer)
-        integer.msg_lev = GLP_MSG_OFF
-        integer.presolve = GLP_OFF
-        guard glp_intopt(problem, &integer) == 0, glp_mip_status(problem) == GLP_OPT else {
-            throw ReleaseSystem.internalError("the integer solver failed")
-        }
-        return glp_mip_obj_val(problem).rounded()
-    }
-
-    /// Whether the current simplex vertex is integral in every unknown.
-    private func isIntegral() -> Bool {
-        let columns = glp_get_num_cols(problem)
-        var j: Int32 = 1
-        while j <= columns {
-            let x = glp_get_col_prim(problem, j)
-            if abs(x - x.rounded()) >= 1e-7 { return false }
-            j += 1
-        }
-        return true
+        // Counts are whole numbers: round the relaxation's bound inward.
+        let bound = glp_get_obj_val(problem)
+        return direction == GLP_MIN ? (bound - 1e-7).rounded(.up) : (bound + 1e-7).rounded(.down)
     }
 }

@@ -10,8 +10,9 @@ import PathlinkCore
 ///    cheapest complement; then the audit runs, and for every hidden cell whose range is
 ///    too narrow the cheapest cell related to it (in its lines, in the lines of its
 ///    copies in other tables, or sharing units with it) is hidden too, until all pass.
-///    Cheapest = not a grand total if anything else will do, then the smallest count,
-///    then the fewest `Total` coordinates, then table order and cell order. Zeros and
+///    Cheapest = not a grand total if anything else will do, then the fewest `Total`
+///    coordinates (an interior cell before a margin), then the smallest count, then table
+///    order and cell order. Zeros and
 ///    structural zeros are never complements.
 /// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
 ///    must hold more than one value and reach the threshold, or nothing is released.
@@ -62,9 +63,12 @@ public struct ReleaseProtector {
         states[index] == .published && system.cells[index].value > 0
     }
 
+    /// Interior cells first (a published table keeps its totals and its base whenever an
+    /// interior cell can protect the hidden one), then margins with fewer `Total`
+    /// coordinates, grand totals last; within a rank the smallest count, then cell order.
     private func cost(_ system: ReleaseSystem, _ index: Int) -> (Int, Int, Int, Int) {
         let cell = system.cells[index]
-        return (cell.isGrandTotal ? 1 : 0, cell.value, cell.totalCount, index)
+        return (cell.isGrandTotal ? 1 : 0, cell.totalCount, cell.value, index)
     }
 
     private func cheapest(_ system: ReleaseSystem, _ states: [State], among candidates: [Int]) -> Int? {
@@ -110,6 +114,23 @@ public struct ReleaseProtector {
         return result.sorted()
     }
 
+    /// The cheapest related cell; but rather than a grand total (or nothing), the cheapest
+    /// other cell in the lines of the hidden cells related to it — hiding one of those can
+    /// widen the cell's range too, and keeps the table's base. The audit judges either way.
+    func complement(_ system: ReleaseSystem, _ states: [State], for index: Int, related: [Int]) -> Int? {
+        let near = cheapest(system, states, among: related)
+        if let near, !system.cells[near].isGrandTotal { return near }
+        var wider = Set<Int>()
+        for other in related where Self.isHidden(states[other]) {
+            for member in system.sameForm[other] ?? [other] {
+                for line in system.linesOfCell[member] { wider.formUnion(system.lines[line]) }
+            }
+        }
+        wider.remove(index)
+        if let far = cheapest(system, states, among: wider.sorted()), !system.cells[far].isGrandTotal { return far }
+        return near
+    }
+
     func addComplements(_ system: ReleaseSystem, _ states: inout [State]) throws {
         closeLines(system, &states)
         var pending = system.cells.indices.filter { states[$0] == .primary || states[$0] == .secondary }
@@ -124,7 +145,10 @@ public struct ReleaseProtector {
             for index in failing {
                 let related = related(system, to: index)
                 if added.contains(where: { related.contains($0) }) { continue }
-                if let complement = cheapest(system, states, among: related) {
+                if let complement = complement(system, states, for: index, related: related) {
+                    // A grand total only as a last resort: first see whether this round's
+                    // other complements already protect the cell.
+                    if system.cells[complement].isGrandTotal && !added.isEmpty { continue }
                     states[complement] = .secondary
                     added.append(complement)
                 }

@@ -198,8 +198,12 @@ struct HTMLReport {
         for (kind, name, hash) in documents {
             html += "<tr><td>\(escape(kind))</td><td><code>\(escape(name))</code></td><td><code>\(escape(hash))</code></td></tr>"
         }
-        if let receipt = linked.receipt, let hash = linked.receiptSHA256 {
-            html += "<tr><td>linked folder receipt (\(escape(receipt.stage)))</td><td><code>\(escape(FilePath.split(Receipt.path(for: linked.path)).name))</code></td><td><code>\(escape(hash))</code></td></tr>"
+        if let receipt = linked.receipt {
+            // Data hashes only: a receipt's own hash changes with its timestamps, and the
+            // release must be byte-identical for the same inputs.
+            for output in receipt.outputs where output.path.hasSuffix(".csv") || output.path.hasSuffix(".json") {
+                html += "<tr><td>linked output (\(escape(receipt.stage)))</td><td><code>\(escape(output.path))</code></td><td><code>\(escape(output.sha256))</code></td></tr>"
+            }
             for document in receipt.documents {
                 html += "<tr><td>\(escape(document.kind)) of the linkage</td><td><code>\(escape(document.path))</code></td><td><code>\(escape(document.sha256))</code></td></tr>"
             }

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Cryptography
+import Extraction
+import Governance
+import Linkage
+import PathlinkCore
+import Provenance
+import Pseudonymisation
+import Reporting
+import Synthesis
+
+/// Runs every stage of a pipeline on one machine (`pathlink run`), each with its own
+/// code and receipts, in order: synth (optional) → extract → keygen (optional) →
+/// pseudonymise → link → report.
+///
+/// The whole run is built in a hidden temporary folder beside the output and renamed
+/// into place only when every stage has succeeded: after a failure or an interrupt no
+/// partial output exists. Receipts hold relative paths, so the rename keeps them valid.
+public struct PipelineRunner {
+    public var definition: PipelineDefinition
+    public var output: String
+    public var force: Bool
+    /// Refuse documents not in the approvals register (also set by the pipeline file).
+    public var requireApproved: Bool
+    /// Called with one line per step, for progress.
+    public var log: (String) -> Void
+
+    public init(definition: PipelineDefinition, output: String, force: Bool = false, requireApproved: Bool = false,
+                log: @escaping (String) -> Void = { _ in }) {
+        self.definition = definition
+        self.output = output
+        self.force = force
+        self.requireApproved = requireApproved
+        self.log = log
+    }
+
+    /// The layout of a run's output folder.
+    public struct Layout {
+        public let root: String
+        public var raw: String { FilePath.join(root, "raw") }
+        public func extract(_ dataset: String) -> String { FilePath.join(root, "extracts/\(dataset).csv") }
+        public func tokens(_ dataset: String) -> String { FilePath.join(root, "tokens/\(dataset).csv") }
+        public var key: String { FilePath.join(root, "keys/owner.key") }
+        public var secret: String { FilePath.join(root, "keys/linker.secret") }
+        public var linked: String { FilePath.join(root, "linked") }
+        public var release: String { FilePath.join(root, "release") }
+        public var audit: String { FilePath.join(root, "release.audit.json") }
+    }
+
+    public struct Summary: Sendable {
+        public var output: String
+        public var report: String
+        public var audit: String
+    }
+
+    public func run() throws -> Summary {
+        ErrorTolerantField.register()
+        try checkApprovals()
+        let folder = try AtomicOutput(path: output, isDirectory: true, force: force)
+        do {
+            let layout = Layout(root: folder.temporaryPath)
+            for sub in ["raw", "extracts", "keys", "tokens"] where mkdir(FilePath.join(layout.root, sub), 0o700) != 0 {
+                throw PathlinkError.io(path: FilePath.join(output, sub), operation: "create")
+            }
+            try runStages(layout)
+            try folder.commit()
+        } catch {
+            folder.discard()
+            throw error
+        }
+        let final = Layout(root: output)
+        return Summary(output: output, report: FilePath.join(final.release, "report.html"), audit: final.audit)
+    }
+
+    private func runStages(_ layout: Layout) throws {
+        var rawPaths: [String: String] = [:]
+        if let synth = definition.synth {
+            log("synth: \(synth.persons) synthetic persons (seed \(synth.seed))")
+            let summary = try Synthesiser.run(.init(persons: synth.persons, seed: synth.seed, output: layout.raw, force: true))
+            for source in definition.sources {
+                guard let file = summary.files.first(where: { FilePath.split($0.path).name == source.raw }) else {
+                    throw PathlinkError(.invalidDocument, file: definition.path,
+                                        problem: "source \(source.dataset): synth writes no file called \(source.raw)",
+                                        remedy: "name one of: \(summary.files.map { FilePath.split($0.path).name }.joined(separator: ", "))")
+                }
+                rawPaths[source.dataset] = file.path
+            }
+        } else {
+            for source in definition.sources { rawPaths[source.dataset] = source.raw }
+        }
+
+        let plan = try LinkagePlan.load(path: definition.plan)
+        for source in definition.sources {
+            let manifest = try Manifest.load(path: source.manifest)
+            guard manifest.dataset == source.dataset else {
+                throw PathlinkError(.invalidDocument, file: definition.path,
+                                    problem: "source \(source.dataset) names the manifest of \(manifest.dataset)",
+                                    remedy: "give each source its own manifest")
+            }
+            log("extract: \(source.dataset)")
+            try Extractor(manifest: manifest, force: true).run(input: rawPaths[source.dataset]!, output: layout.extract(source.dataset))
+        }
+
+        let keyPath: String
+        switch definition.key {
+        case .generate:
+            keyPath = layout.key
+            let fingerprint = try KeyGeneration.generate(output: keyPath, force: true)
+            log("keygen: a new owner key (fingerprint \(fingerprint)), owner-only, in keys/")
+        case .file(let path):
+            keyPath = path
+        }
+        let key = try KeyFile.load(keyPath)
+        for source in definition.sources {
+            log("pseudonymise: \(source.dataset) (key \(key.fingerprint))")
+            let manifest = try Manifest.load(path: source.manifest)
+            _ = try Pseudonymiser(manifest: manifest, plan: plan, key: key, force: true)
+                .run(input: layout.extract(source.dataset), output: layout.tokens(source.dataset))
+        }
+
+        let secret: LinkerSecret
+        switch definition.secret {
+        case .fresh: secret = try LinkerSecret.fresh()
+        case .generate:
+            _ = try KeyGeneration.generate(output: layout.secret, force: true)
+            secret = try LinkerSecret.load(layout.secret)
+        case .file(let path): secret = try LinkerSecret.load(path)
+        }
+        log("link: \(definition.sources.count) datasets on tokens only")
+        let linked = try Linker.link(LinkOptions(planPath: definition.plan,
+                                                 inputs: definition.sources.map { ($0.dataset, layout.tokens($0.dataset)) },
+                                                 outputPath: layout.linked, secret: secret, force: true))
+        log("link: \(linked.records) records, \(linked.persons) persons, \(linked.links) record links")
+
+        log("report: disclosure control and the LP audit")
+        let report = try ReportStage(specPath: definition.spec, inputPath: layout.linked, outputPath: layout.release,
+                                     policyPath: definition.policy, auditPath: layout.audit, force: true).run()
+        log("report: \(report.tables) tables")
+    }
+
+    /// With approvals required, every governing document must be in the register.
+    func checkApprovals() throws {
+        guard requireApproved || definition.requireApproved else { return }
+        let registerPath = definition.approvals ?? "governance/approvals.yaml"
+        let register = try ApprovalsRegister.load(path: registerPath)
+        for source in definition.sources {
+            try register.require(kind: "manifest", name: source.dataset, path: source.manifest,
+                                 sha256: try SHA256.hex(ofFile: source.manifest))
+        }
+        let plan = try LinkagePlan.load(path: definition.plan)
+        try register.require(kind: "plan", name: plan.project, path: definition.plan, sha256: try SHA256.hex(ofFile: definition.plan))
+        try register.require(kind: "spec", name: FilePath.split(definition.spec).name, path: definition.spec,
+                             sha256: try SHA256.hex(ofFile: definition.spec))
+        if let policy = definition.policy {
+            try register.require(kind: "policy", name: FilePath.split(policy).name, path: policy, sha256: try SHA256.hex(ofFile: policy))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import PathlinkCore
+import Pipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every stage of a pipeline on one machine (the demo, and single-site use).",
+        discussion: """
+        Reads PIPELINE.yaml (docs/pipeline.md): the sources (raw export + manifest, or
+        synthetic data), the linkage plan, the key (generated into the output folder with
+        owner-only permissions when the file says generate: true), the report spec and the
+        disclosure policy. Runs synth (if asked), extract, keygen (if asked), pseudonymise,
+        link and report in order, each with its own code and receipts.
+
+        The run is built in a hidden temporary folder and appears at --output only when
+        every stage has succeeded: after an error or an interrupt nothing is left half
+        written. The output folder holds raw/, extracts/, keys/, tokens/, linked/,
+        release/ (open release/report.html) and release.audit.json (not for release).
+        """)
+
+    @Argument(help: "The pipeline file.")
+    var pipeline: String
+    @Option(help: "The output folder (default: pathlink-output).")
+    var output: String = "pathlink-output"
+    @Flag(help: "Replace an existing output folder.")
+    var force = false
+    @Flag(help: "Refuse to run unless every manifest, plan, spec and policy is in the approvals register (the pipeline's approvals:, default governance/approvals.yaml).")
+    var requireApproved = false
+
+    func run() throws {
+        try reportingErrors {
+            let definition = try PipelineDefinition.load(path: pipeline)
+            let started = Progress.now()
+            let runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
+                fputs("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n", stderr)
+            }
+            let summary = try runner.run()
+            print("run: every stage finished; open \(summary.report)")
+            print("run: the audit sidecar (not for release) is \(summary.audit)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import PathlinkCore
+import Pipeline
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that outputs still match their receipts and that the chain from raw export to report is unbroken.",
+        discussion: """
+        Give outputs, receipts, or folders (every *.receipt.json under a folder is checked).
+        For each receipt: every output must have its recorded SHA-256; every manifest, plan,
+        spec and policy must be unchanged since the run; every input must match, and — except
+        a raw export — must be an output recorded by the receipt of the stage before.
+        Prints what breaks the chain. Exit status 0 when intact, 4 otherwise.
+        """)
+
+    @Argument(help: "Outputs, receipts or folders.")
+    var paths: [String]
+
+    func run() throws {
+        try reportingErrors {
+            let result = try ChainVerifier().verify(paths)
+            for finding in result.findings { print("BROKEN \(finding)") }
+            if result.isIntact {
+                print("verify: intact — \(result.receiptsChecked.count) receipts, \(result.filesChecked) file checks")
+            } else {
+                throw PathlinkError(.provenance, problem: "\(result.findings.count) problem(s) in \(result.receiptsChecked.count) receipts",
+                                    remedy: "re-run the stage whose output changed, from the approved manifests and plan")
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import PathlinkCore
+
+/// A fresh temporary folder per test, removed at the end of the process.
+final class TestFolder {
+    let path: String
+
+    init() {
+        let template = NSTemporaryDirectory() + "pathlink-test-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        path = bytes.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit { FilePath.removeTree(path) }
+
+    /// Write `bytes` to `name` in the folder; return its path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        return file
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    /// Every file name in the folder, hidden ones included.
+    var contents: [String] { FilePath.contents(of: path) }
+}
