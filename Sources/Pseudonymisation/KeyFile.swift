@@ -74,8 +74,11 @@ public enum KeyFile {
     ///
     /// The temporary file is created with `O_CREAT | O_EXCL` and mode 0600 (never
     /// world-readable, even briefly), filled, synced and renamed over `path`.
+    /// - Returns: the SHA-256 of the file's content (for its receipt), computed in memory
+    ///   so the key text is never read back through an unwiped buffer.
     /// - Throws: `.outputExists` when `path` exists and `force` is false; `.io`.
-    public static func save(_ key: MasterKey, to path: String, force: Bool) throws {
+    @discardableResult
+    public static func save(_ key: MasterKey, to path: String, force: Bool) throws -> String {
         let output = try AtomicOutput(path: path, force: force)
         let descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }
@@ -98,6 +101,7 @@ public enum KeyFile {
         }
         guard fsync(descriptor) == 0, close(descriptor) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
         try output.commit()
+        return SHA256.hex(of: text)
     }
 
     /// Read a small secret file into a buffer that the caller wipes (no stray copies).

@@ -18,11 +18,12 @@ public enum KeyGeneration {
                                 remedy: "choose another key path, or add --force to replace the key (tokens made with the old key will no longer match)")
         }
         let key = try MasterKey.generate()
-        try KeyFile.save(key, to: output, force: force)
+        let fileHash = try KeyFile.save(key, to: output, force: force)
         var receipt = Receipt(stage: "keygen", started: started)
         receipt.keyFingerprint = key.fingerprint
         do {
-            receipt.outputs = [try Receipt.entry(for: output, relativeTo: receiptPath)]
+            let folder = FilePath.split(receiptPath).parent
+            receipt.outputs = [Receipt.FileEntry(path: FilePath.relative(output, to: folder), sha256: fileHash)]
             try receipt.write(beside: output, force: force)
         } catch {
             unlink(output)

@@ -37,6 +37,13 @@ public struct Pseudonymiser {
         self.showProgress = showProgress
     }
 
+    /// Load a linkage plan, knowing the error-tolerant key fields (``ErrorTolerantField``).
+    /// Use this (or call ``ErrorTolerantField/register()`` first) wherever a plan is read.
+    public static func loadPlan(path: String) throws -> LinkagePlan {
+        ErrorTolerantField.register()
+        return try LinkagePlan.load(path: path)
+    }
+
     /// What a run did (also in its receipt).
     public struct Summary: Sendable, Equatable {
         public var records = 0
@@ -54,6 +61,10 @@ public struct Pseudonymiser {
     public func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
+        if !force && FilePath.exists(output) {
+            throw PathlinkError(.outputExists, file: output, problem: "the output already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
         if !force && FilePath.exists(receiptPath) {
             throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
                                 remedy: "choose another output path, or add --force to replace it")

@@ -7,14 +7,14 @@ struct KeygenCommand: ParsableCommand {
         commandName: "keygen",
         abstract: "Generate a new master key file for pseudonymise (owner-only permissions).",
         discussion: """
-        Writes 32 random bytes from OpenSSL's CSPRNG as 64 hexadecimal digits and a line
-        feed. The file is created with mode 0600 from the start (never readable by group or
-        others, not even briefly) and appears atomically. Prints the key fingerprint — the
-        first 16 hex digits of HMAC-SHA256(K, "pathlink/1/fingerprint") — which receipts
+        Writes 32 random bytes from OpenSSL's CSPRNG as 64 hexadecimal digits and a line \
+        feed. The file is created with mode 0600 from the start (never readable by group or \
+        others, not even briefly) and appears atomically. Prints the key fingerprint — the \
+        first 16 hex digits of HMAC-SHA256(K, "pathlink/1/fingerprint") — which receipts \
         record and which owners compare to check they hold the same key. Never prints the key.
 
-        Every owner in one project must use the same key: generate it once, share it
-        through the channel the data sharing agreement names, and keep it out of version
+        Every owner in one project must use the same key: generate it once, share it \
+        through the channel the data sharing agreement names, and keep it out of version \
         control. See docs/pseudonymise.md.
         """)
 

@@ -11,16 +11,16 @@ struct PseudonymiseCommand: ParsableCommand {
         commandName: "pseudonymise",
         abstract: "Replace identifiers and person data of an extract by keyed-HMAC tokens (data owner; key).",
         discussion: """
-        Every identifier column keeps its name and holds tokens of its domain; every match
-        key and confirm key of the plan adds a token column named after it (MK1, …, CK1;
-        blank where the dataset lacks a field, with a warning in the receipt); linkage
-        columns (names, dates of birth, postcodes) are dropped; attribute, generalised and
-        derived columns pass through. Missing and invalid values give empty tokens, counted
+        Every identifier column keeps its name and holds tokens of its domain; every match \
+        key and confirm key of the plan adds a token column named after it (MK1, …, CK1; \
+        blank where the dataset lacks a field, with a warning in the receipt); linkage \
+        columns (names, dates of birth, postcodes) are dropped; attribute, generalised and \
+        derived columns pass through. Missing and invalid values give empty tokens, counted \
         per column in the receipt.
 
-        The extract must have the receipt `pathlink extract` wrote, naming this manifest.
-        The key file must be readable by its owner only (chmod 600). Writes OUT.csv and
-        OUT.csv.receipt.json (with the key fingerprint, never the key), atomically.
+        The extract must have the receipt `pathlink extract` wrote, naming this manifest. \
+        The key file must be readable by its owner only (chmod 600). Writes OUT.csv and \
+        OUT.csv.receipt.json (with the key fingerprint, never the key), atomically. \
         Token derivation: governance/token-specification.md. Stage: docs/pseudonymise.md.
         """)
 
@@ -39,9 +39,8 @@ struct PseudonymiseCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            ErrorTolerantField.register()
             let loadedManifest = try Manifest.load(path: manifest)
-            let loadedPlan = try LinkagePlan.load(path: plan)
+            let loadedPlan = try Pseudonymiser.loadPlan(path: plan)
             let masterKey = try KeyFile.load(key)
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)

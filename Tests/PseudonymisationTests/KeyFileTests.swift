@@ -77,6 +77,8 @@ struct KeyFileTests {
         expectRefused(Array((String(Self.goodHex.dropLast()) + "g\n").utf8), because: "not hexadecimal", remedy: "pathlink keygen")
         expectRefused(Array(("0x" + Self.goodHex).utf8), because: "not hexadecimal", remedy: "pathlink keygen")
         expectRefused(Array(("key=" + Self.goodHex).utf8), because: "not hexadecimal", remedy: "pathlink keygen")
+        expectRefused([0xEF, 0xBB, 0xBF] + Array((Self.goodHex + "\n").utf8), because: "not hexadecimal", remedy: "pathlink keygen")
+        expectRefused(Array(Self.goodHex.utf8) + [0x00], because: "not hexadecimal", remedy: "pathlink keygen")
     }
 
     @Test("refused: trailing bytes other than one LF or CRLF")

@@ -92,6 +92,21 @@ struct NormalisationTests {
         #expect(split.surname.text == "SMITH")
     }
 
+    @Test("the ASCII fast path of name agrees with the general path")
+    func asciiFastPath() {
+        let samples = ["Jane", " Mr. John  Smith Jr ", "O'Neill", "MRS", "Mrs-Jones", "dr\tjane\nmary", "Ivy Sr.", "II III IV",
+                       "A B C", "x", "--", "Smith-Jones 3rd", "prof", "Missy", "Mx Sam"]
+        var generator = SplitMix(seed: 7)
+        let alphabet = Array("abcDEFmrsMRSjJ .-'\t")
+        let random = (0..<300).map { _ in String((0..<(1 + generator.next(12))).map { _ in alphabet[generator.next(alphabet.count)] }) }
+        for sample in samples + random {
+            let general: Normalised = PlaceholderRule.isPlaceholder(sample) ? .missing
+                : .nonEmpty(NameNormalisation.wordsWithoutTitles(sample).map(NameNormalisation.letters).joined())
+            #expect(NameNormalisation.name(sample) == general, "\(sample)")
+        }
+        #expect(NameNormalisation.asciiName("Zoë") == nil)
+    }
+
     @Test("dates: formats in order, fixed width, ASCII digits, calendar")
     func dates() {
         let formats = [DateFormat("YYYY-MM-DD")!, DateFormat("DD/MM/YYYY")!, DateFormat("YYYYMMDD")!]

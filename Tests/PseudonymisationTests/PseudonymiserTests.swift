@@ -9,7 +9,7 @@ import Tabular
 
 @Suite("pseudonymise on a synthetic extract")
 struct PseudonymiserTests {
-    static let tokenColumns: Set<String> = ["crimeref", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"]
+    static let tokenColumns: Set<String> = ["crimeref", "nominal", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"]
 
     /// No protected value of the input appears anywhere in `text` (case-sensitive, for
     /// forms that a lowercase hex token could not contain) or in any non-token cell of
@@ -45,11 +45,11 @@ struct PseudonymiserTests {
         let summary = try extract.pseudonymiser().run(input: extract.extractPath, output: output)
         #expect(summary.records == extract.rows.count)
         let table = try CSVTable(contentsOf: output)
-        #expect(table.header == ["crimeref", "month_reported", "outcome_code", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"])
+        #expect(table.header == ["crimeref", "nominal", "month_reported", "outcome_code", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"])
         #expect(table.rows.count == extract.rows.count)
         try expectNoLeak(of: extract, in: output)
         // Attributes pass through unchanged.
-        #expect(table.rows.map { $0[2] } == extract.rows.map { $0[7] })
+        #expect(table.rows.map { $0[3] } == extract.rows.map { $0[8] })
         // Every reference layout normalises to the same form: a row's token equals the
         // token of "<number>/21".
         let tokeniser = DomainTokeniser(key: try KeyFile.load(extract.keyPath), project: "synthetic-test", domain: "crime-reference")
@@ -59,7 +59,7 @@ struct PseudonymiserTests {
             #expect(row[0] == tokeniser.token("\(serial)/21"))
         }
         // Blank match keys where a part is missing; present otherwise.
-        let mk1 = table.rows.map { $0[3] }
+        let mk1 = table.rows.map { $0[4] }
         #expect(mk1.contains(""))
         #expect(mk1.filter { !$0.isEmpty }.count > extract.rows.count / 3)
     }
@@ -97,12 +97,16 @@ struct PseudonymiserTests {
         #expect(dob.action == "consumed")
         #expect(dob.invalid == extract.impossibleDates)
         #expect(extract.impossibleDates > 0)
-        let expectedMissingDates = extract.rows.filter { $0[3].isEmpty || $0[3] == "1900-01-01" }.count
+        let expectedMissingDates = extract.rows.filter { $0[4].isEmpty || $0[4] == "1900-01-01" }.count
         #expect(dob.missing == expectedMissingDates)
-        let blankCK1 = try CSVTable(contentsOf: output).rows.filter { $0[9].isEmpty }.count
+        let blankCK1 = try CSVTable(contentsOf: output).rows.filter { $0[10].isEmpty }.count
         #expect(column("CK1")?.missing == blankCK1)
         // Output columns come first, in output order; linkage columns after.
-        #expect(receipt.columns.prefix(11).map(\.name) == ["crimeref", "month_reported", "outcome_code", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"])
+        let nominal = try #require(column("nominal"))
+        #expect(nominal.identifies == "person")
+        #expect(nominal.domain == "police-nominal")
+        #expect(nominal.missing == extract.rows.filter { $0[1] == "Unknown" }.count)
+        #expect(receipt.columns.prefix(12).map(\.name) == ["crimeref", "nominal", "month_reported", "outcome_code", "MK1", "MK2", "MK3", "MK4", "MK6", "MK7", "CK1", "CK2"])
         #expect(receipt.warnings.isEmpty)
     }
 
@@ -157,7 +161,7 @@ struct PseudonymiserTests {
         FileManager.default.createFile(atPath: receipt, contents: saved)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: extract.extractPath))
         try handle.seekToEnd()
-        try handle.write(contentsOf: Data("42/000001/21,Extra,Row,,,,2021-01,1\r\n".utf8))
+        try handle.write(contentsOf: Data("42/000001/21,nm1,Extra,Row,,,,2021-01,1\r\n".utf8))
         try handle.close()
         do {
             try extract.pseudonymiser().run(input: extract.extractPath, output: output)
@@ -166,6 +170,29 @@ struct PseudonymiserTests {
             #expect(error.code == .provenance)
             #expect(!error.description.contains("Extra"))
         }
+    }
+
+    @Test("a malformed extract row fails naming row and column, without its content, and leaves no output")
+    func malformedRow() throws {
+        let extract = try SyntheticExtract(rows: 20)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: extract.extractPath))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("42/000777/21,Secretname,\"Unclosed,01/01/1990\r\n".utf8))
+        try handle.close()
+        try extract.writeExtractReceipt()
+        let output = extract.folder.path("out.csv")
+        do {
+            try extract.pseudonymiser().run(input: extract.extractPath, output: output)
+            Issue.record("a malformed extract was accepted")
+        } catch let error as PathlinkError {
+            #expect(error.code == .malformedCSV)
+            #expect(error.row == 22)
+            #expect(!error.description.contains("Secretname") && !error.description.contains("000777"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(!FileManager.default.fileExists(atPath: Receipt.path(for: output)))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: extract.folder.root).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
     }
 
     @Test("a dataset without a field gets a blank key column and a warning in the receipt")

@@ -36,6 +36,7 @@ struct SyntheticExtract {
         domain: crime-reference
         identifies: record
         normalise: {pattern: '\(pattern)', template: '$1/$2'}
+      - {name: nominal, class: identifier, identifies: person, domain: police-nominal}
       - {name: victim_forename, class: linkage, field: forename}
       - {name: victim_surname, class: linkage, field: surname}
       - {name: victim_dob, class: linkage, field: date-of-birth, format: [DD/MM/YYYY, YYYY-MM-DD, YYYYMMDD]}
@@ -66,7 +67,7 @@ struct SyntheticExtract {
       spine: support-service.cases
     """
 
-    static let header = ["crimeref", "victim_forename", "victim_surname", "victim_dob", "victim_postcode", "victim_sex",
+    static let header = ["crimeref", "nominal", "victim_forename", "victim_surname", "victim_dob", "victim_postcode", "victim_sex",
                          "month_reported", "outcome_code"]
 
     init(rows count: Int = 240, manifestText: String = SyntheticExtract.manifest) throws {
@@ -117,7 +118,8 @@ struct SyntheticExtract {
             default: reference = " \(serial)/21"
             }
             let sex = ["F", "Female", "M", "unknown", "female"][generator.next(5)]
-            rows.append([reference, forename, surname, dob, postcode, sex, "2021-0\(1 + index % 9)", ["1", "14", "15"][index % 3]])
+            let nominal = index % 17 == 0 ? "Unknown" : (index % 2 == 0 ? "nm\(index / 3)x" : " NM\(index / 3)X\u{00A0}")
+            rows.append([reference, nominal, forename, surname, dob, postcode, sex, "2021-0\(1 + index % 9)", ["1", "14", "15"][index % 3]])
 
             for name in [forename, surname] where !PlaceholderRule.isPlaceholder(name) {
                 protectedValues.insert(name)
@@ -131,6 +133,7 @@ struct SyntheticExtract {
                 protectedValues.formUnion([postcode, outward + " " + inward, outward + inward])
             }
             protectedValues.formUnion([Whitespace.trim(reference), "\(number)/21", serial + "/21"])
+            if index % 17 != 0 { protectedValues.formUnion(["nm\(index / 3)x", "NM\(index / 3)X"]) }
         }
         let writer = try CSVWriter(path: extractPath, force: false)
         try writer.writeRecord(SyntheticExtract.header)
@@ -150,8 +153,7 @@ struct SyntheticExtract {
     }
 
     func pseudonymiser(force: Bool = false) throws -> Pseudonymiser {
-        ErrorTolerantField.register()
-        return Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try LinkagePlan.load(path: planPath),
+        Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try Pseudonymiser.loadPlan(path: planPath),
                              key: try KeyFile.load(keyPath), force: force, showProgress: false)
     }
 

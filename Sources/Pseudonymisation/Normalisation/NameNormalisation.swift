@@ -84,7 +84,38 @@ public enum NameNormalisation {
     /// A name field (`forename`, `surname`): placeholders, then titles removed, then `name`.
     public static func name(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
+        if let ascii = asciiName(value) { return ascii }
         return .nonEmpty(wordsWithoutTitles(value).map(letters).joined())
+    }
+
+    /// ``name(_:)`` for all-ASCII input without intermediate strings; nil when the
+    /// input is not ASCII. Same rules: ASCII White_Space splits words, a word whose
+    /// letters are a title or suffix is dropped, the other words' letters are kept.
+    /// - Complexity: O(n), one allocation for the result.
+    static func asciiName(_ value: String) -> Normalised? {
+        var result: [UInt8] = []
+        result.reserveCapacity(value.utf8.count)
+        var wordStart = 0
+        var isASCII = true
+        func endWord() {
+            let length = result.count - wordStart
+            if length > 0 && length <= 4 && titlesAndSuffixes.contains(String(decoding: result[wordStart...], as: UTF8.self)) {
+                result.removeLast(length)
+            }
+            wordStart = result.count
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): result.append(byte)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): result.append(byte - 0x20)
+            case 0x09...0x0D, 0x20: endWord()
+            case 0x80...: isASCII = false
+            default: break
+            }
+            if !isASCII { return nil }
+        }
+        endWord()
+        return .nonEmpty(String(decoding: result, as: UTF8.self))
     }
 
     /// The first word (after titles) that has letters, `name`-normalised.

@@ -37,7 +37,7 @@ public struct ReferencePattern: @unchecked Sendable {
                                 remedy: "correct the pattern; see docs/pseudonymise.md for the regex syntax")
         }
         parts = try ReferencePattern.parseTemplate(template)
-        let groups = try ReferencePattern.groupCount(of: regex, pattern: pattern)
+        let groups = try ReferencePattern.groupCount(of: pattern)
         for case .group(let number) in parts where number > groups {
             throw PathlinkError(.invalidDocument, problem: "the normalise template names group $\(number) but the pattern has \(groups) capture group\(groups == 1 ? "" : "s")",
                                 remedy: "use only $1–$\(max(groups, 1)) in the template, or add the capture group to the pattern")
@@ -67,7 +67,7 @@ public struct ReferencePattern: @unchecked Sendable {
     }
 
     /// The number of capture groups of `pattern` (ICU's count; the group syntax is the same).
-    static func groupCount(of regex: Regex<AnyRegexOutput>, pattern: String) throws -> Int {
+    static func groupCount(of pattern: String) throws -> Int {
         guard let expression = try? NSRegularExpression(pattern: pattern) else {
             throw PathlinkError(.invalidDocument, problem: "the normalise pattern uses syntax Pathlink cannot check",
                                 remedy: "keep to the common regex syntax (groups, classes, quantifiers, anchors, lookahead)")
