@@ -1,6 +1,7 @@
 import Cryptography
 import PathlinkCore
 import Provenance
+import Pseudonymisation
 
 /// `pathlink verify`: checks that files still match their receipts, and that the chain
 /// from raw export to report is unbroken.
@@ -73,6 +74,18 @@ public struct ChainVerifier {
             func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : FilePath.join(folder, path) }
             func report(_ file: String, _ problem: String) {
                 result.findings.append(Finding(receipt: receiptPath, file: file, problem: problem))
+            }
+            if receipt.stage == "keygen" {
+                // A key's receipt holds its fingerprint, never a hash of it.
+                for output in receipt.outputs {
+                    result.filesChecked += 1
+                    let keyPath = resolve(output.path)
+                    guard FilePath.exists(keyPath) else { report(output.path, "the key file is missing"); continue }
+                    if let key = try? KeyFile.load(keyPath), key.fingerprint != receipt.keyFingerprint {
+                        report(output.path, "the key file's fingerprint is not the one its receipt records")
+                    }
+                }
+                continue
             }
             for output in receipt.outputs {
                 result.filesChecked += 1
