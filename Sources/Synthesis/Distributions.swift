@@ -21,6 +21,9 @@ enum Distributions {
         ("Referred on", 10), ("Moved away", 4), ("Other", 4),
     ])
 
+    /// Support cases per client: returners have two or three (assumption).
+    static let supportCases = Weighted([(1, 88.0), (2, 9), (3, 3)])
+
     /// The MoJ age bands with assumed weights (age at referral), and the ages each covers.
     static let ageBand = Weighted([
         (13...17, 9.0), (18...24, 22), (25...34, 27), (35...44, 19), (45...54, 13), (55...64, 6), (65...74, 3), (75...89, 1),

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How often each kind of between-source mess is applied to a rendered record.
 ///
 /// The rates are per record and per field; ``default`` is what `pathlink synth` uses and
@@ -89,7 +87,8 @@ struct MessRenderer {
             }
         }
         if name.contains("'") && random.chance(rates.apostrophe) {
-            name = name.replacingOccurrences(of: "'", with: random.chance(0.7) ? "" : " ")
+            let replacement = random.chance(0.7) ? "" : " "
+            name = name.split(separator: "'", omittingEmptySubsequences: false).joined(separator: replacement)
         }
         return spell(name, random: &random)
     }
@@ -130,7 +129,7 @@ struct MessRenderer {
         }
         var code = person.postcode
         if let former = person.previousPostcode, random.chance(rates.formerPostcode) { code = former }
-        if random.chance(rates.unspacedPostcode) { code = code.replacingOccurrences(of: " ", with: "") }
+        if random.chance(rates.unspacedPostcode) { code = code.split(separator: " ").joined() }
         if random.chance(rates.lowercasePostcode) { code = code.lowercased() }
         return code
     }

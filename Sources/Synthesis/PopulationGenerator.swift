@@ -306,7 +306,7 @@ struct PopulationGenerator {
             summary.crimes.append(made)
             crime = made
         }
-        let caseCount = journey.supportCases ?? Weighted([(1, 88.0), (2, 9), (3, 3)]).draw(&random)
+        let caseCount = journey.supportCases ?? Distributions.supportCases.draw(&random)
         var referral = anchor
         summary.firstReferral = anchor
         let duplicateClientID = "C" + pad(((person.index + 5_000_000) &* 7_654_321 &+ 1_234_567) % 10_000_000, 7)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Rendering a person's case, crime or prosecution as one row of a raw export.
 extension PopulationGenerator {
     /// A support-service case (DPMS-style row, `SupportColumn` order).
@@ -9,7 +7,7 @@ extension PopulationGenerator {
         incidentDate: CalendarDate? = nil, consent: String? = nil, otherForceReference: Bool = false
     ) {
         var fields = [String](repeating: "", count: SupportColumn.allCases.count)
-        func set(_ column: SupportColumn, _ value: String) { fields[SupportColumn.position[column]!] = value }
+        func set(_ column: SupportColumn, _ value: String) { fields[column.rawValue] = value }
 
         var crimeID = crime?.canonical ?? ""
         if let crime, recordsReference {
@@ -69,7 +67,7 @@ extension PopulationGenerator {
         let consentValue = consent ?? (random.chance(0.85) ? "Yes" : "No")
         set(.consentToShare, consentValue)
         set(.caseworker, random.pick(Vocabulary.caseworkers))
-        set(.caseNotes, freeText(random.pick(Vocabulary.caseNotes), person))
+        set(.caseNotes, freeText(random.pick(Vocabulary.caseNoteParts), person))
 
         var excluded: [String] = []
         if consentValue != "Yes" { excluded.append("no-consent") }
@@ -85,7 +83,7 @@ extension PopulationGenerator {
     /// A police crime-victim row (`PoliceColumn` order).
     mutating func addPoliceRecord(_ person: SyntheticPerson, _ crime: SyntheticCrime) {
         var fields = [String](repeating: "", count: PoliceColumn.allCases.count)
-        func set(_ column: PoliceColumn, _ value: String) { fields[PoliceColumn.position[column]!] = value }
+        func set(_ column: PoliceColumn, _ value: String) { fields[column.rawValue] = value }
         set(.crimeReference, crime.policeForm)
         set(.nominalID, person.nominalID)
         var surname = mess.surname(person, random: &random)
@@ -105,7 +103,7 @@ extension PopulationGenerator {
         set(.outcomeCode, crime.outcomeCode)
         set(.outcomeDate, crime.outcomeDate?.iso ?? "")
         set(.officer, random.pick(Vocabulary.officers))
-        set(.moNotes, freeText(random.pick(Vocabulary.moNotes), person))
+        set(.moNotes, freeText(random.pick(Vocabulary.moNoteParts), person))
         police.append(SyntheticRecord(fields: fields, personID: person.personID, crimeID: crime.canonical, role: "Victim",
                                       excluded: "", recordKey: crime.policeForm + " " + person.nominalID, personIndex: person.index))
     }
@@ -115,7 +113,7 @@ extension PopulationGenerator {
     mutating func addProsecutionRecord(_ person: SyntheticPerson, _ crime: SyntheticCrime) {
         guard let prosecution = crime.prosecution else { return }
         var fields = [String](repeating: "", count: CPSColumn.allCases.count)
-        func set(_ column: CPSColumn, _ value: String) { fields[CPSColumn.position[column]!] = value }
+        func set(_ column: CPSColumn, _ value: String) { fields[column.rawValue] = value }
         set(.urn, prosecution.urn)
         set(.policeReference, random.chance(0.03) ? "" : crime.cpsForm)
         set(.surname, mess.surname(person, random: &random))
@@ -128,13 +126,14 @@ extension PopulationGenerator {
         set(.outcome, prosecution.outcome)
         set(.outcomeDate, prosecution.outcomeDate?.iso ?? "")
         set(.lawyer, random.pick(Vocabulary.lawyers))
-        set(.reviewNotes, freeText(random.pick(Vocabulary.reviewNotes), person))
+        set(.reviewNotes, freeText(random.pick(Vocabulary.reviewNoteParts), person))
         cps.append(SyntheticRecord(fields: fields, personID: person.personID, crimeID: crime.canonical, role: "Victim",
                                    excluded: "", recordKey: prosecution.urn, personIndex: person.index))
     }
 
-    private func freeText(_ template: String, _ person: SyntheticPerson) -> String {
-        template.replacingOccurrences(of: "{F}", with: person.givenName.name)
+    /// A template with `{F}` filled by the person's forename.
+    private func freeText(_ template: [String], _ person: SyntheticPerson) -> String {
+        template.joined(separator: person.givenName.name)
     }
 
     /// A `DD/MM/YYYY` date as the support service's `rows:` filter would read it; nil when

@@ -17,17 +17,17 @@ public struct SyntheticExport: Sendable, Equatable {
     /// A DPMS-style rape crisis case export, as Excel saves it: CRLF and a UTF-8 BOM.
     public static let supportService = SyntheticExport(
         fileName: "support-service-cases.csv", dataset: "support-service.cases",
-        header: SupportColumn.allCases.map(\.rawValue), lineEnding: .crlf, byteOrderMark: true)
+        header: SupportColumn.names, lineEnding: .crlf, byteOrderMark: true)
 
     /// A police crime-victim export from a Unix reporting server: LF, no BOM.
     public static let police = SyntheticExport(
         fileName: "police-crimes.csv", dataset: "police.crimes",
-        header: PoliceColumn.allCases.map(\.rawValue), lineEnding: .lf, byteOrderMark: false)
+        header: PoliceColumn.names, lineEnding: .lf, byteOrderMark: false)
 
     /// A CPS case-management export: CRLF, no BOM.
     public static let cps = SyntheticExport(
         fileName: "cps-cases.csv", dataset: "cps.cases",
-        header: CPSColumn.allCases.map(\.rawValue), lineEnding: .crlf, byteOrderMark: false)
+        header: CPSColumn.names, lineEnding: .crlf, byteOrderMark: false)
 
     /// Which person each record of the three exports truly belongs to (test data only).
     public static let groundTruth = SyntheticExport(
@@ -41,72 +41,87 @@ public struct SyntheticExport: Sendable, Equatable {
 }
 
 /// The columns of `support-service-cases.csv`, in order (see `schemas/support-service/cases.yaml`).
-enum SupportColumn: String, CaseIterable {
-    case caseID = "case_id"
-    case clientID = "client_id"
-    case crimeReference = "crime_reference"
-    case forename = "client_forename"
-    case surname = "client_surname"
-    case dateOfBirth = "client_dob"
-    case postcode = "client_postcode"
-    case sex = "client_sex"
-    case addressLine = "address_line"
-    case phone = "phone"
-    case email = "email"
-    case referralDate = "referral_date"
-    case referralSource = "referral_source"
-    case primaryIncident = "primary_incident"
-    case incidentToReferral = "time_incident_to_referral"
-    case role = "role"
-    case assessmentDate = "assessment_date"
-    case serviceISVA = "service_isva"
-    case serviceCounselling = "service_counselling"
-    case serviceHelpline = "service_helpline"
-    case serviceGroupWork = "service_group_work"
-    case caseStatus = "case_status"
-    case closureDate = "closure_date"
-    case closureReason = "closure_reason"
-    case gender = "gender"
-    case ethnicity = "ethnicity"
-    case disability = "disability"
-    case consentToShare = "consent_to_share"
-    case caseworker = "caseworker_name"
-    case caseNotes = "case_notes"
+enum SupportColumn: Int, CaseIterable {
+    case caseID
+    case clientID
+    case crimeReference
+    case forename
+    case surname
+    case dateOfBirth
+    case postcode
+    case sex
+    case addressLine
+    case phone
+    case email
+    case referralDate
+    case referralSource
+    case primaryIncident
+    case incidentToReferral
+    case role
+    case assessmentDate
+    case serviceISVA
+    case serviceCounselling
+    case serviceHelpline
+    case serviceGroupWork
+    case caseStatus
+    case closureDate
+    case closureReason
+    case gender
+    case ethnicity
+    case disability
+    case consentToShare
+    case caseworker
+    case caseNotes
+
+    /// The header names, in case order.
+    static let names = ["case_id", "client_id", "crime_reference", "client_forename", "client_surname", "client_dob", "client_postcode", "client_sex", "address_line", "phone", "email", "referral_date", "referral_source", "primary_incident", "time_incident_to_referral", "role", "assessment_date", "service_isva", "service_counselling", "service_helpline", "service_group_work", "case_status", "closure_date", "closure_reason", "gender", "ethnicity", "disability", "consent_to_share", "caseworker_name", "case_notes"]
+
+    var name: String { Self.names[rawValue] }
 }
 
 /// The columns of `police-crimes.csv` (see `schemas/police/crimes.yaml`).
-enum PoliceColumn: String, CaseIterable {
-    case crimeReference = "crime_reference"
-    case nominalID = "victim_nominal_id"
-    case name = "victim_name"
-    case dateOfBirth = "victim_dob"
-    case sex = "victim_sex"
-    case postcode = "victim_postcode"
-    case address = "victim_address"
-    case offenceDate = "offence_date"
-    case dateReported = "date_reported"
-    case offenceGroup = "offence_group"
-    case outcomeCode = "outcome_code"
-    case outcomeDate = "outcome_date"
-    case officer = "officer_name"
-    case moNotes = "mo_notes"
+enum PoliceColumn: Int, CaseIterable {
+    case crimeReference
+    case nominalID
+    case name
+    case dateOfBirth
+    case sex
+    case postcode
+    case address
+    case offenceDate
+    case dateReported
+    case offenceGroup
+    case outcomeCode
+    case outcomeDate
+    case officer
+    case moNotes
+
+    /// The header names, in case order.
+    static let names = ["crime_reference", "victim_nominal_id", "victim_name", "victim_dob", "victim_sex", "victim_postcode", "victim_address", "offence_date", "date_reported", "offence_group", "outcome_code", "outcome_date", "officer_name", "mo_notes"]
+
+    var name: String { Self.names[rawValue] }
 }
 
 /// The columns of `cps-cases.csv` (see `schemas/cps/cases.yaml`).
-enum CPSColumn: String, CaseIterable {
-    case urn = "urn"
-    case policeReference = "police_reference"
-    case surname = "victim_surname"
-    case forenames = "victim_forenames"
-    case dateOfBirth = "victim_dob"
-    case postcode = "victim_postcode"
-    case receivedDate = "date_received"
-    case chargeDecision = "charge_decision"
-    case decisionDate = "decision_date"
-    case outcome = "outcome"
-    case outcomeDate = "outcome_date"
-    case lawyer = "lawyer_name"
-    case reviewNotes = "review_notes"
+enum CPSColumn: Int, CaseIterable {
+    case urn
+    case policeReference
+    case surname
+    case forenames
+    case dateOfBirth
+    case postcode
+    case receivedDate
+    case chargeDecision
+    case decisionDate
+    case outcome
+    case outcomeDate
+    case lawyer
+    case reviewNotes
+
+    /// The header names, in case order.
+    static let names = ["urn", "police_reference", "victim_surname", "victim_forenames", "victim_dob", "victim_postcode", "date_received", "charge_decision", "decision_date", "outcome", "outcome_date", "lawyer_name", "review_notes"]
+
+    var name: String { Self.names[rawValue] }
 }
 
 /// The columns of `ground-truth.csv` (see docs/synthetic-data.md).
@@ -130,14 +145,3 @@ public enum GroundTruthColumn: String, CaseIterable, Sendable {
     case scenarios
 }
 
-extension SupportColumn {
-    static let position = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-}
-
-extension PoliceColumn {
-    static let position = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-}
-
-extension CPSColumn {
-    static let position = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-}

@@ -127,4 +127,20 @@ enum Vocabulary {
         "Witness care: {F} asked about \"seeing him in court\", s.28 pre-recorded cross-examination applied for.",
         "Trial listed, defence served, PTPH completed.",
     ]
+
+    /// The templates split at `{F}`, ready to be joined with a forename.
+    static let caseNoteParts = caseNotes.map(splitAtForename)
+    static let moNoteParts = moNotes.map(splitAtForename)
+    static let reviewNoteParts = reviewNotes.map(splitAtForename)
+
+    static func splitAtForename(_ template: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(template)
+        while let range = rest.firstRange(of: "{F}") {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
 }
