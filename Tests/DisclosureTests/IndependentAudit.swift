@@ -1,9 +1,9 @@
 import Disclosure
 
-/// A brute-force audit that shares no code with ``ReleaseProtector``: it enumerates every
+/// A brute-force audit that shares no code with ``ReleaseProtector``: it explores every
 /// assignment of whole-number counts to every combination of the variables' categories
-/// that agrees with everything a release publishes, and records each hidden cell's
-/// smallest and largest value. Only for tiny releases.
+/// that agrees with everything a release publishes (with memoised depth-first search),
+/// and records each hidden cell's smallest and largest value. Only for tiny releases.
 struct IndependentAudit {
     struct Range: Equatable { var lower: Int; var upper: Int }
 
@@ -65,57 +65,70 @@ struct IndependentAudit {
 
         let n = combinations.count
         var caps = Array(repeating: Int.max, count: n)
-        var constraintsOf = Array(repeating: [Int](), count: n)
-        var lastMember = Array(repeating: -1, count: constraints.count)
-        for (c, constraint) in constraints.enumerated() {
-            for m in constraint.members {
-                constraintsOf[m].append(c)
-                if constraint.upper != Int.max { caps[m] = min(caps[m], constraint.upper) }
-            }
-            lastMember[c] = constraint.members.max() ?? -1
+        for constraint in constraints {
+            for m in constraint.members where constraint.upper != Int.max { caps[m] = min(caps[m], constraint.upper) }
             if constraint.members.isEmpty && constraint.lower > 0 { return nil }
         }
         caps = caps.map { $0 == Int.max ? unboundedCap : $0 }
 
-        var sums = Array(repeating: 0, count: constraints.count)
-        var assignment = Array(repeating: 0, count: n)
-        var found: [Range?] = Array(repeating: nil, count: hidden.count)
+        let lastMember = constraints.map { $0.members.max() ?? -1 }
+        var constraintsOf = Array(repeating: [Int](), count: n)
+        for (c, constraint) in constraints.enumerated() { for m in constraint.members { constraintsOf[m].append(c) } }
 
-        func visit(_ i: Int) {
-            if i == n {
-                for (h, cell) in hidden.enumerated() {
-                    let value = cell.members.reduce(0) { $0 + assignment[$1] }
-                    if let range = found[h] {
-                        found[h] = Range(lower: min(range.lower, value), upper: max(range.upper, value))
-                    } else {
-                        found[h] = Range(lower: value, upper: value)
+        /// Every value the cell `members` takes over all assignments meeting every constraint:
+        /// depth first over the combinations, remembering each (position, running sums)
+        /// state already explored — constraints whose members are all assigned are checked
+        /// and then dropped from the state.
+        func values(of members: Set<Int>) -> Set<Int> {
+            var memo: [[Int]: Set<Int>] = [:]
+            var sums = Array(repeating: 0, count: constraints.count)
+            // What the combinations after the current one could still add to each constraint.
+            var room = constraints.map { $0.members.reduce(0) { $0 + caps[$1] } }
+            func visit(_ i: Int) -> Set<Int> {
+                if i == n { return [0] }
+                let key = [i] + sums
+                if let known = memo[key] { return known }
+                for c in constraintsOf[i] { room[c] -= caps[i] }
+                defer { for c in constraintsOf[i] { room[c] += caps[i] } }
+                var result = Set<Int>()
+                for value in 0...caps[i] {
+                    var fits = true
+                    var over = false
+                    var saved: [(Int, Int)] = []
+                    for c in constraintsOf[i] {
+                        sums[c] += value
+                        if sums[c] > constraints[c].upper { fits = false; over = true }
+                        if sums[c] + room[c] < constraints[c].lower { fits = false }
+                        if lastMember[c] == i {
+                            if sums[c] < constraints[c].lower { fits = false }
+                            saved.append((c, sums[c]))
+                            sums[c] = 0
+                        }
                     }
-                }
-                return
-            }
-            guard caps[i] >= 0 else { return }
-            for value in 0...caps[i] {
-                assignment[i] = value
-                var fits = true
-                for c in constraintsOf[i] {
-                    sums[c] += value
-                    if sums[c] > constraints[c].upper || (lastMember[c] == i && sums[c] < constraints[c].lower) {
-                        fits = false
+                    if fits {
+                        let rest = visit(i + 1)
+                        let own = members.contains(i) ? value : 0
+                        for r in rest { result.insert(r + own) }
                     }
+                    for (c, sum) in saved { sums[c] = sum }
+                    for c in constraintsOf[i] { sums[c] -= value }
+                    if over { break }
                 }
-                if fits { visit(i + 1) }
-                for c in constraintsOf[i] { sums[c] -= value }
-                if !fits && constraintsOf[i].contains(where: { sums[$0] + value > constraints[$0].upper }) { break }
+                memo[key] = result
+                return result
             }
-            assignment[i] = 0
+            return visit(0)
         }
-        visit(0)
+
+        var found: [Range] = []
+        for cell in hidden {
+            let taken = values(of: Set(cell.members))
+            guard let lower = taken.min(), let upper = taken.max() else { return nil }
+            found.append(Range(lower: lower, upper: upper))
+        }
 
         var result: [String: Range] = [:]
-        for (h, cell) in hidden.enumerated() {
-            guard let range = found[h] else { return nil }
-            result[cell.key] = range
-        }
+        for (h, cell) in hidden.enumerated() { result[cell.key] = found[h] }
         return result
     }
 }
