@@ -76,7 +76,7 @@ let package = Package(
                                                          "Synthesis", "Extraction", "Pseudonymisation"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography", "Tabular"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]

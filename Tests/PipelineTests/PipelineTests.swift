@@ -3,6 +3,8 @@ import Foundation
 import Cryptography
 import PathlinkCore
 import Provenance
+import Governance
+import Tabular
 @testable import Pipeline
 
 /// The repository root, found from this file's path.
@@ -185,5 +187,30 @@ struct PipelineTests {
         entries.append(("manifest", "cps.cases", try sha(root + "/schemas/cps/cases.yaml")))
         try writeRegister()
         _ = try fixture.run(requireApproved: true)
+    }
+}
+
+@Suite("synth then extract with the shipped manifests")
+struct SynthExtractTests {
+    @Test("Each raw export becomes an extract with no direct or free-text column and every record accounted for")
+    func extractsFromSynth() throws {
+        let fixture = try PipelineFixture(persons: 400)
+        let output = try fixture.run()
+        for (dataset, manifestPath) in [("support-service.cases", "schemas/support-service/cases.yaml"),
+                                        ("police.crimes", "schemas/police/crimes.yaml"), ("cps.cases", "schemas/cps/cases.yaml")] {
+            let manifest = try Governance.Manifest.load(path: repositoryRoot + "/" + manifestPath)
+            let extract = FilePath.join(output, "extracts/\(dataset).csv")
+            let header = try CSVReader(path: extract).header
+            let dropped = manifest.columns.filter { $0.columnClass == .direct || $0.columnClass == .freeText }.map(\.name)
+            #expect(!dropped.isEmpty, "the shipped manifest declares direct and free-text columns")
+            #expect(Set(header).isDisjoint(with: dropped), "\(dataset) keeps no direct or free-text column")
+            #expect(header == manifest.extractColumns)
+            let receipt = try Receipt.read(for: extract)
+            let read = try #require(receipt.inputs.first?.rows)
+            let written = try #require(receipt.outputs.first?.rows)
+            let excluded = receipt.excluded.map(\.count).reduce(0, +)
+            #expect(read == written + excluded, "\(dataset): every record is written or excluded by a declared row condition")
+            if manifest.rows == nil { #expect(read == written, "\(dataset): no row conditions, so the same number of records") }
+        }
     }
 }
