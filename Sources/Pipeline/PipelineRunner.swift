@@ -143,6 +143,7 @@ public struct PipelineRunner {
     /// With approvals required, every governing document must be in the register.
     func checkApprovals() throws {
         guard requireApproved || definition.requireApproved else { return }
+        ErrorTolerantField.register()
         let registerPath = definition.approvals ?? "governance/approvals.yaml"
         let register = try ApprovalsRegister.load(path: registerPath)
         for source in definition.sources {

@@ -214,3 +214,15 @@ struct SynthExtractTests {
         }
     }
 }
+
+@Suite("The shipped governance documents")
+struct ShippedDocumentsTests {
+    @Test("The example approvals register approves exactly the shipped manifests, plan, spec and policy of the demo")
+    func exampleRegister() throws {
+        var definition = try PipelineDefinition.load(path: repositoryRoot + "/examples/victims-pathway/pipeline.yaml")
+        definition.approvals = repositoryRoot + "/governance/approvals.yaml"
+        definition.requireApproved = true
+        let runner = PipelineRunner(definition: definition, output: "/nonexistent")
+        try runner.checkApprovals()
+    }
+}
