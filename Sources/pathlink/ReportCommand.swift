@@ -51,16 +51,12 @@ struct ReportCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        InterruptCleanup.shared.install()
-        do {
+        try reportingErrors {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
                                     auditPath: audit, force: force)
             let summary = try stage.run()
-            for warning in summary.warnings { fputs("warning: \(warning)\n", stderr) }
-            fputs("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)\n", stderr)
-        } catch let error as PathlinkError {
-            fputs("error: \(error)\n", stderr)
-            throw ExitCode(2)
+            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            print("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
         }
     }
 }

@@ -40,14 +40,10 @@ struct SynthCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        InterruptCleanup.shared.install()
-        do {
+        try reportingErrors {
             let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: output, force: force,
                                                     rates: clean ? .none : .default))
             for file in summary.files { print("synth: \(file.rows) records written to \(file.path)") }
-        } catch let error as PathlinkError {
-            fputs("pathlink: error: \(error.description)\n", stderr)
-            throw ExitCode(error.code == .usage ? 2 : 1)
         }
     }
 }
