@@ -23,3 +23,10 @@ public func wipe(_ bytes: inout [UInt8]) {
         if let base = raw.baseAddress { OPENSSL_cleanse(base, count) }
     }
 }
+
+/// Overwrite memory that held a secret.
+public enum OpenSSLCleanse {
+    public static func cleanse(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        if let base = buffer.baseAddress, buffer.count > 0 { OPENSSL_cleanse(base, buffer.count) }
+    }
+}

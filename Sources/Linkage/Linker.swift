@@ -51,10 +51,9 @@ public enum Linker {
         let output = try AtomicOutput(path: options.outputPath, isDirectory: true, force: options.force)
         defer { output.discard() }
 
-        var secret = options.secret
+        let secret = options.secret
         let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
         let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
-        secret.wipeBytes()
 
         let datasets = try load(inputs, rekeyer: rekeyer)
         try checkAttachRules(plan, datasets: datasets)

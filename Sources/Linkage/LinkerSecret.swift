@@ -13,8 +13,16 @@ import PathlinkCore
 /// key-file format (PRODUCT.md "Token derivation"): an even number, 64 or more, of hex
 /// digits, optionally one LF or CRLF, readable by its owner only. It is a different
 /// secret from any owner's key and must never be one.
-public struct LinkerSecret {
-    fileprivate var bytes: [UInt8]
+///
+/// The bytes live in memory owned by this object alone (never a shared Swift array, which
+/// copy-on-write would leave unwiped) and are overwritten when it is released.
+public final class LinkerSecret {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+
+    deinit {
+        OpenSSLCleanse.cleanse(storage)
+        storage.deallocate()
+    }
 
     /// A fresh random secret (the default).
     public static func fresh() throws -> LinkerSecret {
@@ -22,7 +30,10 @@ public struct LinkerSecret {
     }
 
     /// A secret from bytes (tests).
-    public init(bytes: [UInt8]) { self.bytes = bytes }
+    public init(bytes: [UInt8]) {
+        storage = .allocate(capacity: bytes.count)
+        _ = storage.initialize(from: bytes)
+    }
 
     /// Load a secret file.
     /// - Throws: `.key` when the file is missing, readable by group or others, or not in
@@ -54,11 +65,10 @@ public struct LinkerSecret {
         PathlinkError(.key, file: path, problem: problem, remedy: remedy)
     }
 
-    /// Forget the secret.
-    public mutating func wipeBytes() { wipe(&bytes) }
-
     /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
     func derivedKey(_ purpose: String) -> HMACKey {
+        var bytes = Array(storage)
+        defer { wipe(&bytes) }
         let master = HMACKey(key: bytes)
         var derived = master.authenticate("pathlink/link/" + purpose)
         defer { wipe(&derived) }
