@@ -64,10 +64,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TabularTests", dependencies: ["Tabular", "PathlinkCore"]),
+        // Helpers shared by the test targets (temporary folders).
+        .target(name: "PathlinkTestSupport", dependencies: ["PathlinkCore"], path: "Tests/Support"),
+        .testTarget(name: "TabularTests", dependencies: ["PathlinkTestSupport", "Tabular", "PathlinkCore"]),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "PathlinkCore"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["PathlinkTestSupport", "Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
         .testTarget(name: "PseudonymisationTests", dependencies: ["Pseudonymisation", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"],
                     exclude: ["Fixtures", "python"]),  // read from disk by path; the Python check runs via Process
         // The ground-truth evaluation runs the owners' stages too (synth, extract, pseudonymise
@@ -76,7 +78,7 @@ let package = Package(
                                                          "Synthesis", "Extraction", "Pseudonymisation"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography", "Tabular"]),
+        .testTarget(name: "PipelineTests", dependencies: ["PathlinkTestSupport", "Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography", "Tabular"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]

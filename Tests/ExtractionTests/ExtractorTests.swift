@@ -1,4 +1,5 @@
 import Testing
+import PathlinkTestSupport
 import Foundation
 import PathlinkCore
 import Governance

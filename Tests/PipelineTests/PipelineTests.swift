@@ -1,4 +1,5 @@
 import Testing
+import PathlinkTestSupport
 import Foundation
 import Cryptography
 import PathlinkCore

@@ -1,4 +1,5 @@
 import Testing
+import PathlinkTestSupport
 import PathlinkCore
 @testable import Tabular
 

@@ -1,11 +1,11 @@
 import Foundation
 import PathlinkCore
 
-/// A fresh temporary folder per test, removed at the end of the process.
-final class TestFolder {
-    let path: String
+/// A fresh temporary folder for a test, removed (with everything in it) when released.
+public final class TestFolder {
+    public let path: String
 
-    init() {
+    public init() {
         let template = NSTemporaryDirectory() + "pathlink-test-XXXXXX"
         var bytes = Array(template.utf8CString)
         path = bytes.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
@@ -15,17 +15,17 @@ final class TestFolder {
 
     /// Write `bytes` to `name` in the folder; return its path.
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
+    public func write(_ name: String, _ bytes: [UInt8]) -> String {
         let file = path + "/" + name
         _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
         return file
     }
 
     @discardableResult
-    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+    public func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     /// Every file name in the folder, hidden ones included.
-    var contents: [String] { FilePath.contents(of: path) }
+    public var contents: [String] { FilePath.contents(of: path) }
 }
