@@ -22,11 +22,17 @@ final class ReleaseAudit {
     private static let lock = Mutex()
 
     private let system: ReleaseSystem
+    private let policy: DisclosurePolicy
     private let problem: OpaquePointer
     private var objective: [Int32] = []
+    /// The program's row of each cell (1-based), or 0 for a cell with no unknowns.
+    /// Every cell with unknowns has a row, free or bounded by what its state allows, so
+    /// that ``setHidden(_:_:)`` can publish or hide it without rebuilding the program.
+    private var rowOfCell: [Int32] = []
 
     init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy) throws {
         self.system = system
+        self.policy = policy
         Self.lock.lock()
         defer { Self.lock.unlock() }
         glp_term_out(GLP_OFF)
@@ -40,27 +46,18 @@ final class ReleaseAudit {
         }
         if system.classCount == 0 { glp_set_col_bnds(problem, 1, GLP_FX, 0, 0) }
 
-        var rows: [(classes: [Int], type: Int32, lower: Double, upper: Double)] = []
-        for (index, cell) in system.cells.enumerated() {
-            if cell.isStructural {
-                rows.append((cell.classes, GLP_FX, 0, 0))
-            } else if suppressed[index] {
-                if policy.zeros == .show { rows.append((cell.classes, GLP_LO, 1, 0)) }
-            } else {
-                let range = policy.trueRange(ofPublished: policy.published(cell.value))
-                if range.lowerBound == range.upperBound {
-                    rows.append((cell.classes, GLP_FX, Double(range.lowerBound), Double(range.lowerBound)))
-                } else {
-                    rows.append((cell.classes, GLP_DB, Double(range.lowerBound), Double(range.upperBound)))
-                }
-            }
+        var rows: [(classes: [Int], bounds: RowBounds)] = []
+        rowOfCell = Array(repeating: 0, count: system.cells.count)
+        for (index, cell) in system.cells.enumerated() where !cell.classes.isEmpty || cell.isStructural {
+            rows.append((cell.classes, bounds(ofCell: index, hidden: suppressed[index])))
+            rowOfCell[index] = Int32(rows.count)
         }
         // A free row with no entry keeps the program well formed when nothing is published.
-        if rows.isEmpty { rows.append(([], GLP_FR, 0, 0)) }
+        if rows.isEmpty { rows.append(([], RowBounds(type: GLP_FR, lower: 0, upper: 0))) }
         glp_add_rows(problem, Int32(rows.count))
         var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
         for (i, row) in rows.enumerated() {
-            glp_set_row_bnds(problem, Int32(i + 1), row.type, row.lower, row.upper)
+            glp_set_row_bnds(problem, Int32(i + 1), row.bounds.type, row.bounds.lower, row.bounds.upper)
             for c in row.classes {
                 ia.append(Int32(i + 1))
                 ja.append(Int32(c + 1))
@@ -71,6 +68,45 @@ final class ReleaseAudit {
         glp_adv_basis(problem, 0)
     }
 
+    struct RowBounds {
+        var type: Int32
+        var lower: Double
+        var upper: Double
+    }
+
+    /// What a reader knows of a cell's sum: zero if structural; at least 1 if hidden and
+    /// zeros are always shown (nothing if they are not); the true counts behind the
+    /// printed value if published.
+    private func bounds(ofCell index: Int, hidden: Bool) -> RowBounds {
+        let cell = system.cells[index]
+        if cell.isStructural { return RowBounds(type: GLP_FX, lower: 0, upper: 0) }
+        if hidden {
+            return policy.zeros == .show ? RowBounds(type: GLP_LO, lower: 1, upper: 0) : RowBounds(type: GLP_FR, lower: 0, upper: 0)
+        }
+        let range = policy.trueRange(ofPublished: policy.published(cell.value))
+        if range.lowerBound == range.upperBound {
+            return RowBounds(type: GLP_FX, lower: Double(range.lowerBound), upper: Double(range.lowerBound))
+        }
+        return RowBounds(type: GLP_DB, lower: Double(range.lowerBound), upper: Double(range.upperBound))
+    }
+
+    /// Hides or publishes a (non-structural) cell in place; the next solves start from the
+    /// current basis.
+    func setHidden(_ index: Int, _ hidden: Bool) {
+        let row = rowOfCell[index]
+        guard row > 0, !system.cells[index].isStructural else { return }
+        let bounds = bounds(ofCell: index, hidden: hidden)
+        Self.lock.withLock { glp_set_row_bnds(problem, row, bounds.type, bounds.lower, bounds.upper) }
+    }
+
+    /// Whether a solution of the program gives a cell a sum that its published value allows.
+    func allowsPublishing(_ index: Int, in solution: [Double]) -> Bool {
+        let cell = system.cells[index]
+        let sum = cell.classes.reduce(0.0) { $0 + solution[$1] }
+        let range = policy.trueRange(ofPublished: policy.published(cell.value))
+        return sum >= Double(range.lowerBound) - 1e-6 && sum <= Double(range.upperBound) + 1e-6
+    }
+
     deinit {
         Self.lock.withLock { glp_delete_prob(problem) }
     }
@@ -79,23 +115,46 @@ final class ReleaseAudit {
     /// - Throws: `PathlinkError(.internal)` if the solver fails or the true value falls
     ///   outside the range (which would mean the program is wrong).
     func range(ofCell index: Int) throws -> (lower: Double, upper: Double) {
+        let witnessed = try witnessedRange(ofCell: index, keepingSolutions: false)
+        return (witnessed.lower, witnessed.upper)
+    }
+
+    /// A cell's range with the optimal solutions that attain its bounds (see
+    /// ``ReleaseProtector/giveBack(_:_:)`` for why they are kept).
+    struct WitnessedRange {
+        var lower: Double
+        var upper: Double
+        /// A solution of the relaxation at the minimum (empty if not kept).
+        var lowerSolution: [Double]
+        /// A solution at the maximum; nil when the maximum is unbounded or not kept.
+        var upperSolution: [Double]?
+    }
+
+    func witnessedRange(ofCell index: Int, keepingSolutions: Bool = true) throws -> WitnessedRange {
         Self.lock.lock()
         defer { Self.lock.unlock() }
         glp_term_out(GLP_OFF)
         let cell = system.cells[index]
-        if cell.classes.isEmpty { return (0, 0) }
+        if cell.classes.isEmpty { return WitnessedRange(lower: 0, upper: 0, lowerSolution: [], upperSolution: []) }
         for j in objective { glp_set_obj_coef(problem, j, 0) }
         objective = cell.classes.map { Int32($0 + 1) }
         for j in objective { glp_set_obj_coef(problem, j, 1) }
 
         // Counts are non-negative, so the minimum always exists.
         let lower = try solve(direction: GLP_MIN) ?? 0
+        let lowerSolution = keepingSolutions ? solution() : []
         let upper = try solve(direction: GLP_MAX) ?? .infinity
+        let upperSolution = keepingSolutions && upper.isFinite ? solution() : nil
         let value = Double(cell.value)
         if value < lower - 1e-6 || value > upper + 1e-6 {
             throw ReleaseSystem.internalError("the audit's range excludes the true count")
         }
-        return (lower, upper)
+        return WitnessedRange(lower: lower, upper: upper, lowerSolution: lowerSolution, upperSolution: upperSolution)
+    }
+
+    /// The current primal solution, one value per class.
+    private func solution() -> [Double] {
+        (0..<system.classCount).map { glp_get_col_prim(problem, Int32($0 + 1)) }
     }
 
     /// The optimum in whole numbers, or nil when unbounded.
