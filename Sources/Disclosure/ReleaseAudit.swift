@@ -102,7 +102,7 @@ final class ReleaseAudit {
     /// Whether a solution of the program gives a cell a sum that its published value allows.
     func allowsPublishing(_ index: Int, in solution: [Double]) -> Bool {
         let cell = system.cells[index]
-        let sum = cell.classes.reduce(0.0) { $0 + solution[$1] }
+        let sum = sum(ofCell: index, in: solution)
         let range = policy.trueRange(ofPublished: policy.published(cell.value))
         return sum >= Double(range.lowerBound) - 1e-6 && sum <= Double(range.upperBound) + 1e-6
     }
@@ -115,41 +115,54 @@ final class ReleaseAudit {
     /// - Throws: `PathlinkError(.internal)` if the solver fails or the true value falls
     ///   outside the range (which would mean the program is wrong).
     func range(ofCell index: Int) throws -> (lower: Double, upper: Double) {
-        let witnessed = try witnessedRange(ofCell: index, keepingSolutions: false)
-        return (witnessed.lower, witnessed.upper)
-    }
-
-    /// A cell's range with the optimal solutions that attain its bounds (see
-    /// ``ReleaseProtector/giveBack(_:_:)`` for why they are kept).
-    struct WitnessedRange {
-        var lower: Double
-        var upper: Double
-        /// A solution of the relaxation at the minimum (empty if not kept).
-        var lowerSolution: [Double]
-        /// A solution at the maximum; nil when the maximum is unbounded or not kept.
-        var upperSolution: [Double]?
-    }
-
-    func witnessedRange(ofCell index: Int, keepingSolutions: Bool = true) throws -> WitnessedRange {
         Self.lock.lock()
         defer { Self.lock.unlock() }
         glp_term_out(GLP_OFF)
         let cell = system.cells[index]
-        if cell.classes.isEmpty { return WitnessedRange(lower: 0, upper: 0, lowerSolution: [], upperSolution: []) }
-        for j in objective { glp_set_obj_coef(problem, j, 0) }
-        objective = cell.classes.map { Int32($0 + 1) }
-        for j in objective { glp_set_obj_coef(problem, j, 1) }
+        if cell.classes.isEmpty { return (0, 0) }
+        setObjective(index)
 
         // Counts are non-negative, so the minimum always exists.
         let lower = try solve(direction: GLP_MIN) ?? 0
-        let lowerSolution = keepingSolutions ? solution() : []
         let upper = try solve(direction: GLP_MAX) ?? .infinity
-        let upperSolution = keepingSolutions && upper.isFinite ? solution() : nil
         let value = Double(cell.value)
         if value < lower - 1e-6 || value > upper + 1e-6 {
             throw ReleaseSystem.internalError("the audit's range excludes the true count")
         }
-        return WitnessedRange(lower: lower, upper: upper, lowerSolution: lowerSolution, upperSolution: upperSolution)
+        return (lower, upper)
+    }
+
+    /// The largest value of a cell (whole numbers; `.infinity` when unbounded) and a
+    /// solution of the relaxation that attains it (nil when unbounded).
+    func maximum(ofCell index: Int) throws -> (upper: Double, solution: [Double]?) {
+        try Self.lock.withLock {
+            glp_term_out(GLP_OFF)
+            if system.cells[index].classes.isEmpty { return (0, nil) }
+            setObjective(index)
+            guard let upper = try solve(direction: GLP_MAX) else { return (.infinity, nil) }
+            return (upper, solution())
+        }
+    }
+
+    /// The smallest value of a cell (whole numbers).
+    func minimum(ofCell index: Int) throws -> Double {
+        try Self.lock.withLock {
+            glp_term_out(GLP_OFF)
+            if system.cells[index].classes.isEmpty { return 0 }
+            setObjective(index)
+            return try solve(direction: GLP_MIN) ?? 0
+        }
+    }
+
+    private func setObjective(_ index: Int) {
+        for j in objective { glp_set_obj_coef(problem, j, 0) }
+        objective = system.cells[index].classes.map { Int32($0 + 1) }
+        for j in objective { glp_set_obj_coef(problem, j, 1) }
+    }
+
+    /// A cell's sum in a solution.
+    func sum(ofCell index: Int, in solution: [Double]) -> Double {
+        system.cells[index].classes.reduce(0.0) { $0 + solution[$1] }
     }
 
     /// The current primal solution, one value per class.
