@@ -31,6 +31,7 @@ final class ReleaseAudit {
     nonisolated(unsafe) static var solveCounts = (simplex: 0, integer: 0)
 
     private let system: ReleaseSystem
+    private let policy: DisclosurePolicy
     private let problem: OpaquePointer
     private var objective: [Int32] = []
     private var trueValue = 0.0
@@ -38,9 +39,14 @@ final class ReleaseAudit {
     static let integerTimeLimit: Int32 = 2_000
     /// Programs with more unknowns than this use the linear bound (see the type's note).
     static let integerLimit = 300
+    /// The program's row of each cell (1-based), or 0 for a cell with no unknowns.
+    /// Every cell with unknowns has a row, free or bounded by what its state allows, so
+    /// that ``setHidden(_:_:)`` can publish or hide it without rebuilding the program.
+    private var rowOfCell: [Int32] = []
 
     init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy) throws {
         self.system = system
+        self.policy = policy
         Self.lock.lock()
         defer { Self.lock.unlock() }
         glp_term_out(GLP_OFF)
@@ -54,27 +60,18 @@ final class ReleaseAudit {
         }
         if system.classCount == 0 { glp_set_col_bnds(problem, 1, GLP_FX, 0, 0) }
 
-        var rows: [(classes: [Int], type: Int32, lower: Double, upper: Double)] = []
-        for (index, cell) in system.cells.enumerated() {
-            if cell.isStructural {
-                rows.append((cell.classes, GLP_FX, 0, 0))
-            } else if suppressed[index] {
-                if policy.zeros == .show { rows.append((cell.classes, GLP_LO, 1, 0)) }
-            } else {
-                let range = policy.trueRange(ofPublished: policy.published(cell.value))
-                if range.lowerBound == range.upperBound {
-                    rows.append((cell.classes, GLP_FX, Double(range.lowerBound), Double(range.lowerBound)))
-                } else {
-                    rows.append((cell.classes, GLP_DB, Double(range.lowerBound), Double(range.upperBound)))
-                }
-            }
+        var rows: [(classes: [Int], bounds: RowBounds)] = []
+        rowOfCell = Array(repeating: 0, count: system.cells.count)
+        for (index, cell) in system.cells.enumerated() where !cell.classes.isEmpty || cell.isStructural {
+            rows.append((cell.classes, bounds(ofCell: index, hidden: suppressed[index])))
+            rowOfCell[index] = Int32(rows.count)
         }
         // A free row with no entry keeps the program well formed when nothing is published.
-        if rows.isEmpty { rows.append(([], GLP_FR, 0, 0)) }
+        if rows.isEmpty { rows.append(([], RowBounds(type: GLP_FR, lower: 0, upper: 0))) }
         glp_add_rows(problem, Int32(rows.count))
         var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
         for (i, row) in rows.enumerated() {
-            glp_set_row_bnds(problem, Int32(i + 1), row.type, row.lower, row.upper)
+            glp_set_row_bnds(problem, Int32(i + 1), row.bounds.type, row.bounds.lower, row.bounds.upper)
             for c in row.classes {
                 ia.append(Int32(i + 1))
                 ja.append(Int32(c + 1))
@@ -83,6 +80,45 @@ final class ReleaseAudit {
         }
         glp_load_matrix(problem, Int32(ia.count - 1), ia, ja, ar)
         glp_adv_basis(problem, 0)
+    }
+
+    struct RowBounds {
+        var type: Int32
+        var lower: Double
+        var upper: Double
+    }
+
+    /// What a reader knows of a cell's sum: zero if structural; at least 1 if hidden and
+    /// zeros are always shown (nothing if they are not); the true counts behind the
+    /// printed value if published.
+    private func bounds(ofCell index: Int, hidden: Bool) -> RowBounds {
+        let cell = system.cells[index]
+        if cell.isStructural { return RowBounds(type: GLP_FX, lower: 0, upper: 0) }
+        if hidden {
+            return policy.zeros == .show ? RowBounds(type: GLP_LO, lower: 1, upper: 0) : RowBounds(type: GLP_FR, lower: 0, upper: 0)
+        }
+        let range = policy.trueRange(ofPublished: policy.published(cell.value))
+        if range.lowerBound == range.upperBound {
+            return RowBounds(type: GLP_FX, lower: Double(range.lowerBound), upper: Double(range.lowerBound))
+        }
+        return RowBounds(type: GLP_DB, lower: Double(range.lowerBound), upper: Double(range.upperBound))
+    }
+
+    /// Hides or publishes a (non-structural) cell in place; the next solves start from the
+    /// current basis.
+    func setHidden(_ index: Int, _ hidden: Bool) {
+        let row = rowOfCell[index]
+        guard row > 0, !system.cells[index].isStructural else { return }
+        let bounds = bounds(ofCell: index, hidden: hidden)
+        Self.lock.withLock { glp_set_row_bnds(problem, row, bounds.type, bounds.lower, bounds.upper) }
+    }
+
+    /// Whether a solution of the program gives a cell a sum that its published value allows.
+    func allowsPublishing(_ index: Int, in solution: [Double]) -> Bool {
+        let cell = system.cells[index]
+        let sum = sum(ofCell: index, in: solution)
+        let range = policy.trueRange(ofPublished: policy.published(cell.value))
+        return sum >= Double(range.lowerBound) - 1e-6 && sum <= Double(range.upperBound) + 1e-6
     }
 
     deinit {
@@ -98,10 +134,7 @@ final class ReleaseAudit {
         glp_term_out(GLP_OFF)
         let cell = system.cells[index]
         if cell.classes.isEmpty { return (0, 0) }
-        for j in objective { glp_set_obj_coef(problem, j, 0) }
-        objective = cell.classes.map { Int32($0 + 1) }
-        trueValue = Double(cell.value)
-        for j in objective { glp_set_obj_coef(problem, j, 1) }
+        setObjective(index)
 
         // Counts are non-negative, so the minimum always exists.
         let lower = try solve(direction: GLP_MIN) ?? 0
@@ -111,6 +144,45 @@ final class ReleaseAudit {
             throw ReleaseSystem.internalError("the audit's range excludes the true count")
         }
         return (lower, upper)
+    }
+
+    /// The largest value of a cell (whole numbers; `.infinity` when unbounded) and a
+    /// solution of the relaxation that attains it (nil when unbounded).
+    func maximum(ofCell index: Int) throws -> (upper: Double, solution: [Double]?) {
+        try Self.lock.withLock {
+            glp_term_out(GLP_OFF)
+            if system.cells[index].classes.isEmpty { return (0, nil) }
+            setObjective(index)
+            guard let upper = try solve(direction: GLP_MAX) else { return (.infinity, nil) }
+            return (upper, solution())
+        }
+    }
+
+    /// The smallest value of a cell (whole numbers).
+    func minimum(ofCell index: Int) throws -> Double {
+        try Self.lock.withLock {
+            glp_term_out(GLP_OFF)
+            if system.cells[index].classes.isEmpty { return 0 }
+            setObjective(index)
+            return try solve(direction: GLP_MIN) ?? 0
+        }
+    }
+
+    private func setObjective(_ index: Int) {
+        for j in objective { glp_set_obj_coef(problem, j, 0) }
+        objective = system.cells[index].classes.map { Int32($0 + 1) }
+        trueValue = Double(system.cells[index].value)
+        for j in objective { glp_set_obj_coef(problem, j, 1) }
+    }
+
+    /// A cell's sum in a solution.
+    func sum(ofCell index: Int, in solution: [Double]) -> Double {
+        system.cells[index].classes.reduce(0.0) { $0 + solution[$1] }
+    }
+
+    /// The current primal solution, one value per class.
+    private func solution() -> [Double] {
+        (0..<system.classCount).map { glp_get_col_prim(problem, Int32($0 + 1)) }
     }
 
     /// The optimum in whole numbers, or nil when unbounded.

@@ -14,6 +14,8 @@ import PathlinkCore
 ///    coordinates (an interior cell before a margin), then the smallest count, then table
 ///    order and cell order. Zeros and
 ///    structural zeros are never complements.
+///    Then the give-back pass (``giveBack(_:_:solveBudget:)``) publishes again, largest
+///    first, every complement the audit shows is not needed.
 /// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
 ///    must hold more than one value and reach the threshold, or nothing is released.
 ///
@@ -38,10 +40,22 @@ public struct ReleaseProtector {
         try policy.validated()
         let system = try ReleaseSystem(microdata: microdata, tables: tables)
         var states = primaryStates(system)
+        var beforeGiveBack = states
         if policy.secondary {
             try addComplements(system, &states)
+            beforeGiveBack = states
+            try giveBack(system, &states)
         }
-        let audit = try finalAudit(system, states)
+        let audit: [AuditEntry]
+        do {
+            audit = try finalAudit(system, states)
+        } catch let error as PathlinkError where error.code == .disclosure && states != beforeGiveBack {
+            // The give-back pass only keeps what its audit accepted, so this is not
+            // expected; should the final audit disagree, fall back to the fuller pattern
+            // (which the final audit then judges on its own).
+            states = beforeGiveBack
+            audit = try finalAudit(system, states)
+        }
         return ProtectedRelease(tables: protectedTables(system, states), audit: audit,
                                 warnings: classDisclosureWarnings(system))
     }
