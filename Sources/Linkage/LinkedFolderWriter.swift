@@ -13,9 +13,56 @@ final class LinkedFolderWriter {
     let folder: String
     /// Numbers for the receipt.
     private(set) var counts: [String: Int] = [:]
-    /// Per attribute column of each dataset: the value bytes of each code.
-    private let valueBytes: [[[[UInt8]]]]
-    private let idBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+    /// Per dataset: its attribute columns in flat storage (the hot loop of every file).
+    private let attributeTables: [AttributeTable]
+
+    /// One dataset's attribute codes and value bytes in raw, immutable storage, so that
+    /// writing a row's attributes makes no array access checks, retains or copies.
+    final class AttributeTable: @unchecked Sendable {
+        let columns: Int
+        /// Per column: the code of each row.
+        private let codes: [UnsafeMutablePointer<UInt32>]
+        /// Per column: the bytes of every value, and per code its start (count + 1 entries).
+        private let bytes: [UnsafeMutablePointer<UInt8>]
+        private let starts: [UnsafeMutablePointer<Int>]
+
+        init(_ dataset: LinkDataset) {
+            columns = dataset.attributes.count
+            var codes: [UnsafeMutablePointer<UInt32>] = [], bytes: [UnsafeMutablePointer<UInt8>] = [], starts: [UnsafeMutablePointer<Int>] = []
+            for column in dataset.attributes {
+                let rowCodes = UnsafeMutablePointer<UInt32>.allocate(capacity: max(column.codes.count, 1))
+                column.codes.withUnsafeBufferPointer { if let base = $0.baseAddress { rowCodes.initialize(from: base, count: $0.count) } }
+                let values = column.dictionary.values.map { Array($0.utf8) }
+                let flat = values.flatMap { $0 }
+                let valueBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(flat.count, 1))
+                valueBytes.initialize(from: flat, count: flat.count)
+                let valueStarts = UnsafeMutablePointer<Int>.allocate(capacity: values.count + 1)
+                var offset = 0
+                for (code, value) in values.enumerated() { valueStarts[code] = offset; offset += value.count }
+                valueStarts[values.count] = offset
+                codes.append(rowCodes); bytes.append(valueBytes); starts.append(valueStarts)
+            }
+            self.codes = codes
+            self.bytes = bytes
+            self.starts = starts
+        }
+
+        deinit {
+            for pointer in codes { pointer.deallocate() }
+            for pointer in bytes { pointer.deallocate() }
+            for pointer in starts { pointer.deallocate() }
+        }
+
+        /// Write the attributes of `row`, in column order.
+        @inline(__always)
+        func write(row: Int, to writer: CSVWriter) throws {
+            for column in 0..<columns {
+                let code = Int(codes[column][row])
+                let start = starts[column][code], end = starts[column][code + 1]
+                try writer.write(UnsafeBufferPointer(start: bytes[column] + start, count: end - start))
+            }
+        }
+    }
 
     init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, journeys: Journeys, folder: String) {
         self.linker = linker
@@ -23,20 +70,19 @@ final class LinkedFolderWriter {
         self.ids = ids
         self.journeys = journeys
         self.folder = folder
-        valueBytes = linker.datasets.map { dataset in
-            dataset.attributes.map { column in column.dictionary.values.map { Array($0.utf8) } }
-        }
+        attributeTables = linker.datasets.map(AttributeTable.init)
     }
-
-    deinit { idBuffer.deallocate() }
 
     struct File { var name: String; var rows: Int? }
 
     func writeAll() throws -> [File] {
-        var files: [File] = []
-        for index in linker.datasets.indices { files.append(try writeDataset(index)) }
-        files.append(try writeJourneys())
-        files.append(try writeLinks())
+        // The CSV files are independent: written on up to PATHLINK_THREADS threads. Each
+        // file's bytes do not depend on the thread count.
+        var jobs: [() throws -> File] = linker.datasets.indices.map { index in { try self.writeDataset(index) } }
+        jobs.append { try self.writeJourneys() }
+        jobs.append { try self.writeLinks() }
+        var files = try Parallel.run(jobs)
+        counts["links"] = linker.links.count
         let quality = makeQuality()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -56,8 +102,13 @@ final class LinkedFolderWriter {
 
     @inline(__always)
     private func writeID(_ prefix: UInt8, _ rank: Int32, width: Int, to writer: CSVWriter) throws {
-        let length = ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: idBuffer)
-        try writer.write(UnsafeBufferPointer(start: idBuffer, count: length))
+        // A buffer on the stack: files are written on several threads at once.
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        try withUnsafeMutableBytes(of: &buffer) { raw in
+            let pointer = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let length = ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: pointer)
+            try writer.write(UnsafeBufferPointer(start: pointer, count: length))
+        }
     }
 
     @inline(__always)
@@ -71,14 +122,17 @@ final class LinkedFolderWriter {
     }
 
     private func writeAttributes(dataset index: Int, row: Int, to writer: CSVWriter) throws {
-        for (column, attribute) in linker.datasets[index].attributes.enumerated() {
-            try valueBytes[index][column][Int(attribute.codes[row])].withUnsafeBufferPointer { try writer.write($0) }
-        }
+        try attributeTables[index].write(row: row, to: writer)
     }
 
+    /// The dataset's records in research-id order. Ranks are a permutation of all records,
+    /// so one pass over the inverse permutation replaces a sort.
     private func sortedRecords(of index: Int) -> [Int] {
-        let start = linker.base[index]
-        return (start..<start + linker.datasets[index].rows).sorted { ids.recordRank[$0] < ids.recordRank[$1] }
+        let start = linker.base[index], end = start + linker.datasets[index].rows
+        var result: [Int] = []
+        result.reserveCapacity(end - start)
+        for record in ids.recordsInOrder where record >= start && record < end { result.append(Int(record)) }
+        return result
     }
 
     // MARK: Files
@@ -146,7 +200,6 @@ final class LinkedFolderWriter {
             try writer.endRecord()
         }
         try writer.close()
-        counts["links"] = order.count
         return File(name: "links.csv", rows: order.count)
     }
 

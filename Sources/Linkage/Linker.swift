@@ -56,7 +56,7 @@ public enum Linker {
         let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
         secret.wipeBytes()
 
-        let datasets = try load(inputs, rekeyer: rekeyer)
+        let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan))
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)
@@ -105,26 +105,13 @@ public enum Linker {
         return inputs.sorted { $0.dataset < $1.dataset }
     }
 
-    /// Read every input, two at a time (each thread with its own HMAC context).
-    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer) throws -> [LinkDataset] {
-        final class Results: @unchecked Sendable {
-            var datasets: [LinkDataset?]
-            var errors: [Error?]
-            let lock = PathlinkCore.Mutex()
-            init(_ count: Int) { datasets = Array(repeating: nil, count: count); errors = Array(repeating: nil, count: count) }
-        }
-        let results = Results(inputs.count)
+    /// Read every input, on up to PATHLINK_THREADS threads (each with its own HMAC context).
+    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed) throws -> [LinkDataset] {
         let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            do {
-                let dataset = try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index])
-                results.lock.withLock { results.datasets[index] = dataset }
-            } catch {
-                results.lock.withLock { results.errors[index] = error }
-            }
+        let jobs: [() throws -> LinkDataset] = inputs.indices.map { index in
+            { try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index], needed: needed) }
         }
-        if let error = results.errors.compactMap({ $0 }).first { throw error }
-        return results.datasets.map { $0! }
+        return try Parallel.run(jobs)
     }
 
     private static func checkAttachRules(_ plan: LinkagePlan, datasets: [LinkDataset]) throws {
