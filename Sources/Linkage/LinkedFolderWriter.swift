@@ -75,13 +75,13 @@ final class LinkedFolderWriter {
 
     struct File { var name: String; var rows: Int? }
 
-    func writeAll() throws -> [File] {
+    func writeAll(threads: Int) throws -> [File] {
         // The CSV files are independent: written on up to PATHLINK_THREADS threads. Each
         // file's bytes do not depend on the thread count.
         var jobs: [() throws -> File] = linker.datasets.indices.map { index in { try self.writeDataset(index) } }
         jobs.append { try self.writeJourneys() }
         jobs.append { try self.writeLinks() }
-        var files = try Parallel.run(jobs)
+        var files = try Parallel.run(jobs, threads: threads)
         counts["links"] = linker.links.count
         let quality = makeQuality()
         let encoder = JSONEncoder()

@@ -15,8 +15,13 @@ public struct LinkOptions {
     public var outputPath: String
     public var secret: LinkerSecret
     public var force: Bool
+    /// Threads for reading inputs and writing files; nil = `PATHLINK_THREADS`, else every
+    /// core. The output's bytes do not depend on it.
+    public var threads: Int?
 
-    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool) {
+    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool,
+                threads: Int? = nil) {
+        self.threads = threads
         self.planPath = planPath
         self.inputs = inputs
         self.outputPath = outputPath
@@ -56,7 +61,8 @@ public enum Linker {
         let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
         secret.wipeBytes()
 
-        let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan))
+        let threads = options.threads ?? Parallel.threads
+        let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan), threads: threads)
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)
@@ -65,7 +71,7 @@ public enum Linker {
         let ids = ResearchIDs(linker: linker, roots: roots, hasher: idHasher)
         let journeys = Journeys(linker: linker, roots: roots, ids: ids)
         let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, journeys: journeys, folder: output.temporaryPath)
-        let files = try writer.writeAll()
+        let files = try writer.writeAll(threads: threads)
         try output.commit()
 
         var receipt = Receipt(stage: "link", started: started)
@@ -106,12 +112,12 @@ public enum Linker {
     }
 
     /// Read every input, on up to PATHLINK_THREADS threads (each with its own HMAC context).
-    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed) throws -> [LinkDataset] {
+    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed, threads: Int) throws -> [LinkDataset] {
         let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
         let jobs: [() throws -> LinkDataset] = inputs.indices.map { index in
             { try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index], needed: needed) }
         }
-        return try Parallel.run(jobs)
+        return try Parallel.run(jobs, threads: threads)
     }
 
     private static func checkAttachRules(_ plan: LinkagePlan, datasets: [LinkDataset]) throws {

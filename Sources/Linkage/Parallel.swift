@@ -17,8 +17,8 @@ enum Parallel {
 
     /// Run every job and return their results in job order; the first error (by job
     /// order) is thrown after all jobs finished.
-    static func run<T>(_ jobs: [() throws -> T]) throws -> [T] {
-        let threads = min(Self.threads, jobs.count)
+    static func run<T>(_ jobs: [() throws -> T], threads: Int = Parallel.threads) throws -> [T] {
+        let threads = min(threads, jobs.count)
         if threads <= 1 { return try jobs.map { try $0() } }
         let slots = Slots<T>(jobs.count)
         // `threads` workers take jobs in order until none is left.
