@@ -20,46 +20,54 @@ final class LinkedFolderWriter {
     /// writing a row's attributes makes no array access checks, retains or copies.
     final class AttributeTable: @unchecked Sendable {
         let columns: Int
-        /// Per column: the code of each row.
-        private let codes: [UnsafeMutablePointer<UInt32>]
-        /// Per column: the bytes of every value, and per code its start (count + 1 entries).
-        private let bytes: [UnsafeMutablePointer<UInt8>]
-        private let starts: [UnsafeMutablePointer<Int>]
+        /// Row-major: the codes of row r are at r * columns ..< (r + 1) * columns. Rows are
+        /// written in research-id order (a random permutation), so one cache line per row
+        /// instead of one per column and row.
+        private let codes: UnsafeMutablePointer<UInt32>
+        /// The bytes of every value of every column, and per (column, code) its start.
+        private let bytes: UnsafeMutablePointer<UInt8>
+        private let starts: UnsafeMutablePointer<Int>
+        /// Per column: the index in `starts` of its code 0.
+        private let firstStart: UnsafeMutablePointer<Int>
 
         init(_ dataset: LinkDataset) {
-            columns = dataset.attributes.count
-            var codes: [UnsafeMutablePointer<UInt32>] = [], bytes: [UnsafeMutablePointer<UInt8>] = [], starts: [UnsafeMutablePointer<Int>] = []
-            for column in dataset.attributes {
-                let rowCodes = UnsafeMutablePointer<UInt32>.allocate(capacity: max(column.codes.count, 1))
-                column.codes.withUnsafeBufferPointer { if let base = $0.baseAddress { rowCodes.initialize(from: base, count: $0.count) } }
-                let values = column.dictionary.values.map { Array($0.utf8) }
-                let flat = values.flatMap { $0 }
-                let valueBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(flat.count, 1))
-                valueBytes.initialize(from: flat, count: flat.count)
-                let valueStarts = UnsafeMutablePointer<Int>.allocate(capacity: values.count + 1)
-                var offset = 0
-                for (code, value) in values.enumerated() { valueStarts[code] = offset; offset += value.count }
-                valueStarts[values.count] = offset
-                codes.append(rowCodes); bytes.append(valueBytes); starts.append(valueStarts)
+            let columns = dataset.attributes.count
+            self.columns = columns
+            let rows = dataset.rows
+            codes = .allocate(capacity: max(rows * columns, 1))
+            var flat: [UInt8] = [], offsets: [Int] = [], first: [Int] = []
+            for (column, attribute) in dataset.attributes.enumerated() {
+                for row in 0..<rows { codes[row * columns + column] = attribute.codes[row] }
+                first.append(offsets.count)
+                for value in attribute.dictionary.values {
+                    offsets.append(flat.count)
+                    flat += Array(value.utf8)
+                }
+                offsets.append(flat.count)
             }
-            self.codes = codes
-            self.bytes = bytes
-            self.starts = starts
+            bytes = .allocate(capacity: max(flat.count, 1))
+            bytes.initialize(from: flat, count: flat.count)
+            starts = .allocate(capacity: max(offsets.count, 1))
+            starts.initialize(from: offsets, count: offsets.count)
+            firstStart = .allocate(capacity: max(first.count, 1))
+            firstStart.initialize(from: first, count: first.count)
         }
 
         deinit {
-            for pointer in codes { pointer.deallocate() }
-            for pointer in bytes { pointer.deallocate() }
-            for pointer in starts { pointer.deallocate() }
+            codes.deallocate()
+            bytes.deallocate()
+            starts.deallocate()
+            firstStart.deallocate()
         }
 
         /// Write the attributes of `row`, in column order.
         @inline(__always)
         func write(row: Int, to writer: CSVWriter) throws {
+            let rowCodes = codes + row * columns
             for column in 0..<columns {
-                let code = Int(codes[column][row])
-                let start = starts[column][code], end = starts[column][code + 1]
-                try writer.write(UnsafeBufferPointer(start: bytes[column] + start, count: end - start))
+                let slot = firstStart[column] + Int(rowCodes[column])
+                let start = starts[slot], end = starts[slot + 1]
+                try writer.write(UnsafeBufferPointer(start: bytes + start, count: end - start))
             }
         }
     }
