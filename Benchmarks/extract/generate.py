@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Write a messy police-style raw export of at least SIZE_MB megabytes (deterministic).
+"""Write a messy police-style raw export of at least SIZE_MB megabytes (deterministic),
+or of exactly ROWS records when ROWS is given (then SIZE_MB is ignored).
+
+    generate.py PATH SIZE_MB [ROWS]
 
 Free text with commas, quotes and line breaks dominates the bytes, as in real exports.
 """
 import random, sys
 
-def main(path, size_mb):
+def main(path, size_mb, rows=None):
     rng = random.Random(20261122)
     words = ("the victim said that she was followed home after work and he "
              "returned later, shouting \"open the door\" several times; neighbours "
@@ -21,7 +24,7 @@ def main(path, size_mb):
         written += len(header)
         row = 0
         block = []
-        while written < target:
+        while (row < rows) if rows is not None else (written < target):
             row += 1
             notes = " ".join(rng.choice(words) for _ in range(rng.randint(8, 40)))
             if rng.random() < 0.2:
@@ -41,4 +44,4 @@ def main(path, size_mb):
         out.write("".join(block))
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)

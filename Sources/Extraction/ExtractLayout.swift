@@ -33,6 +33,7 @@ struct ExtractLayout {
         self.header = header
         self.file = file
         self.undeclared = undeclared
+        dateCache = DateCache(columns: header.count)
         let indexOf = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
         func formats(_ name: String) -> [DateFormat] { manifest.column(named: name)?.formats ?? [] }
 
@@ -113,8 +114,51 @@ struct ExtractLayout {
 
     enum DateValue { case date(CalendarDate), missing, impossible }
 
+    /// Dates already read in the current record: a date column feeds the age filter, its
+    /// own generalisation and the derived age band, and is parsed once per record.
+    let dateCache: DateCache
+
+    final class DateCache {
+        /// Per (column, isBirth): the row the value was read for, and the value.
+        private let rows: UnsafeMutablePointer<Int>
+        private let values: UnsafeMutablePointer<DateValue>
+        private let slots: Int
+
+        init(columns: Int) {
+            slots = columns * 2
+            rows = .allocate(capacity: slots)
+            rows.initialize(repeating: -1, count: slots)
+            values = .allocate(capacity: slots)
+            values.initialize(repeating: .missing, count: slots)
+        }
+
+        deinit {
+            rows.deallocate()
+            values.deinitialize(count: slots)
+            values.deallocate()
+        }
+
+        @inline(__always)
+        func value(row: Int, slot: Int) -> DateValue? { rows[slot] == row ? values[slot] : nil }
+
+        @inline(__always)
+        func store(_ value: DateValue, row: Int, slot: Int) {
+            rows[slot] = row
+            values[slot] = value
+        }
+    }
+
     @inline(__always)
     func readDate(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> DateValue {
+        let slot = index &* 2 &+ (isBirth ? 1 : 0)
+        if let cached = dateCache.value(row: reader.row, slot: slot) { return cached }
+        let value = try parseDate(reader, index, formats, isBirth: isBirth)
+        dateCache.store(value, row: reader.row, slot: slot)
+        return value
+    }
+
+    @inline(__always)
+    private func parseDate(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> DateValue {
         let raw = reader.bytes(index)
         if Bytes.isMissing(raw) { return .missing }
         let value = Bytes.trimmed(raw)

@@ -41,14 +41,15 @@ public struct Extractor {
             throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
                                 remedy: "choose another output path, or add --force to replace it")
         }
-        let inputHasher = SHA256()
+        // Both hashes run on a second thread (copies of each 1 MiB block, a few at a time).
+        let inputHasher = BackgroundSHA256()
         let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8
         let reader = try CSVReader(path: input, delimiter: manifest.input.delimiter, encoding: encoding,
                                    onRawBytes: { inputHasher.update($0) })
         let layout = try HeaderCheck(manifest: manifest, header: reader.header, file: input).layout()
 
         let writer = try CSVWriter(path: output, force: force)
-        let outputHasher = SHA256()
+        let outputHasher = BackgroundSHA256()
         writer.onBytesWritten = { outputHasher.update($0) }
         var summary = Summary()
         var counters = ColumnCounters(count: reader.header.count + manifest.derive.count)

@@ -49,7 +49,35 @@ final class LinkDataset {
     /// - Throws: `.provenance` when the receipt is missing, is not a pseudonymise receipt,
     ///   names another dataset or another file hash; `.malformedCSV` / `.invalidValue`
     ///   (with row and column, never a value) when the file does not fit its receipt.
-    init(name: String, path: String, rekeyer: Rekeyer) throws {
+    /// Which token columns the plan uses: only those are re-keyed and stored. The others
+    /// (e.g. record tokens no link is `by`) are still checked, row by row, to be tokens.
+    struct Needed: Sendable {
+        /// Reference domains some link is `by` (person identifiers are always used).
+        var domains: Set<String>
+        /// Match and confirm key names of the plan.
+        var keys: Set<String>
+
+        init(plan: LinkagePlan) {
+            domains = Set(plan.links.flatMap(\.by))
+            keys = Set(plan.allKeys.map(\.name))
+        }
+
+        /// Everything (tests that load a dataset without a plan).
+        static let all = Needed()
+        private init() { domains = []; keys = []; everything = true }
+        private var everything = false
+
+        func uses(_ column: TokenColumn) -> Bool {
+            if everything { return true }
+            switch column.role {
+            case .person: return true
+            case .record, .reference: return domains.contains(column.domain)
+            case .matchKey, .confirmKey: return keys.contains(column.name)
+            }
+        }
+    }
+
+    init(name: String, path: String, rekeyer: Rekeyer, needed: Needed = .all) throws {
         self.name = name
         self.path = path
         let receipt = try Receipt.read(for: path)
@@ -76,10 +104,10 @@ final class LinkDataset {
             throw PathlinkError(.provenance, file: path, problem: "the file has changed since its receipt was written (SHA-256 differs)",
                                 remedy: "ask the data owner to send the file again, or re-run pseudonymise; a changed file cannot be linked")
         }
-        try load(rekeyer: rekeyer, receiptPath: receiptPath)
+        try load(rekeyer: rekeyer, receiptPath: receiptPath, needed: needed)
     }
 
-    private func load(rekeyer: Rekeyer, receiptPath: String) throws {
+    private func load(rekeyer: Rekeyer, receiptPath: String, needed: Needed) throws {
         let reader = try CSVReader(path: path)
         var described: [String: Receipt.Column] = [:]
         for column in receipt.columns where column.action != "dropped" && column.action != "consumed" {
@@ -122,7 +150,13 @@ final class LinkDataset {
                                 problem: "the receipt lists this column but the file does not have it",
                                 remedy: "give the file exactly as `pathlink pseudonymise` wrote it, with its own receipt")
         }
+        // Columns are filled in locals (no class-property access per field), then stored.
+        let used = tokenColumns.map(needed.uses)
+        var tokenValues = [[Token]](repeating: [], count: tokenColumns.count)
+        var codes = [[UInt32]](repeating: [], count: attributes.count)
+        var dictionaries = attributes.map(\.dictionary)
         let progress = Progress("link: read \(name)")
+        var count = 0
         while try reader.next() {
             for (index, slot) in slots.enumerated() {
                 let field = reader.bytes(index)
@@ -133,16 +167,21 @@ final class LinkDataset {
                                             problem: "the value is not a token (32 lowercase hexadecimal digits, or empty when missing)",
                                             remedy: "give the file exactly as `pathlink pseudonymise` wrote it")
                     }
-                    tokenColumns[column].values.append(rekeyer.rekey(token))
+                    if used[column] { tokenValues[column].append(rekeyer.rekey(token)) }
                 case .attribute(let column):
-                    let code = attributes[column].dictionary.code(of: field)
-                    attributes[column].codes.append(code)
+                    codes[column].append(dictionaries[column].code(of: field))
                 }
             }
-            rows += 1
-            progress.update(rows)
+            count += 1
+            progress.update(count)
         }
         progress.finish()
+        rows = count
+        for column in tokenColumns.indices { tokenColumns[column].values = tokenValues[column] }
+        for column in attributes.indices {
+            attributes[column].codes = codes[column]
+            attributes[column].dictionary = dictionaries[column]
+        }
     }
 
     /// The token columns with `role`, in file order.

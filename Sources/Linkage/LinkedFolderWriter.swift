@@ -13,9 +13,64 @@ final class LinkedFolderWriter {
     let folder: String
     /// Numbers for the receipt.
     private(set) var counts: [String: Int] = [:]
-    /// Per attribute column of each dataset: the value bytes of each code.
-    private let valueBytes: [[[[UInt8]]]]
-    private let idBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+    /// Per dataset: its attribute columns in flat storage (the hot loop of every file).
+    private let attributeTables: [AttributeTable]
+
+    /// One dataset's attribute codes and value bytes in raw, immutable storage, so that
+    /// writing a row's attributes makes no array access checks, retains or copies.
+    final class AttributeTable: @unchecked Sendable {
+        let columns: Int
+        /// Row-major: the codes of row r are at r * columns ..< (r + 1) * columns. Rows are
+        /// written in research-id order (a random permutation), so one cache line per row
+        /// instead of one per column and row.
+        private let codes: UnsafeMutablePointer<UInt32>
+        /// The bytes of every value of every column, and per (column, code) its start.
+        private let bytes: UnsafeMutablePointer<UInt8>
+        private let starts: UnsafeMutablePointer<Int>
+        /// Per column: the index in `starts` of its code 0.
+        private let firstStart: UnsafeMutablePointer<Int>
+
+        init(_ dataset: LinkDataset) {
+            let columns = dataset.attributes.count
+            self.columns = columns
+            let rows = dataset.rows
+            codes = .allocate(capacity: max(rows * columns, 1))
+            var flat: [UInt8] = [], offsets: [Int] = [], first: [Int] = []
+            for (column, attribute) in dataset.attributes.enumerated() {
+                for row in 0..<rows { codes[row * columns + column] = attribute.codes[row] }
+                first.append(offsets.count)
+                for value in attribute.dictionary.values {
+                    offsets.append(flat.count)
+                    flat += Array(value.utf8)
+                }
+                offsets.append(flat.count)
+            }
+            bytes = .allocate(capacity: max(flat.count, 1))
+            bytes.initialize(from: flat, count: flat.count)
+            starts = .allocate(capacity: max(offsets.count, 1))
+            starts.initialize(from: offsets, count: offsets.count)
+            firstStart = .allocate(capacity: max(first.count, 1))
+            firstStart.initialize(from: first, count: first.count)
+        }
+
+        deinit {
+            codes.deallocate()
+            bytes.deallocate()
+            starts.deallocate()
+            firstStart.deallocate()
+        }
+
+        /// Write the attributes of `row`, in column order.
+        @inline(__always)
+        func write(row: Int, to writer: CSVWriter) throws {
+            let rowCodes = codes + row * columns
+            for column in 0..<columns {
+                let slot = firstStart[column] + Int(rowCodes[column])
+                let start = starts[slot], end = starts[slot + 1]
+                try writer.write(UnsafeBufferPointer(start: bytes + start, count: end - start))
+            }
+        }
+    }
 
     init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, journeys: Journeys, folder: String) {
         self.linker = linker
@@ -23,20 +78,19 @@ final class LinkedFolderWriter {
         self.ids = ids
         self.journeys = journeys
         self.folder = folder
-        valueBytes = linker.datasets.map { dataset in
-            dataset.attributes.map { column in column.dictionary.values.map { Array($0.utf8) } }
-        }
+        attributeTables = linker.datasets.map(AttributeTable.init)
     }
-
-    deinit { idBuffer.deallocate() }
 
     struct File { var name: String; var rows: Int? }
 
-    func writeAll() throws -> [File] {
-        var files: [File] = []
-        for index in linker.datasets.indices { files.append(try writeDataset(index)) }
-        files.append(try writeJourneys())
-        files.append(try writeLinks())
+    func writeAll(threads: Int) throws -> [File] {
+        // The CSV files are independent: written on up to PATHLINK_THREADS threads. Each
+        // file's bytes do not depend on the thread count.
+        var jobs: [() throws -> File] = linker.datasets.indices.map { index in { try self.writeDataset(index) } }
+        jobs.append { try self.writeJourneys() }
+        jobs.append { try self.writeLinks() }
+        var files = try Parallel.run(jobs, threads: threads)
+        counts["links"] = linker.links.count
         let quality = makeQuality()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -56,8 +110,13 @@ final class LinkedFolderWriter {
 
     @inline(__always)
     private func writeID(_ prefix: UInt8, _ rank: Int32, width: Int, to writer: CSVWriter) throws {
-        let length = ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: idBuffer)
-        try writer.write(UnsafeBufferPointer(start: idBuffer, count: length))
+        // A buffer on the stack: files are written on several threads at once.
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        try withUnsafeMutableBytes(of: &buffer) { raw in
+            let pointer = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let length = ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: pointer)
+            try writer.write(UnsafeBufferPointer(start: pointer, count: length))
+        }
     }
 
     @inline(__always)
@@ -71,14 +130,17 @@ final class LinkedFolderWriter {
     }
 
     private func writeAttributes(dataset index: Int, row: Int, to writer: CSVWriter) throws {
-        for (column, attribute) in linker.datasets[index].attributes.enumerated() {
-            try valueBytes[index][column][Int(attribute.codes[row])].withUnsafeBufferPointer { try writer.write($0) }
-        }
+        try attributeTables[index].write(row: row, to: writer)
     }
 
+    /// The dataset's records in research-id order. Ranks are a permutation of all records,
+    /// so one pass over the inverse permutation replaces a sort.
     private func sortedRecords(of index: Int) -> [Int] {
-        let start = linker.base[index]
-        return (start..<start + linker.datasets[index].rows).sorted { ids.recordRank[$0] < ids.recordRank[$1] }
+        let start = linker.base[index], end = start + linker.datasets[index].rows
+        var result: [Int] = []
+        result.reserveCapacity(end - start)
+        for record in ids.recordsInOrder where record >= start && record < end { result.append(Int(record)) }
+        return result
     }
 
     // MARK: Files
@@ -146,7 +208,6 @@ final class LinkedFolderWriter {
             try writer.endRecord()
         }
         try writer.close()
-        counts["links"] = order.count
         return File(name: "links.csv", rows: order.count)
     }
 

@@ -15,8 +15,13 @@ public struct LinkOptions {
     public var outputPath: String
     public var secret: LinkerSecret
     public var force: Bool
+    /// Threads for reading inputs and writing files; nil = `PATHLINK_THREADS`, else every
+    /// core. The output's bytes do not depend on it.
+    public var threads: Int?
 
-    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool) {
+    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool,
+                threads: Int? = nil) {
+        self.threads = threads
         self.planPath = planPath
         self.inputs = inputs
         self.outputPath = outputPath
@@ -55,7 +60,8 @@ public enum Linker {
         let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
         let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
 
-        let datasets = try load(inputs, rekeyer: rekeyer)
+        let threads = options.threads ?? Parallel.threads
+        let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan), threads: threads)
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)
@@ -64,7 +70,7 @@ public enum Linker {
         let ids = ResearchIDs(linker: linker, roots: roots, hasher: idHasher)
         let journeys = Journeys(linker: linker, roots: roots, ids: ids)
         let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, journeys: journeys, folder: output.temporaryPath)
-        let files = try writer.writeAll()
+        let files = try writer.writeAll(threads: threads)
         try output.commit()
 
         var receipt = Receipt(stage: "link", started: started)
@@ -104,26 +110,13 @@ public enum Linker {
         return inputs.sorted { $0.dataset < $1.dataset }
     }
 
-    /// Read every input, two at a time (each thread with its own HMAC context).
-    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer) throws -> [LinkDataset] {
-        final class Results: @unchecked Sendable {
-            var datasets: [LinkDataset?]
-            var errors: [Error?]
-            let lock = PathlinkCore.Mutex()
-            init(_ count: Int) { datasets = Array(repeating: nil, count: count); errors = Array(repeating: nil, count: count) }
-        }
-        let results = Results(inputs.count)
+    /// Read every input, on up to PATHLINK_THREADS threads (each with its own HMAC context).
+    private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed, threads: Int) throws -> [LinkDataset] {
         let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            do {
-                let dataset = try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index])
-                results.lock.withLock { results.datasets[index] = dataset }
-            } catch {
-                results.lock.withLock { results.errors[index] = error }
-            }
+        let jobs: [() throws -> LinkDataset] = inputs.indices.map { index in
+            { try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index], needed: needed) }
         }
-        if let error = results.errors.compactMap({ $0 }).first { throw error }
-        return results.datasets.map { $0! }
+        return try Parallel.run(jobs, threads: threads)
     }
 
     private static func checkAttachRules(_ plan: LinkagePlan, datasets: [LinkDataset]) throws {

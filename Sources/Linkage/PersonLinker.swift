@@ -110,14 +110,18 @@ final class PersonLinker {
         for column in columns {
             var table = TokenIndex(expected: dataset.rows, records: 0)
             var representative: [Int32] = []
+            var sets = UnionFind(datasetOfRecord: [])
+            swap(&sets, &self.sets)
+            let first = base[index]
             for (row, token) in column.values.enumerated() where !token.isMissing {
                 let (slot, isNew) = table.insert(token)
                 if isNew {
                     representative.append(Int32(row))
                 } else {
-                    sets.union(base[index] + Int(representative[slot]), base[index] + row)
+                    sets.union(first + Int(representative[slot]), first + row)
                 }
             }
+            swap(&sets, &self.sets)
         }
     }
 
@@ -300,8 +304,14 @@ final class PersonLinker {
     private func side(_ column: LinkDataset.TokenColumn, dataset: Int, excludingLinkedTo other: Int) -> Side {
         let otherBit = UInt64(1) << UInt64(other)
         var result = Side(table: TokenIndex(expected: column.values.count, records: column.values.count), root: [], isShared: [])
+        // The sets are moved into a local for the loop: one access to the class property,
+        // not one (with its exclusivity check) per record.
+        var sets = UnionFind(datasetOfRecord: [])
+        swap(&sets, &self.sets)
+        defer { swap(&sets, &self.sets) }
+        let first = base[dataset]
         for (row, token) in column.values.enumerated() where !token.isMissing {
-            let root = sets.find(base[dataset] + row)
+            let root = sets.find(first + row)
             if sets.datasetMask[root] & otherBit != 0 { continue }
             let slot = result.table.add(token, record: row)
             if slot == result.root.count {

@@ -7,6 +7,8 @@
 struct ResearchIDs {
     /// Per global record: its rank (0-based) in research-id order.
     let recordRank: [Int32]
+    /// Every global record, in research-id order (the inverse of `recordRank`).
+    let recordsInOrder: [Int32]
     /// Per global record: its person's rank (0-based).
     let personRank: [Int32]
     let personCount: Int
@@ -42,6 +44,7 @@ struct ResearchIDs {
             personRank[record] = personOfRoot[root]
         }
         self.recordRank = recordRank
+        recordsInOrder = order.map { Int32($0) }
         self.personRank = personRank
         personCount = Int(persons)
         recordWidth = max(6, String(total).count)

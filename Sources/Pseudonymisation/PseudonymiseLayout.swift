@@ -140,25 +140,43 @@ final class PseudonymiseLayout {
     }
 
     /// Normalise, tokenise and write one record.
+    /// Normalised values already computed, per linkage column: names, dates of birth and
+    /// postcodes repeat across records (a few thousand forenames cover most people), and
+    /// each normaliser is a pure function of the raw value and the column's declaration.
+    /// Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
+    private var memo: [[String: (value: Normalised, first: Normalised)]] = []
+    static let memoLimit = 1 << 16
+
+    @inline(__always)
+    private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, first: Normalised))
+        -> (value: Normalised, first: Normalised) {
+        if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
+        if let known = memo[position][raw] { return known }
+        let result = compute()
+        if memo[position].count >= Self.memoLimit { memo[position].removeAll(keepingCapacity: true) }
+        memo[position][raw] = result
+        return result
+    }
+
     func write(record reader: CSVReader, to writer: CSVWriter) throws {
         var person = PersonRecord()
         for position in linkage.indices {
-            let column = linkage[position]
-            let raw = reader.string(column.index)
-            guard let field = column.declaration.field else { continue }
+            guard let field = linkage[position].declaration.field else { continue }
+            let raw = reader.string(linkage[position].index)
             var outcome: Normalised
             switch field {
             case .forename:
-                outcome = NameNormalisation.name(raw)
+                let names = remembered(position, raw) { (NameNormalisation.name(raw), NameNormalisation.firstName(raw)) }
+                outcome = names.value
                 if person.forename.text == nil {
                     person.forename = outcome
-                    person.firstForename = NameNormalisation.firstName(raw)
+                    person.firstForename = names.first
                 }
             case .surname:
-                outcome = NameNormalisation.name(raw)
+                outcome = remembered(position, raw) { (NameNormalisation.name(raw), .missing) }.value
                 if person.surname.text == nil { person.surname = outcome }
             case .fullName:
-                let order: NameNormalisation.Order = column.declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst
+                let order: NameNormalisation.Order = linkage[position].declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst
                 let split = NameNormalisation.splitFullName(raw, order: order)
                 if person.forename.text == nil {
                     person.forename = split.forename
@@ -167,10 +185,11 @@ final class PseudonymiseLayout {
                 if person.surname.text == nil { person.surname = split.surname }
                 outcome = split.surname.text != nil ? split.surname : split.forename
             case .dateOfBirth:
-                outcome = DateOfBirth.normalise(raw, formats: column.declaration.formats)
+                let formats = linkage[position].declaration.formats
+                outcome = remembered(position, raw) { (DateOfBirth.normalise(raw, formats: formats), .missing) }.value
                 if person.dateOfBirth.text == nil { person.dateOfBirth = outcome }
             case .postcode:
-                outcome = Postcode.normalise(raw)
+                outcome = remembered(position, raw) { (Postcode.normalise(raw), .missing) }.value
                 if person.postcode.text == nil { person.postcode = outcome }
             case .sex:
                 outcome = TextNormalisation.sex(raw)

@@ -76,6 +76,9 @@ public struct Pseudonymiser {
         let reader = try CSVReader(path: input)
         let layout = try PseudonymiseLayout(manifest: manifest, plan: plan, key: key, header: reader.header, file: input)
         let writer = try CSVWriter(path: output, force: force)
+        // The output is hashed as it is written, on a second thread (not re-read afterwards).
+        let outputHasher = BackgroundSHA256()
+        writer.onBytesWritten = { outputHasher.update($0) }
         var summary = Summary(columns: layout.outputHeader, warnings: layout.warnings)
         do {
             try writer.writeRecord(layout.outputHeader)
@@ -103,7 +106,8 @@ public struct Pseudonymiser {
             receipt.keyFingerprint = key.fingerprint
             receipt.inputs = [Receipt.FileEntry(path: FilePath.relative(input, to: folder), sha256: inputHash,
                                                 rows: summary.records, dataset: manifest.dataset)]
-            receipt.outputs = [try Receipt.entry(for: output, relativeTo: receiptPath, rows: summary.records, dataset: manifest.dataset)]
+            receipt.outputs = [Receipt.FileEntry(path: FilePath.relative(output, to: folder), sha256: Hex.encode(outputHasher.finalize()),
+                                                 rows: summary.records, dataset: manifest.dataset)]
             receipt.columns = layout.receiptColumns()
             receipt.counts = ["records": summary.records]
             receipt.warnings = layout.warnings

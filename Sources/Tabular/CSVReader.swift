@@ -406,7 +406,11 @@ public final class CSVReader {
         let first = starts[0], last = ends[count - 1]
         if !UTF8Check.isCleanASCII(buffer + first, last - first) {
             for index in 0..<count {
-                if let problem = UTF8Check.problem(buffer + starts[index], ends[index] - starts[index]) {
+                // Only the fields that are not plain ASCII need the byte-by-byte decoder
+                // (a record with one accented name must not decode its free text slowly).
+                let fieldStart = buffer + starts[index], fieldCount = ends[index] - starts[index]
+                if UTF8Check.isCleanASCII(fieldStart, fieldCount) { continue }
+                if let problem = UTF8Check.problem(fieldStart, fieldCount) {
                     let column = expectedFields == nil ? nil : columnName(index)
                     switch problem {
                     case .nul:

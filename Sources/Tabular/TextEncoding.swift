@@ -78,7 +78,14 @@ enum UTF8Check {
     /// The first problem in `count` bytes, or nil when they are clean UTF-8 text.
     static func problem(_ start: UnsafePointer<UInt8>, _ count: Int) -> Problem? {
         var index = 0
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
         while index < count {
+            // Skip eight clean ASCII bytes at a time (no byte >= 0x80, no NUL).
+            if index + 8 <= count {
+                let word = UnalignedLoad.uint64(start + index)
+                if (word & high) == 0 && ((word &- ones) & ~word & high) == 0 { index += 8; continue }
+            }
             let byte = start[index]
             if byte == 0 { return .nul }
             if byte < 0x80 { index += 1; continue }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Governance
 import Linkage
 import PathlinkCore
 import Pseudonymisation
@@ -40,7 +41,10 @@ struct LinkCommand: ParsableCommand {
     var input: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The linked folder to write (its receipt goes beside it).", valueName: "DIR"))
-    var output: String
+    var output: String?
+
+    @Flag(name: .customLong("emit-sql"), help: "Print the plan's joins as SQL on the inputs' token columns (DuckDB dialect, for a distributed engine) instead of linking; reads only the receipts. See docs/scaling.md.")
+    var emitSQL = false
 
     @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
     var secret: String?
@@ -58,6 +62,15 @@ struct LinkCommand: ParsableCommand {
                     throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
                 }
                 inputs.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+            }
+            if emitSQL {
+                let plan = try LinkagePlan.load(path: self.plan)
+                let described = try inputs.map { try LinkSQL.Input.fromReceipt(dataset: $0.dataset, path: $0.path) }
+                print(LinkSQL.render(plan: plan, inputs: described), terminator: "")
+                return
+            }
+            guard let output else {
+                throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the linked folder to write, e.g. --output linked")
             }
             let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
             let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
