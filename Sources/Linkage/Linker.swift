@@ -105,6 +105,14 @@ public enum Linker {
         return inputs.sorted { $0.dataset < $1.dataset }
     }
 
+    /// The threads the linker may use: `PATHLINK_THREADS` (a positive integer; `1` reads the
+    /// inputs one after another on the calling thread), or as many as Dispatch gives.
+    /// The output never depends on it (the determinism tests compare 1 and 2).
+    static func threadCount() -> Int? {
+        guard let text = ProcessInfo.processInfo.environment["PATHLINK_THREADS"], let count = Int(text), count > 0 else { return nil }
+        return count
+    }
+
     /// Read every input, two at a time (each thread with its own HMAC context).
     private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer) throws -> [LinkDataset] {
         final class Results: @unchecked Sendable {
@@ -115,13 +123,18 @@ public enum Linker {
         }
         let results = Results(inputs.count)
         let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+        let loadOne = { (index: Int) in
             do {
                 let dataset = try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index])
                 results.lock.withLock { results.datasets[index] = dataset }
             } catch {
                 results.lock.withLock { results.errors[index] = error }
             }
+        }
+        if threadCount() == 1 {
+            for index in inputs.indices { loadOne(index) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: inputs.count, execute: loadOne)
         }
         if let error = results.errors.compactMap({ $0 }).first { throw error }
         return results.datasets.map { $0! }

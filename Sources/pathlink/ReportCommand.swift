@@ -51,16 +51,14 @@ struct ReportCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        InterruptCleanup.shared.install()
-        do {
+        // Errors are rendered like every other stage's (ErrorReporting.swift): one prefix,
+        // and the exit status of their kind (1 input, 2 usage, 3 disclosure, 4 provenance).
+        try reportingErrors {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
                                     auditPath: audit, force: force)
             let summary = try stage.run()
             for warning in summary.warnings { fputs("warning: \(warning)\n", stderr) }
             fputs("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)\n", stderr)
-        } catch let error as PathlinkError {
-            fputs("error: \(error)\n", stderr)
-            throw ExitCode(2)
         }
     }
 }
