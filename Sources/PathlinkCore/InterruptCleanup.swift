@@ -24,7 +24,15 @@ public final class InterruptCleanup: @unchecked Sendable {
     }
 
     /// Install the signal handlers (once, from the executable).
+    ///
+    /// The signals are also unblocked: a blocked mask is inherited across `exec`, and a
+    /// parent that blocks them (a test runner, some supervisors) would otherwise leave
+    /// `pathlink` deaf to Ctrl-C and `kill` (found by the interrupt tests, issue 7).
     public func install() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 InterruptCleanup.shared.removeAllFromSignalHandler()
@@ -57,21 +65,30 @@ public final class InterruptCleanup: @unchecked Sendable {
 
     private func removeAllFromSignalHandler() {
         for slot in 0..<Self.capacity where table[slot * Self.pathLength] != 0 {
-            let path = table + slot * Self.pathLength
-            if unlink(path) != 0 {
-                // A folder: remove its entries (one level), then the folder.
-                if let directory = opendir(path) {
-                    while let entry = readdir(directory) {
-                        withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                            let name = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-                            if name[0] == 46 && (name[1] == 0 || (name[1] == 46 && name[2] == 0)) { return }
-                            _ = unlinkat(dirfd(directory), name, 0)
-                        }
-                    }
-                    closedir(directory)
-                }
-                rmdir(path)
+            InterruptCleanup.removeTree(in: AT_FDCWD, table + slot * Self.pathLength, depth: 0)
+        }
+    }
+
+    /// Remove `name` (relative to the folder `parent`, or absolute) and, if it is a folder,
+    /// everything under it — `pathlink run` builds a tree of folders (found by the
+    /// interrupt tests, issue 7: one level was not enough). Only system calls on
+    /// descriptors, no allocation by Swift; symbolic links are removed, never followed.
+    private static func removeTree(in parent: Int32, _ name: UnsafePointer<CChar>, depth: Int) {
+        if unlinkat(parent, name, 0) == 0 || depth > 64 { return }
+        let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+        guard descriptor >= 0 else { return }
+        guard let directory = fdopendir(descriptor) else {
+            close(descriptor)
+            return
+        }
+        while let entry = readdir(directory) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let child = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                if child[0] == 46 && (child[1] == 0 || (child[1] == 46 && child[2] == 0)) { return }
+                removeTree(in: descriptor, child, depth: depth + 1)
             }
         }
+        closedir(directory)
+        _ = unlinkat(parent, name, AT_REMOVEDIR)
     }
 }

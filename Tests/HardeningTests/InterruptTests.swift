@@ -18,7 +18,7 @@ struct InterruptTests {
         let root = repositoryRoot
 
         init() throws {
-            let synth = try pathlink(["synth", "--persons", "4000", "--seed", "3", "--output", "raw"], in: folder.path)
+            let synth = try pathlink(["synth", "--persons", "3000", "--seed", "3", "--output", "raw"], in: folder.path)
             try #require(synth.status == 0, "\(synth.standardError)")
             // A larger police export (the raw rows four times over) and a small one.
             let police = try FilePath.readText(folder.file("raw/police-crimes.csv"))
@@ -101,28 +101,35 @@ struct InterruptTests {
         let fixture = try Fixture()
         var cases = 0
         var interrupted = 0
+        var durations: [String: Double] = [:]
+        var finishedFirst: [String] = []
         for stage in fixture.stages {
             // The complete outputs an interrupted run may leave: the previous (small) one or the new one.
             let complete = "\(stage.name)-complete"
             let previousRun = try pathlink(stage.arguments(complete, true), in: fixture.folder.path)
             try #require(previousRun.status == 0, "\(stage.name): \(previousRun.standardError)")
             let previous = try fixture.snapshot(complete)
+            let started = Date()
             let fullRun = try pathlink(stage.arguments(complete, false), in: fixture.folder.path)
+            // Signals at 10%, 40% and 80% of an uninterrupted run: early, middle, late.
+            let duration = Date().timeIntervalSince(started)
+            durations[stage.name] = (duration * 10).rounded() / 10
             try #require(fullRun.status == 0, "\(stage.name): \(fullRun.standardError)")
             let full = try fixture.snapshot(complete)
             #expect(previous != full)
             for signal in [SIGINT, SIGTERM, SIGKILL] {
-                for (delay, hasPrevious) in [(0.05, false), (0.4, true), (1.2, false)] {
+                for (fraction, hasPrevious) in [(0.1, false), (0.4, true), (0.8, false)] {
+                    let delay = (fraction * duration * 100).rounded() / 100
                     do {
                         cases += 1
-                        let output = "\(stage.name)-\(signal)-\(delay)-\(hasPrevious)"
+                        let output = "\(stage.name)-\(signal)-\(fraction)-\(hasPrevious)"
                         if hasPrevious { _ = try pathlink(stage.arguments(output, true), in: fixture.folder.path) }
                         let running = try startPathlink(stage.arguments(output, false), in: fixture.folder.path)
                         usleep(useconds_t(delay * 1_000_000))
                         kill(running.process.processIdentifier, signal)
                         let result = finish(running)
                         let label = "\(stage.name), signal \(signal) after \(delay) s, previous output: \(hasPrevious)"
-                        if result.status != 0 { interrupted += 1 }
+                        if result.status != 0 { interrupted += 1 } else { finishedFirst.append("\(stage.name)/\(signal)/\(fraction)") }
                         if signal != SIGKILL && result.status != 0 {
                             #expect(result.status == 128 + signal || result.signalled, "\(label): \(result.status) \(result.standardError)")
                         }
@@ -149,7 +156,7 @@ struct InterruptTests {
                 }
             }
         }
-        print("hardening: \(cases) interrupt cases, \(interrupted) of them interrupted before the stage finished")
+        print("hardening: \(cases) interrupt cases, \(interrupted) of them interrupted before the stage finished; stage times \(durations); finished before the signal: \(finishedFirst)")
         #expect(cases == 36)
         #expect(interrupted >= cases / 2, "the inputs are too small to interrupt the stages")
     }
@@ -170,10 +177,10 @@ struct InterruptTests {
         #expect(refused.standardError.contains(mountedReadOnly ? "not writable" : "does not exist") || refused.standardError.contains("could not"),
                 "\(refused.standardError)")
         #expect(!FilePath.exists(target))
-        // Disk full: a 64 KiB tmpfs, and an output larger than that.
+        // Disk full: a 4 KiB tmpfs (one page), and outputs larger than that.
         let full = folder.file("full")
         mkdir(full, 0o755)
-        guard mountTmpfs(at: full, options: "size=64k") else {
+        guard mountTmpfs(at: full, options: "size=4k") else {
             print("hardening: cannot mount a tmpfs here; the disk-full case is not run")
             return
         }
