@@ -65,8 +65,9 @@ public struct YAMLDocument {
     }
 
     /// The line of the first anchor (`&x`) or alias (`*x`) token, skipping quoted
-    /// strings, comments and block scalars; nil if there is none.
-    static func firstAliasOrAnchorLine(in text: String) -> Int? {
+    /// strings, comments and block scalars; nil if there is none. Public so that every
+    /// YAML reader (the report spec and policy parser too) refuses alias bombs the same way.
+    public static func firstAliasOrAnchorLine(in text: String) -> Int? {
         var lineNumber = 0
         var blockIndent: Int? = nil   // inside a block scalar deeper than this indent
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {

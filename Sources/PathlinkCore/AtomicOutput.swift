@@ -58,31 +58,39 @@ public final class AtomicOutput {
     /// Make the output appear at its final path (replacing an old one when forced).
     public func commit() throws {
         precondition(!committed, "AtomicOutput committed twice")
-        if isDirectory {
-            if FilePath.exists(path) {
-                guard force else {
+        // Under the interrupt lock: an interrupt now waits for the renames to finish, and
+        // then finds nothing of ours to remove (InterruptCleanup).
+        let aside: String? = try InterruptCleanup.shared.committing(temporaryPath) {
+            if isDirectory {
+                if FilePath.exists(path) {
+                    guard force else {
+                        throw PathlinkError(.outputExists, file: path, problem: "the output appeared while Pathlink was writing it",
+                                            remedy: "run again, with --force to replace it")
+                    }
+                    let aside = temporaryPath + ".old"
+                    guard rename(path, aside) == 0 else { throw PathlinkError.io(path: path, operation: "replace") }
+                    guard rename(temporaryPath, path) == 0 else {
+                        _ = rename(aside, path)
+                        throw PathlinkError.io(path: path, operation: "replace")
+                    }
+                    return aside
+                }
+                guard rename(temporaryPath, path) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
+            } else {
+                if !force && FilePath.exists(path) {
                     throw PathlinkError(.outputExists, file: path, problem: "the output appeared while Pathlink was writing it",
                                         remedy: "run again, with --force to replace it")
                 }
-                let aside = temporaryPath + ".old"
-                guard rename(path, aside) == 0 else { throw PathlinkError.io(path: path, operation: "replace") }
-                guard rename(temporaryPath, path) == 0 else {
-                    _ = rename(aside, path)
-                    throw PathlinkError.io(path: path, operation: "replace")
-                }
-                FilePath.removeTree(aside)
-            } else {
                 guard rename(temporaryPath, path) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
             }
-        } else {
-            if !force && FilePath.exists(path) {
-                throw PathlinkError(.outputExists, file: path, problem: "the output appeared while Pathlink was writing it",
-                                    remedy: "run again, with --force to replace it")
-            }
-            guard rename(temporaryPath, path) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
+            return nil
         }
         committed = true
-        InterruptCleanup.shared.unregister(temporaryPath)
+        if let aside {
+            InterruptCleanup.shared.register(aside)
+            FilePath.removeTree(aside)
+            InterruptCleanup.shared.unregister(aside)
+        }
         FilePath.syncDirectory(FilePath.split(path).parent)
     }
 

@@ -1,3 +1,4 @@
+import Governance
 import PathlinkCore
 import Yams
 
@@ -13,6 +14,13 @@ struct YAMLField {
 
     /// Compose the first document of `text`, refusing anything but a mapping at the top.
     static func document(_ text: String, file: String, kind: String) throws -> YAMLField {
+        // Anchors and aliases are refused before composing: an alias "bomb" (a few lines that
+        // expand to billions of nodes) would otherwise exhaust memory (issue 7, fuzzing).
+        if let line = YAMLDocument.firstAliasOrAnchorLine(in: text) {
+            throw PathlinkError(.invalidDocument, file: file, line: line,
+                                problem: "YAML anchors and aliases (&name, *name) are not allowed",
+                                remedy: "write the values out in full; a \(kind) must read the same to a reviewer as to the tool")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

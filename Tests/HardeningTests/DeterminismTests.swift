@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import PathlinkCore
+
+/// The whole pipeline with the example report spec, the same key and linker secret:
+/// byte-identical outputs (receipts aside) across runs and across thread counts.
+@Suite("Determinism", .serialized)
+struct DeterminismTests {
+    static func runPipeline(in folder: TestFolder, output: String, threads: String) throws -> String {
+        let result = try pathlink(["run", "pipeline.yaml", "--output", output], in: folder.path,
+                                  environment: ["PATHLINK_THREADS": threads])
+        try #require(result.status == 0, "\(result.standardError)")
+        return folder.file(output)
+    }
+
+    /// Every file under `folder` except receipts (which hold timestamps), with its bytes.
+    static func outputs(under folder: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for name in FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? [] {
+            let path = FilePath.join(folder, name)
+            guard !FilePath.isDirectory(path), !name.hasSuffix(".receipt.json") else { continue }
+            files[name] = try FilePath.readAll(path, limit: 1 << 30)
+        }
+        return files
+    }
+
+    @Test("Two runs, with PATHLINK_THREADS=1 and 2, give the same bytes in every output")
+    func wholePipeline() throws {
+        let folder = TestFolder()
+        let root = repositoryRoot
+        let key = folder.write("owner.key", String(repeating: "5a", count: 32) + "\n")
+        let secret = folder.write("linker.secret", String(repeating: "c3", count: 32) + "\n")
+        chmod(key, 0o600)
+        chmod(secret, 0o600)
+        folder.write("pipeline.yaml", """
+        pipeline: 1
+        synth: {persons: 600, seed: 5}
+        sources:
+          support-service.cases: {manifest: \(root)/schemas/support-service/cases.yaml, raw: support-service-cases.csv}
+          police.crimes: {manifest: \(root)/schemas/police/crimes.yaml, raw: police-crimes.csv}
+          cps.cases: {manifest: \(root)/schemas/cps/cases.yaml, raw: cps-cases.csv}
+        plan: \(root)/governance/linkage.yaml
+        key: {file: owner.key}
+        linker-secret: {file: linker.secret}
+        report: {spec: \(root)/examples/victims-pathway/report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
+        """)
+        let one = try Self.outputs(under: try Self.runPipeline(in: folder, output: "one", threads: "1"))
+        let two = try Self.outputs(under: try Self.runPipeline(in: folder, output: "two", threads: "2"))
+        let again = try Self.outputs(under: try Self.runPipeline(in: folder, output: "again", threads: "2"))
+        #expect(one.keys.sorted() == two.keys.sorted())
+        #expect(one.count > 15, "\(one.keys.sorted())")
+        for name in ["linked/journeys.csv", "release/report.html", "release.audit.json", "tokens/police.crimes.csv"] {
+            #expect(one[name] != nil, "\(name) is missing")
+        }
+        for (name, bytes) in one.sorted(by: { $0.key < $1.key }) {
+            #expect(two[name] == bytes, "\(name) differs between 1 and 2 threads")
+            #expect(again[name] == bytes, "\(name) differs between two runs")
+        }
+    }
+}
