@@ -47,12 +47,14 @@ public final class AtomicOutput {
         }
         FilePath.removeStalePartials(in: parent, for: name)
         temporaryPath = FilePath.join(parent, ".\(name).partial-\(getpid())-\(AtomicOutput.nextSerial())")
+        // Registered before it exists, so an interrupt at any moment finds it.
+        InterruptCleanup.shared.register(temporaryPath)
         if isDirectory {
             guard mkdir(temporaryPath, 0o700) == 0 else {
+                InterruptCleanup.shared.unregister(temporaryPath)
                 throw PathlinkError.io(path: path, operation: "create a temporary folder for")
             }
         }
-        InterruptCleanup.shared.register(temporaryPath)
     }
 
     /// Make the output appear at its final path (replacing an old one when forced).

@@ -45,6 +45,19 @@ struct InterruptTests {
                     try #require(tokens.status == 0, "\(tokens.standardError)")
                 }
             }
+            // A one-table report keeps each run short in a debug build: what is tested here is
+            // the interrupt, not the disclosure engine (the example report is run elsewhere).
+            folder.write("small-report.yaml", """
+            report: 1
+            id: small
+            title: Referral source
+            source: journeys
+            count: persons
+            variables:
+              referral_source: {from: referral_source, label: Referral source}
+            tables:
+              - {id: referral, title: Referral source, rows: [referral_source]}
+            """)
             for (name, persons) in [("pipeline", 3000), ("pipeline-small", 100)] {
                 folder.write(name + ".yaml", """
                 pipeline: 1
@@ -54,7 +67,7 @@ struct InterruptTests {
                 plan: \(root)/governance/linkage.yaml
                 key: {file: owner.key}
                 linker-secret: {file: linker.secret}
-                report: {spec: \(root)/examples/victims-pathway/report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
+                report: {spec: small-report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
                 """)
             }
         }
