@@ -13,15 +13,15 @@ struct Pathlink: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            KeygenCommand.self,
             CheckCommand.self,
             ExtractCommand.self,
-            SynthCommand.self,
-            KeygenCommand.self,
             PseudonymiseCommand.self,
             LinkCommand.self,
             ReportCommand.self,
             RunCommand.self,
             VerifyCommand.self,
+            SynthCommand.self,
             TokenBenchmarkCommand.self,
         ]
     )
