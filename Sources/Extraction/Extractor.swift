@@ -37,10 +37,7 @@ public struct Extractor {
     public func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
-        if !force && FilePath.exists(receiptPath) {
-            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
-                                remedy: "choose another output path, or add --force to replace it")
-        }
+        try Receipt.refuseExisting(for: output, force: force)
         // Both hashes run on a second thread (copies of each 1 MiB block, a few at a time).
         let inputHasher = BackgroundSHA256()
         let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8

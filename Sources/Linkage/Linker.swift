@@ -49,10 +49,7 @@ public enum Linker {
         let plan = try LinkagePlan.load(path: options.planPath)
         let inputs = try checkedInputs(options.inputs, plan: plan)
         let receiptPath = Receipt.path(for: options.outputPath)
-        if FilePath.exists(receiptPath) && !options.force {
-            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
-                                remedy: "choose another output path, or add --force to replace it")
-        }
+        try Receipt.refuseExisting(for: options.outputPath, force: options.force)
         let output = try AtomicOutput(path: options.outputPath, isDirectory: true, force: options.force)
         defer { output.discard() }
 

@@ -131,6 +131,17 @@ public struct Receipt: Codable, Equatable, Sendable {
         return trimmed + ".receipt.json"
     }
 
+    /// Refuse to start a stage whose output's receipt exists already, unless forced, so that
+    /// nothing is written before the refusal.
+    /// - Throws: `.outputExists` naming the receipt.
+    public static func refuseExisting(for output: String, force: Bool) throws {
+        let receiptPath = path(for: output)
+        if !force && FilePath.exists(receiptPath) {
+            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
+                                remedy: "choose another output path, or add --force to replace it")
+        }
+    }
+
     public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

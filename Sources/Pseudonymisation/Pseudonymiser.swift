@@ -65,10 +65,7 @@ public struct Pseudonymiser {
             throw PathlinkError(.outputExists, file: output, problem: "the output already exists",
                                 remedy: "choose another output path, or add --force to replace it")
         }
-        if !force && FilePath.exists(receiptPath) {
-            throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
-                                remedy: "choose another output path, or add --force to replace it")
-        }
+        try Receipt.refuseExisting(for: output, force: force)
         let manifestHash = try SHA256.hex(ofFile: manifest.path)
         let inputHash = try SHA256.hex(ofFile: input)
         try checkExtractReceipt(input: input, inputHash: inputHash, manifestHash: manifestHash)
