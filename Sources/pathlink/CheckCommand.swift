@@ -9,16 +9,17 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate schema manifests and print a review sheet for governance reviewers.",
         discussion: """
-        Validates every part of each manifest, then prints, column by column, what leaves
-        the owner and in what form, the records that may leave, the SHA-256 to record when
-        approving the manifest, and lints (e.g. an attribute whose name suggests personal
-        data needs reviewed: true).
+        Validates every part of each manifest, then prints, column by column, what
+        leaves the owner and in what form, the records that may leave, the SHA-256 to
+        record when approving the manifest, and lints (e.g. an attribute whose name
+        suggests personal data needs reviewed: true).
 
         With --data, also checks the export's header against the manifest and profiles
-        every column that would leave: values that look like e-mail addresses, UK phone
-        numbers, UK postcodes, NHS numbers or free text in an attribute or quasi column are
-        errors, and so are date-like values where no date is declared; near-unique columns
-        are warnings. Findings give counts and row numbers, never values.
+        every column that would leave: values that look like e-mail addresses, UK
+        phone numbers, UK postcodes, NHS numbers or free text in an attribute or quasi
+        column are errors, and so are date-like values where no date is declared;
+        near-unique columns are warnings. Findings give counts and row numbers, never
+        values.
 
         Exit status: 0 when there is no error finding, 1 otherwise.
         """)

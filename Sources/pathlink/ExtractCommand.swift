@@ -8,11 +8,12 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Turn a raw export into an extract, as its schema manifest says (data owner; no key).",
         discussion: """
-        The export's header must match the manifest exactly (fail closed: an undeclared or
-        missing column is an error and nothing is written). Records failing the manifest's
-        `rows` conditions are excluded (counted in the receipt). `direct` and `free-text`
-        columns are dropped, `quasi` columns generalised, `identifier`, `linkage` and
-        `attribute` columns kept, derived columns added.
+        The export's header must match the manifest exactly (fail closed: an
+        undeclared or missing column is an error and nothing is written). Records
+        failing the manifest's `rows` conditions are excluded (counted in the
+        receipt). `direct` and `free-text` columns are dropped, `quasi` columns
+        generalised, `identifier`, `linkage` and `attribute` columns kept, derived
+        columns added.
 
         Writes OUT.csv and OUT.csv.receipt.json, atomically.
         """)

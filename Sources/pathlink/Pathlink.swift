@@ -7,9 +7,10 @@ struct Pathlink: ParsableCommand {
         commandName: "pathlink",
         abstract: "Privacy-preserving linkage of support-service, police and CPS records.",
         discussion: """
-        Stages: extract (owner, no key) → pseudonymise (owner, key) → link (linking unit) → report (researchers).
-        Each output has a receipt (X.receipt.json) beside it; `pathlink verify` checks the chain.
-        `pathlink run PIPELINE.yaml` runs every stage on one machine (the demo).
+        Stages: extract (owner, no key) → pseudonymise (owner, key) → link (linking
+        unit) → report (researchers). Each output has a receipt (X.receipt.json)
+        beside it; `pathlink verify` checks the chain. `pathlink run PIPELINE.yaml`
+        runs every stage on one machine (the demo).
         """,
         version: "0.1.0",
         subcommands: [

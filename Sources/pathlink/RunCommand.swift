@@ -11,15 +11,17 @@ struct RunCommand: ParsableCommand {
         abstract: "Run every stage of a pipeline on one machine (the demo, and single-site use).",
         discussion: """
         Reads PIPELINE.yaml (docs/pipeline.md): the sources (raw export + manifest, or
-        synthetic data), the linkage plan, the key (generated into the output folder with
-        owner-only permissions when the file says generate: true), the report spec and the
-        disclosure policy. Runs synth (if asked), extract, keygen (if asked), pseudonymise,
-        link and report in order, each with its own code and receipts.
+        synthetic data), the linkage plan, the key (generated into the output folder
+        with owner-only permissions when the file says generate: true), the report
+        spec and the disclosure policy. Runs synth (if asked), extract, keygen (if
+        asked), pseudonymise, link and report in order, each with its own code and
+        receipts.
 
-        The run is built in a hidden temporary folder and appears at --output only when
-        every stage has succeeded: after an error or an interrupt nothing is left half
-        written. The output folder holds raw/, extracts/, keys/, tokens/, linked/,
-        release/ (open release/report.html) and release.audit.json (not for release).
+        The run is built in a hidden temporary folder and appears at --output only
+        when every stage has succeeded: after an error or an interrupt nothing is left
+        half written. The output folder holds raw/, extracts/, keys/, tokens/,
+        linked/, release/ (open release/report.html) and release.audit.json (not for
+        release).
         """)
 
     @Argument(help: "The pipeline file.")

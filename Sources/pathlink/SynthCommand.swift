@@ -11,19 +11,20 @@ struct SynthCommand: ParsableCommand {
         abstract: "Generate synthetic raw exports (support service, police, CPS) with a ground truth, for tests and demos.",
         discussion: """
         Writes into DIR (created when missing):
-          support-service-cases.csv  DPMS-style rape crisis case export (CRLF, UTF-8 BOM)
+          support-service-cases.csv  DPMS-style rape crisis case export (CRLF, BOM)
           police-crimes.csv          police crime-victim export (LF)
           cps-cases.csv              CPS case export (CRLF)
           ground-truth.csv           which person every record truly belongs to
         and a receipt (X.receipt.json) beside each.
 
-        The exports hold FICTITIOUS personal data and free text, messy in the ways real
-        exports differ from each other (typos, nicknames, diacritics, apostrophes, changed
-        surnames, day/month swaps, missing and unspaced postcodes, reference numbers written
-        differently, placeholders). They match the shipped manifests in schemas/, so
-        `pathlink extract` runs on them unchanged. Distributions follow the MoJ BOLD report
-        on Essex rape crisis data. ground-truth.csv is test data for linkage evaluation: never
-        give it to a linker or a researcher. See docs/synthetic-data.md.
+        The exports hold FICTITIOUS personal data and free text, messy in the ways
+        real exports differ from each other (typos, nicknames, diacritics,
+        apostrophes, changed surnames, day/month swaps, missing and unspaced
+        postcodes, reference numbers written differently, placeholders). They match
+        the shipped manifests in schemas/, so `pathlink extract` runs on them
+        unchanged. Distributions follow the MoJ BOLD report on Essex rape crisis data.
+        ground-truth.csv is test data for linkage evaluation: never give it to a
+        linker or a researcher. See docs/synthetic-data.md.
 
         The same --persons and --seed always give byte-identical files.
         """)

@@ -7,11 +7,12 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check that outputs still match their receipts and that the chain from raw export to report is unbroken.",
         discussion: """
-        Give outputs, receipts, or folders (every *.receipt.json under a folder is checked).
-        For each receipt: every output must have its recorded SHA-256; every manifest, plan,
-        spec and policy must be unchanged since the run; every input must match, and — except
-        a raw export — must be an output recorded by the receipt of the stage before.
-        Prints what breaks the chain. Exit status 0 when intact, 4 otherwise.
+        Give outputs, receipts, or folders (every *.receipt.json under a folder is
+        checked). For each receipt: every output must have its recorded SHA-256; every
+        manifest, plan, spec and policy must be unchanged since the run; every input
+        must match, and — except a raw export — must be an output recorded by the
+        receipt of the stage before. Prints what breaks the chain. Exit status 0 when
+        intact, 4 otherwise.
         """)
 
     @Argument(help: "Outputs, receipts or folders.")
