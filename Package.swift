@@ -78,6 +78,7 @@ let package = Package(
                                                          "Synthesis", "Extraction", "Pseudonymisation"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["PathlinkTestSupport", "Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography", "Tabular"]),
         // Hostile and broken inputs, leak canaries, determinism and interrupts, through the
         // real stage APIs and the built `pathlink` binary (see docs/hardening.md).
         .testTarget(name: "HardeningTests", dependencies: ["Pipeline", "Extraction", "Pseudonymisation", "Linkage", "Reporting",
