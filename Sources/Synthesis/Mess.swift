@@ -78,7 +78,7 @@ struct MessRenderer {
     func surname(_ person: SyntheticPerson, random: inout SplitMix64) -> String {
         var name = person.surname
         if let former = person.previousSurname, random.chance(rates.formerSurname) { name = former }
-        if name.contains("-") && random.chance(rates.hyphenation) {
+        if name.utf8.contains(UInt8(ascii: "-")) && random.chance(rates.hyphenation) {
             let parts = name.split(separator: "-").map(String.init)
             switch random.int(in: 0...2) {
             case 0: name = parts[0]
@@ -86,7 +86,7 @@ struct MessRenderer {
             default: name = parts.joined(separator: " ")
             }
         }
-        if name.contains("'") && random.chance(rates.apostrophe) {
+        if name.utf8.contains(UInt8(ascii: "'")) && random.chance(rates.apostrophe) {
             let replacement = random.chance(0.7) ? "" : " "
             name = name.split(separator: "'", omittingEmptySubsequences: false).joined(separator: replacement)
         }

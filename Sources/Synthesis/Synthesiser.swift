@@ -84,17 +84,29 @@ public enum Synthesiser {
         for (export, writer) in zip(SyntheticExport.all, writers) { try writer.writeRecord(export.header) }
 
         var generator = PopulationGenerator(seed: options.seed, rates: options.rates)
-        var shuffler = SplitMix64(seed: options.seed ^ 0x5EED_5EED_5EED_5EED)
-        var block = BlockWriter(support: writers[0], police: writers[1], cps: writers[2], truth: writers[3])
+        // Blocks are shuffled and written on a second thread while the next one is
+        // generated. The shuffler's random stream is used only there, block after block in
+        // order, so the bytes are the same as when both happen on one thread.
+        let block = BlockPipeline(BlockWriter(support: writers[0], police: writers[1], cps: writers[2], truth: writers[3],
+                                              shuffler: SplitMix64(seed: options.seed ^ 0x5EED_5EED_5EED_5EED)))
         let progress = Progress("synth", total: options.persons, unit: "persons", enabled: options.showsProgress)
         var blockStart = 0
-        while generator.personCount < options.persons {
-            generator.makeGroup(maximumPersons: options.persons - generator.personCount)
-            if generator.personCount - blockStart >= options.blockSize || generator.personCount == options.persons {
-                try block.write(&generator, shuffler: &shuffler)
-                blockStart = generator.personCount
-                progress.update(generator.personCount)
+        do {
+            while generator.personCount < options.persons {
+                generator.makeGroup(maximumPersons: options.persons - generator.personCount)
+                if generator.personCount - blockStart >= options.blockSize || generator.personCount == options.persons {
+                    try block.submit(Block(support: generator.support, police: generator.police, cps: generator.cps))
+                    generator.support.removeAll(keepingCapacity: true)
+                    generator.police.removeAll(keepingCapacity: true)
+                    generator.cps.removeAll(keepingCapacity: true)
+                    blockStart = generator.personCount
+                    progress.update(generator.personCount)
+                }
             }
+            try block.finish()
+        } catch {
+            _ = try? block.finish()
+            throw error
         }
         progress.finish()
         for writer in writers { try writer.close() }
@@ -130,36 +142,76 @@ public enum Synthesiser {
     }
 }
 
+/// One block of generated records, in generation order.
+private struct Block {
+    var support: [SyntheticRecord]
+    var police: [SyntheticRecord]
+    var cps: [SyntheticRecord]
+}
+
+/// Hands blocks to a serial queue that shuffles and writes them, at most two blocks
+/// ahead of the writer (so memory stays bounded); the first write error stops the rest
+/// and is thrown by the next ``submit(_:)`` or by ``finish()``.
+private final class BlockPipeline: @unchecked Sendable {
+    private var writer: BlockWriter
+    private let queue = DispatchQueue(label: "pathlink.synth.writer")
+    private let slots = DispatchSemaphore(value: 2)
+    private let lock = PathlinkCore.Mutex()
+    private var failure: Error?
+
+    init(_ writer: BlockWriter) { self.writer = writer }
+
+    func submit(_ block: Block) throws {
+        try rethrowFailure()
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do { try writer.write(block) } catch { lock.withLock { failure = error } }
+        }
+    }
+
+    /// Wait for every submitted block to be written.
+    func finish() throws {
+        queue.sync {}
+        try rethrowFailure()
+    }
+
+    private func rethrowFailure() throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
+    }
+}
+
 /// Shuffles a block of generated records and writes them with their ground truth.
 private struct BlockWriter {
     let support: CSVWriter
     let police: CSVWriter
     let cps: CSVWriter
     let truth: CSVWriter
+    var shuffler: SplitMix64
     private var caseNumber = 0
 
-    init(support: CSVWriter, police: CSVWriter, cps: CSVWriter, truth: CSVWriter) {
+    init(support: CSVWriter, police: CSVWriter, cps: CSVWriter, truth: CSVWriter, shuffler: SplitMix64) {
         self.support = support
         self.police = police
         self.cps = cps
         self.truth = truth
+        self.shuffler = shuffler
     }
 
-    mutating func write(_ generator: inout PopulationGenerator, shuffler: inout SplitMix64) throws {
-        shuffler.shuffle(&generator.support)
-        shuffler.shuffle(&generator.police)
-        shuffler.shuffle(&generator.cps)
-        for var record in generator.support {
+    mutating func write(_ block: Block) throws {
+        var block = block
+        shuffler.shuffle(&block.support)
+        shuffler.shuffle(&block.police)
+        shuffler.shuffle(&block.cps)
+        for var record in block.support {
             caseNumber += 1
             record.recordKey = "SWE" + pad(caseNumber, 7)
             record.fields[0] = record.recordKey
             try emit(record, to: support, dataset: "support-service.cases")
         }
-        for record in generator.police { try emit(record, to: police, dataset: "police.crimes") }
-        for record in generator.cps { try emit(record, to: cps, dataset: "cps.cases") }
-        generator.support.removeAll(keepingCapacity: true)
-        generator.police.removeAll(keepingCapacity: true)
-        generator.cps.removeAll(keepingCapacity: true)
+        for record in block.police { try emit(record, to: police, dataset: "police.crimes") }
+        for record in block.cps { try emit(record, to: cps, dataset: "cps.cases") }
     }
 
     private func emit(_ record: SyntheticRecord, to writer: CSVWriter, dataset: String) throws {
