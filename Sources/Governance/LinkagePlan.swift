@@ -74,6 +74,10 @@ public struct LinkDefinition: Sendable, Equatable {
     public var by: [String]
     /// Keys (match or confirm) of which one must agree for a reference link to merge persons.
     public var confirm: [String]
+    /// Keys that stop a reference link from merging persons when both records have them
+    /// and they differ (e.g. the date of birth, so that a name-only confirm key cannot merge
+    /// a mother and her namesake daughter). Empty: nothing refutes.
+    public var refute: [String] = []
 }
 
 public struct OutputRule: Sendable, Equatable {
@@ -141,7 +145,7 @@ extension LinkagePlan {
         var links: [LinkDefinition] = []
         var datasets = Set<String>()
         for item in try top.required("links").sequence() {
-            let map = try item.mapping(allowed: ["from", "to", "by", "confirm"])
+            let map = try item.mapping(allowed: ["from", "to", "by", "confirm", "refute"])
             let fromValue = try map.required("from"), toValue = try map.required("to")
             let from = try fromValue.string(), to = try toValue.string()
             for (name, value) in [(from, fromValue), (to, toValue)] where !Manifest.isValidDatasetName(name) {
@@ -159,7 +163,16 @@ extension LinkagePlan {
                 throw (map["confirm"] ?? item).error("confirm names \(name), which is not a match key or confirm key of this plan",
                                                      remedy: Suggestion.didYouMean(name, Array(keyNames).sorted()))
             }
-            links.append(LinkDefinition(from: from, to: to, by: by, confirm: confirm))
+            let refute = try map["refute"]?.stringList() ?? []
+            for name in refute where !keyNames.contains(name) {
+                throw (map["refute"] ?? item).error("refute names \(name), which is not a match key or confirm key of this plan",
+                                                    remedy: Suggestion.didYouMean(name, Array(keyNames).sorted()))
+            }
+            if !refute.isEmpty && confirm.isEmpty {
+                throw (map["refute"] ?? item).error("refute applies only to a link with confirm keys (it can stop a confirmed merge, never make one)",
+                                                    remedy: "add confirm keys to the link, or remove refute")
+            }
+            links.append(LinkDefinition(from: from, to: to, by: by, confirm: confirm, refute: refute))
             datasets.insert(from)
             datasets.insert(to)
         }

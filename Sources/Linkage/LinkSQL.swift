@@ -100,13 +100,17 @@ public enum LinkSQL {
                 sql += "  FROM \(a) x JOIN \(b) y ON x.\(column(left)) = y.\(column(right)) WHERE x.\(column(left)) IS NOT NULL;\n"
                 let confirms = link.confirm.filter { from.keyColumns.contains($0) && to.keyColumns.contains($0) }
                 guard !confirms.isEmpty else { continue }
-                let agree = confirms.map { "x.\(column($0)) = y.\(column($0))" }.joined(separator: " OR ")
+                var agree = "(" + confirms.map { "x.\(column($0)) = y.\(column($0))" }.joined(separator: " OR ") + ")"
+                // A refute key both records have, with different tokens, vetoes the merge.
+                for key in link.refute where from.keyColumns.contains(key) && to.keyColumns.contains(key) {
+                    agree += " AND NOT coalesce(x.\(column(key)) <> y.\(column(key)), false)"
+                }
                 sql += """
                 INSERT INTO person_links
                 WITH c AS (SELECT px.person AS a, py.person AS b
                              FROM \(a) x JOIN \(b) y ON x.\(column(left)) = y.\(column(right))
                              JOIN \(a)_person px ON px.rid = x.rid JOIN \(b)_person py ON py.rid = y.rid
-                            WHERE x.\(column(left)) IS NOT NULL AND (\(agree))),
+                            WHERE x.\(column(left)) IS NOT NULL AND \(agree)),
                 \(unique)
                 SELECT \(literal(domain + "+confirm")), \(literal(link.from)), a, \(literal(link.to)), b FROM u;
 

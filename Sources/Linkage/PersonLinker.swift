@@ -6,7 +6,8 @@ import Governance
 /// 1. within each dataset, records sharing a person identifier or the first match key
 ///    are one person;
 /// 2. reference-domain links (plan order) attach records about the same crime or case,
-///    and merge persons only when a `confirm` key agrees, uniquely on both sides;
+///    and merge persons only when a `confirm` key agrees and no `refute` key disagrees,
+///    uniquely on both sides;
 /// 3. the match-key cascade, key by key in plan order, over every link that is `by`
 ///    person: a token joins two clusters only when, among the clusters not yet linked
 ///    for that pair of datasets, it names exactly one cluster on each side and neither
@@ -186,6 +187,11 @@ final class PersonLinker {
             warnings.append("link \(linkName) by \(domain): neither dataset pair has any of the confirm keys \(link.confirm.joined(separator: ", ")); no persons were merged by it")
         }
         guard !confirmColumns.isEmpty else { return }
+        // A refute key that both records have, with different tokens, vetoes the merge.
+        let refuteColumns = link.refute.compactMap { key -> (LinkDataset.TokenColumn, LinkDataset.TokenColumn)? in
+            guard let left = from.keyColumn(key), let right = to.keyColumn(key) else { return nil }
+            return (left, right)
+        }
         let confirmedRule = rule("\(domain)+confirm", kind: "reference-confirmed", link: linkName)
         var candidates: [(Int, Int, Int, Int)] = []   // rootA, rootB, row, other
         for (row, other) in pairs {
@@ -194,6 +200,11 @@ final class PersonLinker {
                 return !token.isMissing && token == right.values[other]
             }
             guard agrees else { continue }
+            let refuted = refuteColumns.contains { left, right in
+                let token = left.values[row], otherToken = right.values[other]
+                return !token.isMissing && !otherToken.isMissing && token != otherToken
+            }
+            guard !refuted else { continue }
             let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
             if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
         }
