@@ -101,9 +101,12 @@ public enum LinkSQL {
                 let confirms = link.confirm.filter { from.keyColumns.contains($0) && to.keyColumns.contains($0) }
                 guard !confirms.isEmpty else { continue }
                 var agree = "(" + confirms.map { "x.\(column($0)) = y.\(column($0))" }.joined(separator: " OR ") + ")"
-                // A refute key both records have, with different tokens, vetoes the merge.
-                for key in link.refute where from.keyColumns.contains(key) && to.keyColumns.contains(key) {
-                    agree += " AND NOT coalesce(x.\(column(key)) <> y.\(column(key)), false)"
+                // Refute keys veto when both records have one of them and all they both have differ.
+                let refutes = link.refute.filter { from.keyColumns.contains($0) && to.keyColumns.contains($0) }
+                if !refutes.isEmpty {
+                    let same = refutes.map { "coalesce(x.\(column($0)) = y.\(column($0)), false)" }
+                    let compared = refutes.map { "(x.\(column($0)) IS NOT NULL AND y.\(column($0)) IS NOT NULL)" }
+                    agree += " AND (" + same.joined(separator: " OR ") + " OR NOT (" + compared.joined(separator: " OR ") + "))"
                 }
                 sql += """
                 INSERT INTO person_links

@@ -6,8 +6,8 @@ import Governance
 /// 1. within each dataset, records sharing a person identifier or the first match key
 ///    are one person;
 /// 2. reference-domain links (plan order) attach records about the same crime or case,
-///    and merge persons only when a `confirm` key agrees and no `refute` key disagrees,
-///    uniquely on both sides;
+///    and merge persons only when a `confirm` key agrees and the `refute` keys do not all
+///    disagree, uniquely on both sides;
 /// 3. the match-key cascade, key by key in plan order, over every link that is `by`
 ///    person: a token joins two clusters only when, among the clusters not yet linked
 ///    for that pair of datasets, it names exactly one cluster on each side and neither
@@ -187,7 +187,9 @@ final class PersonLinker {
             warnings.append("link \(linkName) by \(domain): neither dataset pair has any of the confirm keys \(link.confirm.joined(separator: ", ")); no persons were merged by it")
         }
         guard !confirmColumns.isEmpty else { return }
-        // A refute key that both records have, with different tokens, vetoes the merge.
+        // Refute keys veto the merge when both records have at least one of them and every
+        // one they both have differs (e.g. the date of birth and its two-part pieces: a
+        // one-part typo keeps a piece equal, people born years apart differ in all).
         let refuteColumns = link.refute.compactMap { key -> (LinkDataset.TokenColumn, LinkDataset.TokenColumn)? in
             guard let left = from.keyColumn(key), let right = to.keyColumn(key) else { return nil }
             return (left, right)
@@ -200,11 +202,14 @@ final class PersonLinker {
                 return !token.isMissing && token == right.values[other]
             }
             guard agrees else { continue }
-            let refuted = refuteColumns.contains { left, right in
+            var compared = false, refuted = true
+            for (left, right) in refuteColumns {
                 let token = left.values[row], otherToken = right.values[other]
-                return !token.isMissing && !otherToken.isMissing && token != otherToken
+                guard !token.isMissing && !otherToken.isMissing else { continue }
+                compared = true
+                if token == otherToken { refuted = false; break }
             }
-            guard !refuted else { continue }
+            guard !(compared && refuted) else { continue }
             let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
             if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
         }

@@ -43,7 +43,7 @@ struct ConfirmRefuteTests {
         #expect(linked.attached("s-mother", in: LinkWorld.police) == ("p-daughter", "crime-reference"))
 
         // The same world without `refute` merges them: the refute key is what protects.
-        let careless = LinkWorld.planText.replacingOccurrences(of: ", refute: [CK1]", with: "")
+        let careless = LinkWorld.planText.replacingOccurrences(of: ", refute: [CK1, CK3, CK4, CK5]", with: "")
         #expect(careless != LinkWorld.planText)
         let merged = try world.link(output: world.folder + "/careless", plan: careless)
         #expect(merged.samePerson("s-mother", "p-daughter"))
@@ -61,16 +61,38 @@ struct ConfirmRefuteTests {
         #expect(linked.samePerson("s-lucy", "p-lucy"))
     }
 
+    @Test("a one-part typo in the date of birth does not refute names: another part still agrees")
+    func oneTypoDoesNotRefute() throws {
+        let world = LinkWorld()
+        var dayTypo = jane
+        dayTypo.dob = "19900215"      // 14 → 15: year-month agrees
+        var yearTypo = victim1
+        yearTypo.dob = "19980909"     // 1999 → 1998: month-day agrees
+        world.add(LinkWorld.support, "s-jane", jane, crime: "42/2/23")
+        world.add(LinkWorld.police, "p-jane", dayTypo, crime: "42/2/23")
+        world.add(LinkWorld.police, "p-lucy", victim1, crime: "42/3/23")
+        world.add(LinkWorld.cps, "c-lucy", yearTypo, crime: "42/3/23")
+        let linked = try world.link()
+        #expect(linked.samePerson("s-jane", "p-jane"))
+        #expect(linked.samePerson("p-lucy", "c-lucy"))
+
+        // With the whole date as the only refute key, both typos refute the names.
+        let strict = LinkWorld.planText.replacingOccurrences(of: "refute: [CK1, CK3, CK4, CK5]", with: "refute: [CK1]")
+        let refuted = try world.link(output: world.folder + "/strict", plan: strict)
+        #expect(!refuted.samePerson("s-jane", "p-jane"))
+        #expect(!refuted.samePerson("p-lucy", "c-lucy"))
+    }
+
     @Test("a plan's refute must name a defined key and needs confirm keys")
     func refuteValidated() throws {
-        let unknown = LinkWorld.planText.replacingOccurrences(of: "refute: [CK1]}\n  - {from: police", with: "refute: [CK7]}\n  - {from: police")
+        let unknown = LinkWorld.planText.replacingOccurrences(of: "refute: [CK1, CK3, CK4, CK5]}\n  - {from: police", with: "refute: [CK1, CK7]}\n  - {from: police")
         #expect(unknown != LinkWorld.planText)
-        expectRefused(unknown, mentioning: ["plan.yaml", "line 12", "refute names CK7"])
-        let unconfirmed = LinkWorld.planText.replacingOccurrences(of: "confirm: [CK1, CK2], refute: [CK1]", with: "refute: [CK1]")
+        expectRefused(unknown, mentioning: ["plan.yaml", "line 15", "refute names CK7"])
+        let unconfirmed = LinkWorld.planText.replacingOccurrences(of: "confirm: [CK1, CK2], refute", with: "refute")
         #expect(unconfirmed != LinkWorld.planText)
-        expectRefused(unconfirmed, mentioning: ["plan.yaml", "line 13", "refute applies only to a link with confirm keys"])
+        expectRefused(unconfirmed, mentioning: ["plan.yaml", "line 16", "refute applies only to a link with confirm keys"])
         let plan = try LinkagePlan.parse(YAMLDocument(text: LinkWorld.planText, path: "plan.yaml"))
-        #expect(plan.links.map(\.refute) == [["CK1"], ["CK1"]])
+        #expect(plan.links.map(\.refute) == [["CK1", "CK3", "CK4", "CK5"], ["CK1", "CK3", "CK4", "CK5"]])
     }
 }
 

@@ -22,10 +22,12 @@ import Tabular
 @Suite("Ground-truth evaluation")
 struct GroundTruthEvaluationTests {
     static let persons = 5000
-    static let seed: UInt64 = 1
+    /// Seed 1 (docs/link.md's figures); `PATHLINK_GROUND_TRUTH_SEED=N` measures another
+    /// synthetic population with the same assertions.
+    static let seed = ProcessInfo.processInfo.environment["PATHLINK_GROUND_TRUTH_SEED"].flatMap { UInt64($0) } ?? 1
 
-    /// The targets, both asserted (measured with the shipped plan: precision 1.0000,
-    /// recall 0.9880; see docs/link.md).
+    /// The targets, both asserted (measured with the shipped plan on seed 1:
+    /// precision 1.0000, recall 0.9893; see docs/link.md).
     static let targetPrecision = 0.998
     static let targetRecall = 0.985
 

@@ -79,7 +79,7 @@ final class LinkWorld {
         var inputs: [(dataset: String, path: String)] = []
         for dataset in [LinkWorld.support, LinkWorld.police, LinkWorld.cps] {
             let path = FilePath.join(folder, "\(dataset).tokens.csv")
-            let header = [LinkWorld.recordColumns[dataset]!, "crimeref", "MK1", "MK2", "MK4", "CK1", "CK2", LinkWorld.dateColumns[dataset]!, LinkWorld.extraColumns[dataset]!, "label"]
+            let header = [LinkWorld.recordColumns[dataset]!, "crimeref", "MK1", "MK2", "MK4", "CK1", "CK2", "CK3", "CK4", "CK5", LinkWorld.dateColumns[dataset]!, LinkWorld.extraColumns[dataset]!, "label"]
             var rows: [[String]] = []
             for (index, record) in records[dataset]!.enumerated() {
                 let person = record.person
@@ -92,6 +92,9 @@ final class LinkWorld {
                     use(dated.map { "MK4|\($0.surname)|\(LinkWorld.unordered($0.dob))|\($0.postcode)" }),
                     use(dated.map { "CK1|\(LinkWorld.unordered($0.dob))" }),
                     use(person.map { "CK2|\($0.forename)|\($0.surname)" }),
+                    use(dated.map { "CK3|" + $0.dob.prefix(6) }),
+                    use(dated.map { "CK4|" + $0.dob.suffix(4) }),
+                    use(dated.map { "CK5|" + $0.dob.prefix(4) + $0.dob.suffix(2) }),
                     record.date, record.extra, record.label,
                 ])
             }
@@ -107,8 +110,11 @@ final class LinkWorld {
                 .init(name: "MK4", class: "matchkey", action: "derived", domain: "person/MK4"),
                 .init(name: "CK1", class: "confirmkey", action: "derived", domain: "person/CK1"),
                 .init(name: "CK2", class: "confirmkey", action: "derived", domain: "person/CK2"),
-                .init(name: header[7], class: "quasi", action: "generalised", generalise: "month"),
-                .init(name: header[8], class: "attribute", action: "kept"),
+                .init(name: "CK3", class: "confirmkey", action: "derived", domain: "person/CK3"),
+                .init(name: "CK4", class: "confirmkey", action: "derived", domain: "person/CK4"),
+                .init(name: "CK5", class: "confirmkey", action: "derived", domain: "person/CK5"),
+                .init(name: header[10], class: "quasi", action: "generalised", generalise: "month"),
+                .init(name: header[11], class: "attribute", action: "kept"),
                 .init(name: "label", class: "attribute", action: "kept"),
                 .init(name: "victim_dob", class: "linkage", action: "consumed", field: "date-of-birth"),
             ]
@@ -129,9 +135,12 @@ final class LinkWorld {
       confirmkeys:
         - {name: CK1, fields: [date-of-birth-unordered]}
         - {name: CK2, fields: [forename, surname]}
+        - {name: CK3, fields: [date-of-birth-year-month]}
+        - {name: CK4, fields: [date-of-birth-month-day]}
+        - {name: CK5, fields: [date-of-birth-year-day]}
     links:
-      - {from: support-service.cases, to: police.crimes, by: [crime-reference, person], confirm: [CK1, MK2, CK2], refute: [CK1]}
-      - {from: police.crimes, to: cps.cases, by: [crime-reference, person], confirm: [CK1, CK2], refute: [CK1]}
+      - {from: support-service.cases, to: police.crimes, by: [crime-reference, person], confirm: [CK1, MK2, CK2], refute: [CK1, CK3, CK4, CK5]}
+      - {from: police.crimes, to: cps.cases, by: [crime-reference, person], confirm: [CK1, CK2], refute: [CK1, CK3, CK4, CK5]}
     output:
       spine: support-service.cases
       attach:
