@@ -191,7 +191,10 @@ final class PersonLinker {
         // one they both have differs (e.g. the date of birth and its two-part pieces: a
         // one-part typo keeps a piece equal, people born years apart differ in all).
         let refuteColumns = link.refute.compactMap { key -> (LinkDataset.TokenColumn, LinkDataset.TokenColumn)? in
-            guard let left = from.keyColumn(key), let right = to.keyColumn(key) else { return nil }
+            guard let left = from.keyColumn(key), let right = to.keyColumn(key) else {
+                warnings.append("link \(linkName) by \(domain): \(from.keyColumn(key) == nil ? link.from : link.to) has no \(key) column; \(key) refutes nothing for this link")
+                return nil
+            }
             return (left, right)
         }
         let confirmedRule = rule("\(domain)+confirm", kind: "reference-confirmed", link: linkName)

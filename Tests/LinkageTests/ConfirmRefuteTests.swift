@@ -83,6 +83,22 @@ struct ConfirmRefuteTests {
         #expect(!refuted.samePerson("p-lucy", "c-lucy"))
     }
 
+    @Test("a refute key a dataset lacks refutes nothing, and quality.json warns so")
+    func missingRefuteColumnWarns() throws {
+        let world = LinkWorld()
+        world.add(LinkWorld.support, "s-mother", Self.mother, crime: "42/5/23", extra: "Secondary")
+        world.add(LinkWorld.police, "p-daughter", Self.daughter, crime: "42/5/23")
+        let plan = LinkWorld.planText
+            .replacingOccurrences(of: "    - {name: CK5, fields: [date-of-birth-year-day]}\n", with: "    - {name: CK5, fields: [date-of-birth-year-day]}\n    - {name: CK9, fields: [sex]}\n")
+            .replacingOccurrences(of: "refute: [CK1, CK3, CK4, CK5]", with: "refute: [CK9]")
+        #expect(plan.contains("refute: [CK9]") && plan.contains("name: CK9"))
+        let linked = try world.link(plan: plan)
+        let warnings = linked.quality["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("has no CK9 column; CK9 refutes nothing") }, "\(warnings)")
+        // With no refute key to compare, the names confirm: exactly why the shipped plan refutes by the date.
+        #expect(linked.samePerson("s-mother", "p-daughter"))
+    }
+
     @Test("a plan's refute must name a defined key and needs confirm keys")
     func refuteValidated() throws {
         let unknown = LinkWorld.planText.replacingOccurrences(of: "refute: [CK1, CK3, CK4, CK5]}\n  - {from: police", with: "refute: [CK1, CK7]}\n  - {from: police")
