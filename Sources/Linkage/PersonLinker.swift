@@ -39,6 +39,9 @@ final class PersonLinker {
     /// Per rule: record pairs listed and clusters joined.
     private(set) var rulePairs: [Int] = []
     private(set) var ruleMerges: [Int] = []
+    /// Per rule: record pairs a confirm key agreed on but the refute keys refuted (nil for
+    /// rules without refute keys).
+    private(set) var ruleRefuted: [Int?] = []
     private(set) var ruleKinds: [String] = []
     private(set) var ruleLinks: [String] = []
 
@@ -84,6 +87,7 @@ final class PersonLinker {
         ruleLinks.append(link)
         rulePairs.append(0)
         ruleMerges.append(0)
+        ruleRefuted.append(nil)
         return Int32(rules.count - 1)
     }
 
@@ -198,6 +202,7 @@ final class PersonLinker {
             return (left, right)
         }
         let confirmedRule = rule("\(domain)+confirm", kind: "reference-confirmed", link: linkName)
+        if !refuteColumns.isEmpty && ruleRefuted[Int(confirmedRule)] == nil { ruleRefuted[Int(confirmedRule)] = 0 }
         var candidates: [(Int, Int, Int, Int)] = []   // rootA, rootB, row, other
         for (row, other) in pairs {
             let agrees = confirmColumns.contains { left, right in
@@ -212,7 +217,10 @@ final class PersonLinker {
                 compared = true
                 if token == otherToken { refuted = false; break }
             }
-            guard !(compared && refuted) else { continue }
+            guard !(compared && refuted) else {
+                ruleRefuted[Int(confirmedRule)]! += 1
+                continue
+            }
             let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
             if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
         }

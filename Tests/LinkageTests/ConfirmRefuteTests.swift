@@ -41,6 +41,11 @@ struct ConfirmRefuteTests {
         let linked = try world.link()
         #expect(!linked.samePerson("s-mother", "p-daughter"))
         #expect(linked.attached("s-mother", in: LinkWorld.police) == ("p-daughter", "crime-reference"))
+        // quality.json counts the refuted pair under the confirmed rule of that link.
+        let rules = linked.quality["rules"] as! [[String: Any]]
+        let confirmed = try #require(rules.first { $0["rule"] as? String == "crime-reference+confirm" && $0["link"] as? String == "\(LinkWorld.support) -> \(LinkWorld.police)" })
+        #expect(confirmed["refuted_pairs"] as? Int == 1)
+        #expect(rules.filter { $0["kind"] as? String == "matchkey" }.allSatisfy { $0["refuted_pairs"] == nil })
 
         // The same world without `refute` merges them: the refute key is what protects.
         let careless = LinkWorld.planText.replacingOccurrences(of: ", refute: [CK1, CK3, CK4, CK5]", with: "")
