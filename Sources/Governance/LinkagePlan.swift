@@ -40,6 +40,11 @@ public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let surname = KeyField(rawValue: "surname")
     public static let dateOfBirth = KeyField(rawValue: "date-of-birth")
     public static let dateOfBirthUnordered = KeyField(rawValue: "date-of-birth-unordered")
+    /// Two of the three parts of the date of birth (`YYYYMM`, `MMDD`, `YYYYDD`; token
+    /// specification 5.4): a one-part typo keeps one of them equal.
+    public static let dateOfBirthYearMonth = KeyField(rawValue: "date-of-birth-year-month")
+    public static let dateOfBirthMonthDay = KeyField(rawValue: "date-of-birth-month-day")
+    public static let dateOfBirthYearDay = KeyField(rawValue: "date-of-birth-year-day")
     public static let postcode = KeyField(rawValue: "postcode")
     public static let postcodeDistrict = KeyField(rawValue: "postcode-district")
     public static let sex = KeyField(rawValue: "sex")
@@ -48,6 +53,7 @@ public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// here only once they are specified with test vectors in governance/token-specification.md.
     nonisolated(unsafe) public static var known: [KeyField] = [
         .forename, .forenameInitial, .surname, .dateOfBirth, .dateOfBirthUnordered, .postcode, .postcodeDistrict, .sex,
+        .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
     ]
 
     /// The person field a key field is computed from.
@@ -55,7 +61,8 @@ public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConver
         switch self {
         case .forename, .forenameInitial: return .forename
         case .surname: return .surname
-        case .dateOfBirth, .dateOfBirthUnordered: return .dateOfBirth
+        case .dateOfBirth, .dateOfBirthUnordered, .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay:
+            return .dateOfBirth
         case .postcode, .postcodeDistrict: return .postcode
         case .sex: return .sex
         default: return KeyField.extraSources[rawValue]
@@ -74,6 +81,11 @@ public struct LinkDefinition: Sendable, Equatable {
     public var by: [String]
     /// Keys (match or confirm) of which one must agree for a reference link to merge persons.
     public var confirm: [String]
+    /// Keys that stop a reference link from merging persons when both records have at
+    /// least one of them and every one they both have differs (e.g. the date of birth and
+    /// its two-part pieces, so that a name-only confirm key cannot merge a mother and her
+    /// namesake daughter). Empty: nothing refutes.
+    public var refute: [String] = []
 }
 
 public struct OutputRule: Sendable, Equatable {
@@ -141,7 +153,7 @@ extension LinkagePlan {
         var links: [LinkDefinition] = []
         var datasets = Set<String>()
         for item in try top.required("links").sequence() {
-            let map = try item.mapping(allowed: ["from", "to", "by", "confirm"])
+            let map = try item.mapping(allowed: ["from", "to", "by", "confirm", "refute"])
             let fromValue = try map.required("from"), toValue = try map.required("to")
             let from = try fromValue.string(), to = try toValue.string()
             for (name, value) in [(from, fromValue), (to, toValue)] where !Manifest.isValidDatasetName(name) {
@@ -159,7 +171,16 @@ extension LinkagePlan {
                 throw (map["confirm"] ?? item).error("confirm names \(name), which is not a match key or confirm key of this plan",
                                                      remedy: Suggestion.didYouMean(name, Array(keyNames).sorted()))
             }
-            links.append(LinkDefinition(from: from, to: to, by: by, confirm: confirm))
+            let refute = try map["refute"]?.stringList() ?? []
+            for name in refute where !keyNames.contains(name) {
+                throw (map["refute"] ?? item).error("refute names \(name), which is not a match key or confirm key of this plan",
+                                                    remedy: Suggestion.didYouMean(name, Array(keyNames).sorted()))
+            }
+            if !refute.isEmpty && confirm.isEmpty {
+                throw (map["refute"] ?? item).error("refute applies only to a link with confirm keys (it can stop a confirmed merge, never make one)",
+                                                    remedy: "add confirm keys to the link, or remove refute")
+            }
+            links.append(LinkDefinition(from: from, to: to, by: by, confirm: confirm, refute: refute))
             datasets.insert(from)
             datasets.insert(to)
         }

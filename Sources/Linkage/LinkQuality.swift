@@ -41,6 +41,9 @@ struct LinkQuality: Encodable {
         var recordPairs: Int
         /// Clusters (persons) joined by this rule.
         var personsJoined: Int
+        /// Reference-confirmed rules with refute keys: record pairs a confirm key agreed on
+        /// but the refute keys refuted (e.g. a namesake relative born years apart).
+        var refutedPairs: Int?
     }
 
     struct AmbiguityFigures: Encodable {

@@ -100,13 +100,20 @@ public enum LinkSQL {
                 sql += "  FROM \(a) x JOIN \(b) y ON x.\(column(left)) = y.\(column(right)) WHERE x.\(column(left)) IS NOT NULL;\n"
                 let confirms = link.confirm.filter { from.keyColumns.contains($0) && to.keyColumns.contains($0) }
                 guard !confirms.isEmpty else { continue }
-                let agree = confirms.map { "x.\(column($0)) = y.\(column($0))" }.joined(separator: " OR ")
+                var agree = "(" + confirms.map { "x.\(column($0)) = y.\(column($0))" }.joined(separator: " OR ") + ")"
+                // Refute keys veto when both records have one of them and all they both have differ.
+                let refutes = link.refute.filter { from.keyColumns.contains($0) && to.keyColumns.contains($0) }
+                if !refutes.isEmpty {
+                    let same = refutes.map { "coalesce(x.\(column($0)) = y.\(column($0)), false)" }
+                    let compared = refutes.map { "(x.\(column($0)) IS NOT NULL AND y.\(column($0)) IS NOT NULL)" }
+                    agree += " AND (" + same.joined(separator: " OR ") + " OR NOT (" + compared.joined(separator: " OR ") + "))"
+                }
                 sql += """
                 INSERT INTO person_links
                 WITH c AS (SELECT px.person AS a, py.person AS b
                              FROM \(a) x JOIN \(b) y ON x.\(column(left)) = y.\(column(right))
                              JOIN \(a)_person px ON px.rid = x.rid JOIN \(b)_person py ON py.rid = y.rid
-                            WHERE x.\(column(left)) IS NOT NULL AND (\(agree))),
+                            WHERE x.\(column(left)) IS NOT NULL AND \(agree)),
                 \(unique)
                 SELECT \(literal(domain + "+confirm")), \(literal(link.from)), a, \(literal(link.to)), b FROM u;
 

@@ -271,7 +271,8 @@ final class LinkedFolderWriter {
         }
         let rules = linker.rules.indices.map { index in
             LinkQuality.RuleFigures(rule: linker.rules[index], kind: linker.ruleKinds[index], link: linker.ruleLinks[index],
-                                    recordPairs: linker.rulePairs[index], personsJoined: linker.ruleMerges[index])
+                                    recordPairs: linker.rulePairs[index], personsJoined: linker.ruleMerges[index],
+                                    refutedPairs: linker.ruleRefuted[index])
         }
         let ambiguous = linker.ambiguities.map { ambiguity in
             LinkQuality.AmbiguityFigures(rule: ambiguity.rule, link: ambiguity.link, tokens: ambiguity.tokens, conflicts: ambiguity.conflicts,

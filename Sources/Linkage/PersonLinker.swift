@@ -6,7 +6,8 @@ import Governance
 /// 1. within each dataset, records sharing a person identifier or the first match key
 ///    are one person;
 /// 2. reference-domain links (plan order) attach records about the same crime or case,
-///    and merge persons only when a `confirm` key agrees, uniquely on both sides;
+///    and merge persons only when a `confirm` key agrees and the `refute` keys do not all
+///    disagree, uniquely on both sides;
 /// 3. the match-key cascade, key by key in plan order, over every link that is `by`
 ///    person: a token joins two clusters only when, among the clusters not yet linked
 ///    for that pair of datasets, it names exactly one cluster on each side and neither
@@ -38,6 +39,9 @@ final class PersonLinker {
     /// Per rule: record pairs listed and clusters joined.
     private(set) var rulePairs: [Int] = []
     private(set) var ruleMerges: [Int] = []
+    /// Per rule: record pairs a confirm key agreed on but the refute keys refuted (nil for
+    /// rules without refute keys).
+    private(set) var ruleRefuted: [Int?] = []
     private(set) var ruleKinds: [String] = []
     private(set) var ruleLinks: [String] = []
 
@@ -83,6 +87,7 @@ final class PersonLinker {
         ruleLinks.append(link)
         rulePairs.append(0)
         ruleMerges.append(0)
+        ruleRefuted.append(nil)
         return Int32(rules.count - 1)
     }
 
@@ -186,7 +191,18 @@ final class PersonLinker {
             warnings.append("link \(linkName) by \(domain): neither dataset pair has any of the confirm keys \(link.confirm.joined(separator: ", ")); no persons were merged by it")
         }
         guard !confirmColumns.isEmpty else { return }
+        // Refute keys veto the merge when both records have at least one of them and every
+        // one they both have differs (e.g. the date of birth and its two-part pieces: a
+        // one-part typo keeps a piece equal, people born years apart differ in all).
+        let refuteColumns = link.refute.compactMap { key -> (LinkDataset.TokenColumn, LinkDataset.TokenColumn)? in
+            guard let left = from.keyColumn(key), let right = to.keyColumn(key) else {
+                warnings.append("link \(linkName) by \(domain): \(from.keyColumn(key) == nil ? link.from : link.to) has no \(key) column; \(key) refutes nothing for this link")
+                return nil
+            }
+            return (left, right)
+        }
         let confirmedRule = rule("\(domain)+confirm", kind: "reference-confirmed", link: linkName)
+        if !refuteColumns.isEmpty && ruleRefuted[Int(confirmedRule)] == nil { ruleRefuted[Int(confirmedRule)] = 0 }
         var candidates: [(Int, Int, Int, Int)] = []   // rootA, rootB, row, other
         for (row, other) in pairs {
             let agrees = confirmColumns.contains { left, right in
@@ -194,6 +210,17 @@ final class PersonLinker {
                 return !token.isMissing && token == right.values[other]
             }
             guard agrees else { continue }
+            var compared = false, refuted = true
+            for (left, right) in refuteColumns {
+                let token = left.values[row], otherToken = right.values[other]
+                guard !token.isMissing && !otherToken.isMissing else { continue }
+                compared = true
+                if token == otherToken { refuted = false; break }
+            }
+            guard !(compared && refuted) else {
+                ruleRefuted[Int(confirmedRule)]! += 1
+                continue
+            }
             let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
             if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
         }

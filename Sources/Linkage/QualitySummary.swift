@@ -12,6 +12,11 @@ enum QualitySummary {
         for rule in quality.rules {
             text += "| \(rule.link) | \(rule.rule) | \(rule.kind) | \(rule.recordPairs) | \(rule.personsJoined) |\n"
         }
+        let refuting = quality.rules.filter { $0.refutedPairs != nil }
+        if !refuting.isEmpty {
+            text += "\nRefuted record pairs (a confirm key agreed, but every refute key both records have differed; persons not merged):\n\n"
+            for rule in refuting { text += "- \(rule.link), \(rule.rule): \(rule.refutedPairs!)\n" }
+        }
         text += "\n## Ambiguity (reported, never guessed)\n\n"
         if quality.ambiguous.isEmpty {
             text += "No ambiguous tokens.\n"

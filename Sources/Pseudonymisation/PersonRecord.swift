@@ -28,6 +28,8 @@ public struct PersonRecord: Equatable, Sendable {
         case .surname: return surname.text
         case .dateOfBirth: return dateOfBirth.text
         case .dateOfBirthUnordered: return dateOfBirth.text.map(DateOfBirth.unordered)
+        case .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay:
+            return dateOfBirth.text.map { DateOfBirth.parts($0, field) }
         case .postcode: return postcode.text
         case .postcodeDistrict: return postcode.text.map(Postcode.district)
         case .sex: return sex.text

@@ -25,7 +25,8 @@ struct LinkCommand: ParsableCommand {
         reproducibly: same inputs and secret give a byte-identical folder (receipt times aside).
 
         Reference links (e.g. crime-reference) attach records about the same crime; they merge \
-        persons only when a confirm key agrees. Persons are then joined by the plan's match keys, \
+        persons only when a confirm key agrees and the link's refute keys (e.g. the date of \
+        birth and its parts) do not all differ. Persons are then joined by the plan's match keys, \
         in order, only where a token is unique on both sides; ambiguous tokens are reported in \
         quality.json, never guessed.
 

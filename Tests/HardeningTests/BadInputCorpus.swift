@@ -211,7 +211,7 @@ enum Corpus {
                  mentions: ["plan.yaml", "line"]),
             plan("a link to an unknown dataset", { $0.replacingOccurrences(of: "to: cps.cases", with: "to: probation.cases") },
                  mentions: ["cps.cases"]),
-            plan("a confirm key that is not defined", { $0.replacingOccurrences(of: "confirm: [CK1]}", with: "confirm: [CK9]}") },
+            plan("a confirm key that is not defined", { $0.replacingOccurrences(of: "confirm: [CK1, CK2],", with: "confirm: [CK1, CK9],") },
                  mentions: ["plan.yaml", "CK9"]),
             plan("a duplicate match key name", { $0.replacingOccurrences(of: "name: MK2,", with: "name: MK1,") }, mentions: ["plan.yaml", "MK1"]),
             plan("an alias", { "linkage: &v 1\nproject: *v\n" + $0.replacingOccurrences(of: "linkage: 1\n", with: "") }, mentions: ["plan.yaml", "line 1"]),

@@ -30,6 +30,11 @@ struct LinkSQLTests {
                 #expect(sql.contains("x.\"\(from)\" = y.\"\(to)\""))
             }
             for key in link.confirm { #expect(sql.contains("x.\"\(key)\" = y.\"\(key)\"")) }
+            // Refute keys veto only when both tokens are there and differ (NULL is missing).
+            for key in link.refute {
+                #expect(sql.contains("coalesce(x.\"\(key)\" = y.\"\(key)\", false)"))
+                #expect(sql.contains("(x.\"\(key)\" IS NOT NULL AND y.\"\(key)\" IS NOT NULL)"))
+            }
         }
         // The cascade: key by key (outer), link by link (inner), in plan order.
         var expected: [String] = []

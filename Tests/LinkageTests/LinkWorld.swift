@@ -14,7 +14,7 @@ final class LinkWorld {
     struct Person {
         var forename: String
         var surname: String
-        /// YYYYMMDD
+        /// YYYYMMDD, or empty when missing (then every key with the date of birth is blank).
         var dob: String
         var postcode: String
     }
@@ -79,17 +79,22 @@ final class LinkWorld {
         var inputs: [(dataset: String, path: String)] = []
         for dataset in [LinkWorld.support, LinkWorld.police, LinkWorld.cps] {
             let path = FilePath.join(folder, "\(dataset).tokens.csv")
-            let header = [LinkWorld.recordColumns[dataset]!, "crimeref", "MK1", "MK2", "MK4", "CK1", LinkWorld.dateColumns[dataset]!, LinkWorld.extraColumns[dataset]!, "label"]
+            let header = [LinkWorld.recordColumns[dataset]!, "crimeref", "MK1", "MK2", "MK4", "CK1", "CK2", "CK3", "CK4", "CK5", LinkWorld.dateColumns[dataset]!, LinkWorld.extraColumns[dataset]!, "label"]
             var rows: [[String]] = []
             for (index, record) in records[dataset]!.enumerated() {
                 let person = record.person
+                let dated = person.flatMap { $0.dob.isEmpty ? nil : $0 }
                 rows.append([
                     use("\(dataset)#\(index)"),
                     use(record.crimeReference.map { "CR|\($0)" }),
-                    use(person.map { "MK1|\($0.forename)|\($0.surname)|\($0.dob)|\($0.postcode)" }),
-                    use(person.map { "MK2|\($0.forename)|\($0.surname)|\($0.dob)" }),
-                    use(person.map { "MK4|\($0.surname)|\(LinkWorld.unordered($0.dob))|\($0.postcode)" }),
-                    use(person.map { "CK1|\(LinkWorld.unordered($0.dob))" }),
+                    use(dated.map { "MK1|\($0.forename)|\($0.surname)|\($0.dob)|\($0.postcode)" }),
+                    use(dated.map { "MK2|\($0.forename)|\($0.surname)|\($0.dob)" }),
+                    use(dated.map { "MK4|\($0.surname)|\(LinkWorld.unordered($0.dob))|\($0.postcode)" }),
+                    use(dated.map { "CK1|\(LinkWorld.unordered($0.dob))" }),
+                    use(person.map { "CK2|\($0.forename)|\($0.surname)" }),
+                    use(dated.map { "CK3|" + $0.dob.prefix(6) }),
+                    use(dated.map { "CK4|" + $0.dob.suffix(4) }),
+                    use(dated.map { "CK5|" + $0.dob.prefix(4) + $0.dob.suffix(2) }),
                     record.date, record.extra, record.label,
                 ])
             }
@@ -104,8 +109,12 @@ final class LinkWorld {
                 .init(name: "MK2", class: "matchkey", action: "derived", domain: "person/MK2"),
                 .init(name: "MK4", class: "matchkey", action: "derived", domain: "person/MK4"),
                 .init(name: "CK1", class: "confirmkey", action: "derived", domain: "person/CK1"),
-                .init(name: header[6], class: "quasi", action: "generalised", generalise: "month"),
-                .init(name: header[7], class: "attribute", action: "kept"),
+                .init(name: "CK2", class: "confirmkey", action: "derived", domain: "person/CK2"),
+                .init(name: "CK3", class: "confirmkey", action: "derived", domain: "person/CK3"),
+                .init(name: "CK4", class: "confirmkey", action: "derived", domain: "person/CK4"),
+                .init(name: "CK5", class: "confirmkey", action: "derived", domain: "person/CK5"),
+                .init(name: header[10], class: "quasi", action: "generalised", generalise: "month"),
+                .init(name: header[11], class: "attribute", action: "kept"),
                 .init(name: "label", class: "attribute", action: "kept"),
                 .init(name: "victim_dob", class: "linkage", action: "consumed", field: "date-of-birth"),
             ]
@@ -125,9 +134,13 @@ final class LinkWorld {
         - {name: MK4, fields: [surname, date-of-birth-unordered, postcode]}
       confirmkeys:
         - {name: CK1, fields: [date-of-birth-unordered]}
+        - {name: CK2, fields: [forename, surname]}
+        - {name: CK3, fields: [date-of-birth-year-month]}
+        - {name: CK4, fields: [date-of-birth-month-day]}
+        - {name: CK5, fields: [date-of-birth-year-day]}
     links:
-      - {from: support-service.cases, to: police.crimes, by: [crime-reference, person], confirm: [CK1, MK2]}
-      - {from: police.crimes, to: cps.cases, by: [crime-reference, person], confirm: [CK1]}
+      - {from: support-service.cases, to: police.crimes, by: [crime-reference, person], confirm: [CK1, MK2, CK2], refute: [CK1, CK3, CK4, CK5]}
+      - {from: police.crimes, to: cps.cases, by: [crime-reference, person], confirm: [CK1, CK2], refute: [CK1, CK3, CK4, CK5]}
     output:
       spine: support-service.cases
       attach:
@@ -141,10 +154,11 @@ final class LinkWorld {
 
     /// Write inputs and plan, link, and read the result.
     @discardableResult
-    func link(output: String? = nil, secret: LinkerSecret = LinkWorld.fixedSecret, reversed: Bool = false) throws -> Linked {
+    func link(output: String? = nil, secret: LinkerSecret = LinkWorld.fixedSecret, reversed: Bool = false,
+              plan: String = LinkWorld.planText) throws -> Linked {
         var inputs = try writeInputs()
         if reversed { inputs.reverse() }
-        try FilePath.writeAtomically(LinkWorld.planText, to: planPath, force: true)
+        try FilePath.writeAtomically(plan, to: planPath, force: true)
         let path = output ?? outputPath
         try Linker.link(LinkOptions(planPath: planPath, inputs: inputs, outputPath: path, secret: secret, force: true))
         return try Linked(folder: path)

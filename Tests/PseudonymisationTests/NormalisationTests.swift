@@ -186,4 +186,25 @@ struct NormalisationTests {
         ErrorTolerantField.register()
         #expect(KeyField.known.contains(KeyField(rawValue: "surname-soundex")))
     }
+
+    @Test("partial dates of birth: a one-part typo keeps two parts, a generation apart keeps none")
+    func partialDatesOfBirth() {
+        func record(_ date: String?) -> PersonRecord {
+            var record = PersonRecord()
+            record.dateOfBirth = date.map { .value($0) } ?? .missing
+            return record
+        }
+        let parts: [KeyField] = [.dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay]
+        #expect(parts.map { record("19901231").value(of: $0) } == ["199012", "1231", "199031"])
+        #expect(parts.map { record(nil).value(of: $0) } == [nil, nil, nil])
+        func agreeing(_ a: String, _ b: String) -> [Bool] { parts.map { record(a).value(of: $0) == record(b).value(of: $0) } }
+        #expect(agreeing("19901231", "19911231") == [false, true, false])   // year typo
+        #expect(agreeing("19900421", "19900422") == [true, false, false])   // day typo
+        #expect(agreeing("19900421", "19900521") == [false, false, true])   // month typo
+        #expect(agreeing("19670603", "20051223") == [false, false, false])  // mother and daughter
+        for part in parts {
+            #expect(KeyField.known.contains(part))
+            #expect(part.source == .dateOfBirth)
+        }
+    }
 }

@@ -30,6 +30,21 @@ public enum DateOfBirth {
         return month <= day ? year + month + day : year + day + month
     }
 
+    /// Two of the three parts of a normalised `YYYYMMDD` date (token specification 5.4):
+    /// `YYYYMM`, `MMDD` or `YYYYDD`. A one-part typo (year or day off by one) keeps one of
+    /// them equal; people born years apart differ in all three unless they share a birthday.
+    public static func parts(_ normalised: String, _ field: KeyField) -> String {
+        let digits = Array(normalised.utf8)
+        precondition(digits.count == 8, "parts expects a normalised YYYYMMDD date")
+        let year = digits[0..<4], month = digits[4..<6], day = digits[6..<8]
+        switch field {
+        case .dateOfBirthYearMonth: return String(decoding: year + month, as: UTF8.self)
+        case .dateOfBirthMonthDay: return String(decoding: month + day, as: UTF8.self)
+        case .dateOfBirthYearDay: return String(decoding: year + day, as: UTF8.self)
+        default: preconditionFailure("\(field) is not a part of the date of birth")
+        }
+    }
+
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -265,6 +265,12 @@ def field_value(person, field):
         return NICKNAMES.get(first, first) if first else None
     if field == "surname-soundex":
         return soundex(surname) if surname else None
+    if field == "date-of-birth-year-month":
+        return dob[:6] if dob else None
+    if field == "date-of-birth-month-day":
+        return dob[4:] if dob else None
+    if field == "date-of-birth-year-day":
+        return dob[:4] + dob[6:] if dob else None
     if field == "full-name-sorted":
         return "".join(sorted(forename + surname)) if forename and surname else None
     raise ValueError("unknown field " + field)
