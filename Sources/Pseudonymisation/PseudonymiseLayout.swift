@@ -143,14 +143,50 @@ final class PseudonymiseLayout {
     /// Normalised values already computed, per linkage column: names, dates of birth and
     /// postcodes repeat across records (a few thousand forenames cover most people), and
     /// each normaliser is a pure function of the raw value and the column's declaration.
-    /// Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
-    private var memo: [[String: (value: Normalised, first: Normalised)]] = []
+    /// Each entry holds the outcome and a second value derived from it once: the first
+    /// given name of a forename, the unordered form of a date of birth, the district of a
+    /// postcode. Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
+    private var memo: [[String: (value: Normalised, derived: Normalised)]] = []
     static let memoLimit = 1 << 16
 
+    /// The parts of a match key the record loop builds from bytes; any other field goes
+    /// through ``PersonRecord/value(of:)``.
+    enum KeyPart {
+        case forename, surname, dateOfBirth, dateOfBirthUnordered, postcode, postcodeDistrict
+        case other(KeyField)
+
+        init(_ field: KeyField) {
+            switch field {
+            case .forename: self = .forename
+            case .surname: self = .surname
+            case .dateOfBirth: self = .dateOfBirth
+            case .dateOfBirthUnordered: self = .dateOfBirthUnordered
+            case .postcode: self = .postcode
+            case .postcodeDistrict: self = .postcodeDistrict
+            default: self = .other(field)
+            }
+        }
+    }
+
+    /// Per-record state, resolved once so the loop reads no declaration (a struct copy)
+    /// and compares no field names.
+    private lazy var linkageFields: [(index: Int, field: PersonField?, formats: [DateFormat], order: NameNormalisation.Order)] =
+        linkage.map { column in
+            (column.index, column.declaration.field, column.declaration.formats,
+             column.declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst)
+        }
+    /// Per key, its parts; nil when the dataset lacks a field the key needs (always blank).
+    private lazy var keyParts: [[KeyPart]?] = keys.map { $0.lacking.isEmpty ? $0.key.fields.map(KeyPart.init) : nil }
+    /// The value being tokenised (a match key's fields joined by U+001F, or a normalised identifier).
+    private var valueBytes: [UInt8] = []
+    /// 32 hex digits of the token being written.
+    private let hex = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+
+    deinit { hex.deallocate() }
+
     @inline(__always)
-    private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, first: Normalised))
-        -> (value: Normalised, first: Normalised) {
-        if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
+    private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, derived: Normalised))
+        -> (value: Normalised, derived: Normalised) {
         if let known = memo[position][raw] { return known }
         let result = compute()
         if memo[position].count >= Self.memoLimit { memo[position].removeAll(keepingCapacity: true) }
@@ -158,11 +194,31 @@ final class PseudonymiseLayout {
         return result
     }
 
+    /// Append `text`'s UTF-8 to ``valueBytes``: false (nothing appended) when nil or empty.
+    @inline(__always)
+    private func appendPart(_ text: String?, separated: Bool) -> Bool {
+        guard let text, !text.isEmpty else { return false }
+        if separated { valueBytes.append(0x1F) }
+        valueBytes.append(contentsOf: text.utf8)
+        return true
+    }
+
+    /// Write the token of ``valueBytes`` (non-empty) in `tokeniser`'s domain.
+    @inline(__always)
+    private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
+        valueBytes.withUnsafeBytes { tokeniser.writeToken(of: $0, into: hex) }
+        try writer.write(UnsafeBufferPointer(start: hex, count: 32))
+    }
+
     func write(record reader: CSVReader, to writer: CSVWriter) throws {
+        if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
         var person = PersonRecord()
-        for position in linkage.indices {
-            guard let field = linkage[position].declaration.field else { continue }
-            let raw = reader.string(linkage[position].index)
+        var dateOfBirthUnordered: String? = nil
+        var postcodeDistrict: String? = nil
+        for position in linkageFields.indices {
+            let column = linkageFields[position]
+            guard let field = column.field else { continue }
+            let raw = reader.string(column.index)
             var outcome: Normalised
             switch field {
             case .forename:
@@ -170,14 +226,13 @@ final class PseudonymiseLayout {
                 outcome = names.value
                 if person.forename.text == nil {
                     person.forename = outcome
-                    person.firstForename = names.first
+                    person.firstForename = names.derived
                 }
             case .surname:
                 outcome = remembered(position, raw) { (NameNormalisation.name(raw), .missing) }.value
                 if person.surname.text == nil { person.surname = outcome }
             case .fullName:
-                let order: NameNormalisation.Order = linkage[position].declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst
-                let split = NameNormalisation.splitFullName(raw, order: order)
+                let split = NameNormalisation.splitFullName(raw, order: column.order)
                 if person.forename.text == nil {
                     person.forename = split.forename
                     person.firstForename = split.firstForename
@@ -185,12 +240,26 @@ final class PseudonymiseLayout {
                 if person.surname.text == nil { person.surname = split.surname }
                 outcome = split.surname.text != nil ? split.surname : split.forename
             case .dateOfBirth:
-                let formats = linkage[position].declaration.formats
-                outcome = remembered(position, raw) { (DateOfBirth.normalise(raw, formats: formats), .missing) }.value
-                if person.dateOfBirth.text == nil { person.dateOfBirth = outcome }
+                let formats = column.formats
+                let date = remembered(position, raw) {
+                    let value = DateOfBirth.normalise(raw, formats: formats)
+                    return (value, value.text.map { .value(DateOfBirth.unordered($0)) } ?? .missing)
+                }
+                outcome = date.value
+                if person.dateOfBirth.text == nil {
+                    person.dateOfBirth = outcome
+                    dateOfBirthUnordered = date.derived.text
+                }
             case .postcode:
-                outcome = remembered(position, raw) { (Postcode.normalise(raw), .missing) }.value
-                if person.postcode.text == nil { person.postcode = outcome }
+                let postcode = remembered(position, raw) {
+                    let value = Postcode.normalise(raw)
+                    return (value, value.text.map { .value(Postcode.district($0)) } ?? .missing)
+                }
+                outcome = postcode.value
+                if person.postcode.text == nil {
+                    person.postcode = outcome
+                    postcodeDistrict = postcode.derived.text
+                }
             case .sex:
                 outcome = TextNormalisation.sex(raw)
                 if person.sex.text == nil { person.sex = outcome }
@@ -206,17 +275,52 @@ final class PseudonymiseLayout {
             case .passThrough(let index):
                 try writer.write(reader.bytes(index))
             case .identifier(let position):
-                let outcome = identifiers[position].normalise(reader.string(identifiers[position].index))
-                switch outcome {
-                case .missing: identifiers[position].missing += 1
-                case .invalid: identifiers[position].invalid += 1
-                case .value: break
+                let column = identifiers[position]
+                valueBytes.removeAll(keepingCapacity: true)
+                let isValue: Bool
+                if column.pattern == nil, let ascii = TextNormalisation.asciiText(reader.bytes(column.index), into: &valueBytes) {
+                    isValue = ascii
+                    if !ascii { identifiers[position].missing += 1 }
+                } else {
+                    let outcome = column.normalise(reader.string(column.index))
+                    switch outcome {
+                    case .missing: identifiers[position].missing += 1
+                    case .invalid: identifiers[position].invalid += 1
+                    case .value: break
+                    }
+                    isValue = appendPart(outcome.text, separated: false)
                 }
-                try writer.write(identifiers[position].tokeniser.token(outcome))
+                if isValue {
+                    try writeToken(column.tokeniser, to: writer)
+                } else {
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                }
             case .key(let position):
-                let value = keys[position].lacking.isEmpty ? keys[position].key.value(for: person) : nil
-                if value == nil { keys[position].blank += 1 }
-                try writer.write(keys[position].tokeniser.token(value))
+                // The fields joined by U+001F (MatchKey.value(for:)), built as bytes.
+                valueBytes.removeAll(keepingCapacity: true)
+                let parts = keyParts[position] ?? []
+                var isComplete = keyParts[position] != nil
+                for (offset, part) in parts.enumerated() {
+                    let separated = offset > 0
+                    switch part {
+                    case .forename: isComplete = appendPart(person.forename.text, separated: separated)
+                    case .surname: isComplete = appendPart(person.surname.text, separated: separated)
+                    case .dateOfBirth: isComplete = appendPart(person.dateOfBirth.text, separated: separated)
+                    case .dateOfBirthUnordered: isComplete = appendPart(dateOfBirthUnordered, separated: separated)
+                    case .postcode: isComplete = appendPart(person.postcode.text, separated: separated)
+                    case .postcodeDistrict: isComplete = appendPart(postcodeDistrict, separated: separated)
+                    case .other(let field): isComplete = appendPart(person.value(of: field), separated: separated)
+                    }
+                    if !isComplete { break }
+                }
+                if isComplete && valueBytes.isEmpty {
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))   // a key of no fields: no token
+                } else if isComplete {
+                    try writeToken(keys[position].tokeniser, to: writer)
+                } else {
+                    keys[position].blank += 1
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                }
             }
         }
         try writer.endRecord()
