@@ -177,12 +177,34 @@ final class PseudonymiseLayout {
         }
     /// Per key, its parts; nil when the dataset lacks a field the key needs (always blank).
     private lazy var keyParts: [[KeyPart]?] = keys.map { $0.lacking.isEmpty ? $0.key.fields.map(KeyPart.init) : nil }
-    /// The value being tokenised (a match key's fields joined by U+001F, or a normalised identifier).
-    private var valueBytes: [UInt8] = []
+    /// The value being tokenised (a match key's fields joined by U+001F, or a normalised
+    /// identifier): `valueCount` bytes at `value`, which grows as needed.
+    private var value = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var valueCapacity = 256
+    private var valueCount = 0
+    /// Per identifier column (in ``identifiers`` order): its input index, whether it has a
+    /// pattern normaliser, its tokeniser — read without copying the column's declaration.
+    private lazy var identifierFields: [(index: Int, hasPattern: Bool, tokeniser: DomainTokeniser)] =
+        identifiers.map { ($0.index, $0.pattern != nil, $0.tokeniser) }
     /// 32 hex digits of the token being written.
     private let hex = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
 
-    deinit { hex.deallocate() }
+    deinit {
+        hex.deallocate()
+        value.deallocate()
+    }
+
+    /// Make room for `extra` more bytes of ``value``.
+    @inline(__always)
+    private func reserveValue(_ extra: Int) {
+        guard valueCount + extra > valueCapacity else { return }
+        let capacity = max(valueCapacity * 2, valueCount + extra)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: value, count: valueCount)
+        value.deallocate()
+        value = grown
+        valueCapacity = capacity
+    }
 
     @inline(__always)
     private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, derived: Normalised))
@@ -194,19 +216,24 @@ final class PseudonymiseLayout {
         return result
     }
 
-    /// Append `text`'s UTF-8 to ``valueBytes``: false (nothing appended) when nil or empty.
+    /// Append `text`'s UTF-8 to ``value`` (after U+001F when `separated`): false, and
+    /// nothing appended, when it is nil or empty.
     @inline(__always)
     private func appendPart(_ text: String?, separated: Bool) -> Bool {
-        guard let text, !text.isEmpty else { return false }
-        if separated { valueBytes.append(0x1F) }
-        valueBytes.append(contentsOf: text.utf8)
+        guard var text, !text.isEmpty else { return false }
+        text.withUTF8 { bytes in
+            reserveValue(bytes.count + 1)
+            if separated { value[valueCount] = 0x1F; valueCount += 1 }
+            (value + valueCount).update(from: bytes.baseAddress!, count: bytes.count)
+            valueCount += bytes.count
+        }
         return true
     }
 
-    /// Write the token of ``valueBytes`` (non-empty) in `tokeniser`'s domain.
+    /// Write the token of ``value`` (non-empty) in `tokeniser`'s domain.
     @inline(__always)
     private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
-        valueBytes.withUnsafeBytes { tokeniser.writeToken(of: $0, into: hex) }
+        tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
         try writer.write(UnsafeBufferPointer(start: hex, count: 32))
     }
 
@@ -275,14 +302,17 @@ final class PseudonymiseLayout {
             case .passThrough(let index):
                 try writer.write(reader.bytes(index))
             case .identifier(let position):
-                let column = identifiers[position]
-                valueBytes.removeAll(keepingCapacity: true)
+                let column = identifierFields[position]
+                valueCount = 0
                 let isValue: Bool
-                if column.pattern == nil, let ascii = TextNormalisation.asciiText(reader.bytes(column.index), into: &valueBytes) {
-                    isValue = ascii
-                    if !ascii { identifiers[position].missing += 1 }
+                let raw = reader.bytes(column.index)
+                reserveValue(raw.count)
+                if !column.hasPattern, let count = TextNormalisation.asciiText(raw, into: value) {
+                    valueCount = count
+                    isValue = count > 0
+                    if !isValue { identifiers[position].missing += 1 }
                 } else {
-                    let outcome = column.normalise(reader.string(column.index))
+                    let outcome = identifiers[position].normalise(reader.string(column.index))
                     switch outcome {
                     case .missing: identifiers[position].missing += 1
                     case .invalid: identifiers[position].invalid += 1
@@ -297,7 +327,7 @@ final class PseudonymiseLayout {
                 }
             case .key(let position):
                 // The fields joined by U+001F (MatchKey.value(for:)), built as bytes.
-                valueBytes.removeAll(keepingCapacity: true)
+                valueCount = 0
                 let parts = keyParts[position] ?? []
                 var isComplete = keyParts[position] != nil
                 for (offset, part) in parts.enumerated() {
@@ -313,7 +343,7 @@ final class PseudonymiseLayout {
                     }
                     if !isComplete { break }
                 }
-                if isComplete && valueBytes.isEmpty {
+                if isComplete && valueCount == 0 {
                     try writer.write(UnsafeBufferPointer(start: nil, count: 0))   // a key of no fields: no token
                 } else if isComplete {
                     try writeToken(keys[position].tokeniser, to: writer)
