@@ -34,6 +34,8 @@ struct ExtractLayout {
         self.file = file
         self.undeclared = undeclared
         dateCache = DateCache(columns: header.count)
+        copiesUnquotedFields = manifest.input.delimiter == UInt8(ascii: ",")
+        compiledFormats = header.map { name in (manifest.column(named: name)?.formats ?? []).map(CompiledDateFormat.init) }
         let indexOf = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
         func formats(_ name: String) -> [DateFormat] { manifest.column(named: name)?.formats ?? [] }
 
@@ -114,6 +116,24 @@ struct ExtractLayout {
 
     enum DateValue { case date(CalendarDate), missing, impossible }
 
+    /// Whether a kept field that was not quoted in the export can be copied as it is: it
+    /// then holds no comma, quote or line break (the export's delimiter is the extract's).
+    let copiesUnquotedFields: Bool
+
+    /// Write a kept field: copied as it is when it needs no quoting, else through the
+    /// writer's quoting (the bytes written are the same either way).
+    @inline(__always)
+    func writeKept(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, reader: CSVReader, writer: CSVWriter) throws {
+        if copiesUnquotedFields && !reader.isQuoted(index) {
+            try writer.writeVerbatim(bytes)
+        } else {
+            try writer.write(bytes)
+        }
+    }
+
+    /// Per input column, its declared date formats compiled for the record loop.
+    let compiledFormats: [[CompiledDateFormat]]
+
     /// Dates already read in the current record: a date column feeds the age filter, its
     /// own generalisation and the derived age band, and is parsed once per record.
     let dateCache: DateCache
@@ -163,7 +183,9 @@ struct ExtractLayout {
         if Bytes.isMissing(raw) { return .missing }
         let value = Bytes.trimmed(raw)
         var sawImpossible = false
-        for format in formats {
+        // Every caller passes the column's own declared formats (`formats` is kept for the
+        // error message); the compiled copies read exactly the same.
+        for format in compiledFormats[index] {
             switch format.parse(value) {
             case .date(let date):
                 if isBirth && date == CalendarDate(year: 1900, month: 1, day: 1) { return .missing }
@@ -188,14 +210,14 @@ struct ExtractLayout {
             return
         case .keep:
             if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
-            try writer.write(bytes)
+            try writeKept(bytes, index, reader: reader, writer: writer)
         case .keepDate(let formats):
             switch try readDate(reader, index, formats, isBirth: true) {
             case .missing: counters.missing[index] += 1
             case .impossible: counters.invalid[index] += 1
             case .date: break
             }
-            try writer.write(bytes)
+            try writeKept(bytes, index, reader: reader, writer: writer)
         case .keepListed(let values):
             let value = Bytes.trimmed(bytes)
             if value.count == 0 {
@@ -216,8 +238,10 @@ struct ExtractLayout {
                 counters.invalid[index] += 1
                 try writer.write(UnsafeBufferPointer(start: nil, count: 0))
             case .date(let date):
-                let count = DateText.write(date, generalisation, into: &scratch)
-                try scratch.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+                try scratch.withUnsafeMutableBufferPointer { buffer in
+                    let count = DateText.write(date, generalisation, into: buffer.baseAddress!)
+                    try writer.write(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
+                }
             }
         case .generaliseAge:
             if Bytes.isMissing(bytes) {
@@ -311,23 +335,31 @@ struct ExtractLayout {
 /// Generalised date text, written into a scratch buffer.
 enum DateText {
     static func write(_ date: CalendarDate, _ generalisation: Generalisation, into buffer: inout [UInt8]) -> Int {
-        func digits(_ value: Int, _ width: Int, at offset: Int) {
+        buffer.withUnsafeMutableBufferPointer { write(date, generalisation, into: $0.baseAddress!) }
+    }
+
+    /// `YYYY-MM`, `YYYY-Qn` or `YYYY` at `output` (room for 7 bytes); the length written.
+    @inline(__always)
+    static func write(_ date: CalendarDate, _ generalisation: Generalisation, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        @inline(__always) func digits(_ value: Int, _ width: Int, at offset: Int) {
             var value = value
-            for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                buffer[position] = UInt8(0x30 + value % 10)
+            var position = offset + width - 1
+            while position >= offset {
+                output[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
                 value /= 10
+                position -= 1
             }
         }
         digits(date.year, 4, at: 0)
         switch generalisation {
         case .month:
-            buffer[4] = UInt8(ascii: "-")
+            output[4] = UInt8(ascii: "-")
             digits(date.month, 2, at: 5)
             return 7
         case .quarter:
-            buffer[4] = UInt8(ascii: "-")
-            buffer[5] = UInt8(ascii: "Q")
-            buffer[6] = UInt8(0x30 + (date.month - 1) / 3 + 1)
+            output[4] = UInt8(ascii: "-")
+            output[5] = UInt8(ascii: "Q")
+            output[6] = UInt8(truncatingIfNeeded: 0x30 + (date.month - 1) / 3 + 1)
             return 7
         default:
             return 4

@@ -234,7 +234,7 @@ final class PseudonymiseLayout {
     @inline(__always)
     private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
         tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
-        try writer.write(UnsafeBufferPointer(start: hex, count: 32))
+        try writer.writeVerbatim(UnsafeBufferPointer(start: hex, count: 32))
     }
 
     func write(record reader: CSVReader, to writer: CSVWriter) throws {
@@ -300,7 +300,12 @@ final class PseudonymiseLayout {
         for output in outputs {
             switch output {
             case .passThrough(let index):
-                try writer.write(reader.bytes(index))
+                // Reader and writer both use commas: an unquoted field needs no quoting.
+                if reader.isQuoted(index) {
+                    try writer.write(reader.bytes(index))
+                } else {
+                    try writer.writeVerbatim(reader.bytes(index))
+                }
             case .identifier(let position):
                 let column = identifierFields[position]
                 valueCount = 0
