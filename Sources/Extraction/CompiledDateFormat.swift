@@ -2,7 +2,9 @@ import Governance
 
 /// A ``DateFormat`` compiled for the record loop: the same reading (``DateFormat/parse(_:)``
 /// with its width, digit and separator rules and calendar check), on raw bytes, without
-/// array bounds checks or a call into another module per byte.
+/// array bounds checks, reference counting or a call into another module per byte.
+/// Formats wider than 16 bytes are not compiled: ``parse(_:fallback:column:position:)``
+/// reads them with the ``DateFormat`` itself.
 struct CompiledDateFormat {
     /// The format's bytes with 0 where a digit goes (at most 16; longer formats use `format`).
     private let pattern: (UInt64, UInt64)
@@ -10,10 +12,9 @@ struct CompiledDateFormat {
     private let yearOffset: Int
     private let monthOffset: Int
     private let dayOffset: Int
-    let format: DateFormat
+    private let isCompiled: Bool
 
     init(_ format: DateFormat) {
-        self.format = format
         let bytes = Array(format.text.utf8)
         width = bytes.count
         // DateFormat accepted the text, so YYYY, MM and DD each occur exactly once.
@@ -29,6 +30,7 @@ struct CompiledDateFormat {
         yearOffset = offset(of: "YYYY")
         monthOffset = offset(of: "MM")
         dayOffset = offset(of: "DD")
+        isCompiled = width <= 16 && yearOffset >= 0 && monthOffset >= 0 && dayOffset >= 0
         var pattern = [UInt8](repeating: 0, count: 16)
         for index in 0..<min(width, 16) { pattern[index] = bytes[index] }
         for index in yearOffset..<yearOffset + 4 where index < 16 { pattern[index] = 0 }
@@ -37,10 +39,11 @@ struct CompiledDateFormat {
         self.pattern = pattern.withUnsafeBytes { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 
-    /// ``DateFormat/parse(_:)`` of `bytes` (already trimmed).
+    /// ``DateFormat/parse(_:)`` of `bytes` (already trimmed); `fallback[column][position]`
+    /// is the format this was compiled from.
     @inline(__always)
-    func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> DateFormat.Reading {
-        guard width <= 16, yearOffset >= 0, monthOffset >= 0, dayOffset >= 0 else { return format.parse(bytes) }
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, fallback: [[DateFormat]], column: Int, position: Int) -> DateFormat.Reading {
+        guard isCompiled else { return fallback[column][position].parse(bytes) }
         guard bytes.count == width, let base = bytes.baseAddress else { return .mismatch }
         var expected = pattern
         let matches: Bool = withUnsafeBytes(of: &expected) { raw in
@@ -62,5 +65,40 @@ struct CompiledDateFormat {
         let day = two(dayOffset)
         let valid = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= CalendarDate.daysIn(month: month, year: year)
         return valid ? .date(CalendarDate(year: year, month: month, day: day)) : .impossible
+    }
+}
+
+extension CompiledDateFormat {
+    /// The compiled formats of every column, in one flat allocation.
+    final class Table {
+        private let storage: UnsafeMutablePointer<CompiledDateFormat>
+        private let starts: [Int]
+        private let total: Int
+
+        init(_ formats: [[DateFormat]]) {
+            total = formats.reduce(0) { $0 + $1.count }
+            storage = .allocate(capacity: max(total, 1))
+            var starts = [0]
+            var position = 0
+            for column in formats {
+                for format in column {
+                    (storage + position).initialize(to: CompiledDateFormat(format))
+                    position += 1
+                }
+                starts.append(position)
+            }
+            self.starts = starts
+        }
+
+        deinit {
+            storage.deinitialize(count: total)
+            storage.deallocate()
+        }
+
+        /// The compiled formats of input column `column`, in declaration order.
+        @inline(__always)
+        func formats(of column: Int) -> UnsafeBufferPointer<CompiledDateFormat> {
+            UnsafeBufferPointer(start: storage + starts[column], count: starts[column + 1] - starts[column])
+        }
     }
 }
