@@ -61,6 +61,14 @@ enum Bytes {
         }
         return (low, high)
     }()
+    /// Whether a placeholder can start with `byte` (either case).
+    @inline(__always)
+    static func startsPlaceholder(_ byte: UInt8) -> Bool {
+        if byte >= 0x80 { return false }
+        let starts = placeholderFirstBytes
+        return (byte < 64 ? (starts.0 >> UInt64(byte)) & 1 : (starts.1 >> UInt64(byte - 64)) & 1) != 0
+    }
+
     /// The longest placeholder, in bytes.
     private static let longestPlaceholder = placeholders.map(\.count).max() ?? 0
 
@@ -69,14 +77,16 @@ enum Bytes {
     ///   a placeholder), a comparison with each placeholder of its length otherwise.
     @inline(__always)
     static func isMissing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most values start with a byte that is neither white space nor the start of a
+        // placeholder: then trimming would keep that byte first, and the answer is no.
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            let first = base[0]
+            if first != 0x20 && first != 0x09 && !startsPlaceholder(first) { return false }
+        }
         let value = trimmed(bytes)
         if value.count == 0 { return true }
         if value.count > longestPlaceholder { return false }
-        let first = value[0]
-        if first >= 0x80 { return false }
-        let starts = placeholderFirstBytes
-        let bit = first < 64 ? (starts.0 >> UInt64(first)) & 1 : (starts.1 >> UInt64(first - 64)) & 1
-        if bit == 0 { return false }
+        if !startsPlaceholder(value[0]) { return false }
         for placeholder in placeholders where placeholder.count == value.count {
             var equal = true
             for index in 0..<value.count {

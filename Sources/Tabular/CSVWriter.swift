@@ -101,7 +101,7 @@ public final class CSVWriter {
             index &+= 1
         }
         if !needsQuotes {
-            (buffer + used).update(from: base, count: count)
+            CSVWriter.copy(base, count, to: buffer + used)
             used += count
             return
         }
@@ -131,8 +131,33 @@ public final class CSVWriter {
         fieldsInRecord += 1
         guard let base = field.baseAddress, count > 0 else { return }
         assert(!field.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }, "this field needs quoting")
-        (buffer + used).update(from: base, count: count)
+        CSVWriter.copy(base, count, to: buffer + used)
         used += count
+    }
+
+    /// Copy `count` bytes; short fields (most of them) without a call to `memmove`, by
+    /// two overlapping loads and stores that stay inside the field.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            target[0] = source[0]
+            target[count >> 1] = source[count >> 1]
+            target[count - 1] = source[count - 1]
+        case 0:
+            break
+        default:
+            target.update(from: source, count: count)
+        }
     }
 
     /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` for a field too large for the buffer:
