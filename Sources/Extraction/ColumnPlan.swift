@@ -50,12 +50,43 @@ enum Bytes {
 
     private static let placeholders: [[UInt8]] = Placeholder.texts.sorted().map { Array($0.utf8) }
 
+    /// The ASCII bytes a placeholder can start with (either case), as a bit set over 0–127.
+    private static let placeholderFirstBytes: (UInt64, UInt64) = {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for placeholder in placeholders {
+            guard let first = placeholder.first, first < 0x80 else { continue }
+            var cases = [first]
+            if first >= 0x41 && first <= 0x5A { cases.append(first + 0x20) }
+            for byte in cases { if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) } }
+        }
+        return (low, high)
+    }()
+    /// Whether a placeholder can start with `byte` (either case).
+    @inline(__always)
+    static func startsPlaceholder(_ byte: UInt8) -> Bool {
+        if byte >= 0x80 { return false }
+        let starts = placeholderFirstBytes
+        return (byte < 64 ? (starts.0 >> UInt64(byte)) & 1 : (starts.1 >> UInt64(byte - 64)) & 1) != 0
+    }
+
+    /// The longest placeholder, in bytes.
+    private static let longestPlaceholder = placeholders.map(\.count).max() ?? 0
+
     /// Empty or a placeholder (UNKNOWN, N/A, …), compared case-insensitively after trimming.
+    /// - Complexity: one table look-up for almost every value (its first byte cannot start
+    ///   a placeholder), a comparison with each placeholder of its length otherwise.
     @inline(__always)
     static func isMissing(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most values start with a byte that is neither white space nor the start of a
+        // placeholder: then trimming would keep that byte first, and the answer is no.
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            let first = base[0]
+            if first != 0x20 && first != 0x09 && !startsPlaceholder(first) { return false }
+        }
         let value = trimmed(bytes)
         if value.count == 0 { return true }
-        if value.count > 9 { return false }
+        if value.count > longestPlaceholder { return false }
+        if !startsPlaceholder(value[0]) { return false }
         for placeholder in placeholders where placeholder.count == value.count {
             var equal = true
             for index in 0..<value.count {

@@ -34,6 +34,9 @@ struct ExtractLayout {
         self.file = file
         self.undeclared = undeclared
         dateCache = DateCache(columns: header.count)
+        copiesUnquotedFields = manifest.input.delimiter == UInt8(ascii: ",")
+        declaredFormats = header.map { manifest.column(named: $0)?.formats ?? [] }
+        compiledFormats = CompiledDateFormat.Table(declaredFormats)
         let indexOf = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
         func formats(_ name: String) -> [DateFormat] { manifest.column(named: name)?.formats ?? [] }
 
@@ -59,6 +62,15 @@ struct ExtractLayout {
             }
         }
         self.actions = actions
+        kinds = actions.map { action in
+            switch action {
+            case .drop: return .drop
+            case .keep: return .keep
+            case .keepDate: return .keepDate
+            case .generaliseDate(_, let generalisation): return .generaliseDate(generalisation)
+            default: return .other
+            }
+        }
         // Output order: the manifest's order of the columns that leave.
         order = manifest.columns.filter { $0.columnClass.leavesExtract }.map { indexOf[$0.name]! }
         outputHeader = order.map { header[$0] } + manifest.derive.map(\.name)
@@ -66,6 +78,7 @@ struct ExtractLayout {
             ResolvedDerivation(declaration: $0, from: indexOf[$0.from]!, fromFormats: formats($0.from),
                                at: indexOf[$0.at!]!, atFormats: formats($0.at!))
         }
+        derivationColumns = derivations.map { ($0.from, $0.at) }
         var names: [String] = []
         var conditions: [(Int, ValueSet)] = []
         for condition in manifest.rows?.conditions ?? [] {
@@ -75,9 +88,11 @@ struct ExtractLayout {
         self.conditions = conditions
         if let rule = manifest.rows?.ageAtLeast {
             age = (rule.years, indexOf[rule.from]!, formats(rule.from), indexOf[rule.at]!, formats(rule.at))
+            ageColumns = (rule.years, indexOf[rule.from]!, indexOf[rule.at]!)
             names.append("aged at least \(rule.years) at \(rule.at) (from \(rule.from); unknown age excluded)")
         } else {
             age = nil
+            ageColumns = nil
         }
         conditionNames = names
         if !undeclared.isEmpty {
@@ -90,12 +105,12 @@ struct ExtractLayout {
     /// The index of the first row condition the current record fails, or nil.
     @inline(__always)
     func failedCondition(_ reader: CSVReader) throws -> Int? {
-        for (offset, condition) in conditions.enumerated() {
-            if !condition.values.contains(Bytes.trimmed(reader.bytes(condition.index))) { return offset }
+        for offset in conditions.indices {
+            if !conditions[offset].values.contains(Bytes.trimmed(reader.bytes(conditions[offset].index))) { return offset }
         }
-        if let age {
-            guard let birth = try date(reader, age.from, age.fromFormats, isBirth: true),
-                  let at = try date(reader, age.at, age.atFormats, isBirth: false),
+        if let age = ageColumns {
+            guard let birth = try date(reader, age.from, isBirth: true),
+                  let at = try date(reader, age.at, isBirth: false),
                   birth.age(at: at) >= age.years
             else { return conditions.count }
         }
@@ -106,13 +121,46 @@ struct ExtractLayout {
     /// - Throws: `.invalidValue` when a non-empty value fits no declared format.
     @inline(__always)
     func date(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> CalendarDate? {
-        switch try readDate(reader, index, formats, isBirth: isBirth) {
+        try date(reader, index, isBirth: isBirth)
+    }
+
+    /// ``date(_:_:_:isBirth:)`` with the column's declared formats.
+    @inline(__always)
+    func date(_ reader: CSVReader, _ index: Int, isBirth: Bool) throws -> CalendarDate? {
+        switch try readDate(reader, index, isBirth: isBirth) {
         case .date(let date): return date
         default: return nil
         }
     }
 
     enum DateValue { case date(CalendarDate), missing, impossible }
+
+    /// Whether a kept field that was not quoted in the export can be copied as it is: it
+    /// then holds no comma, quote or line break (the export's delimiter is the extract's).
+    let copiesUnquotedFields: Bool
+
+    /// Write a kept field: copied as it is when it needs no quoting, else through the
+    /// writer's quoting (the bytes written are the same either way).
+    @inline(__always)
+    func writeKept(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, reader: CSVReader, writer: CSVWriter) throws {
+        if copiesUnquotedFields && !reader.isQuoted(index) {
+            try writer.writeVerbatim(bytes)
+        } else {
+            try writer.write(bytes)
+        }
+    }
+
+    /// Per input column, its declared date formats, and the same compiled for the record loop.
+    let declaredFormats: [[DateFormat]]
+    let compiledFormats: CompiledDateFormat.Table
+    /// ``actions`` without payloads (no reference counting in the record loop), for the
+    /// common actions; `.other` defers to ``actions``.
+    let kinds: [ActionKind]
+    enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), other }
+    /// Per derivation: its input columns (from, at).
+    let derivationColumns: [(from: Int, at: Int)]
+    /// The age rule's years and columns.
+    let ageColumns: (years: Int, from: Int, at: Int)?
 
     /// Dates already read in the current record: a date column feeds the age filter, its
     /// own generalisation and the derived age band, and is parsed once per record.
@@ -150,21 +198,29 @@ struct ExtractLayout {
 
     @inline(__always)
     func readDate(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> DateValue {
+        try readDate(reader, index, isBirth: isBirth)
+    }
+
+    /// Read date column `index` (with its declared formats; every caller passes those).
+    @inline(__always)
+    func readDate(_ reader: CSVReader, _ index: Int, isBirth: Bool) throws -> DateValue {
         let slot = index &* 2 &+ (isBirth ? 1 : 0)
         if let cached = dateCache.value(row: reader.row, slot: slot) { return cached }
-        let value = try parseDate(reader, index, formats, isBirth: isBirth)
+        let value = try parseDate(reader, index, isBirth: isBirth)
         dateCache.store(value, row: reader.row, slot: slot)
         return value
     }
 
     @inline(__always)
-    private func parseDate(_ reader: CSVReader, _ index: Int, _ formats: [DateFormat], isBirth: Bool) throws -> DateValue {
+    private func parseDate(_ reader: CSVReader, _ index: Int, isBirth: Bool) throws -> DateValue {
         let raw = reader.bytes(index)
         if Bytes.isMissing(raw) { return .missing }
         let value = Bytes.trimmed(raw)
         var sawImpossible = false
-        for format in formats {
-            switch format.parse(value) {
+        // The compiled copies of the column's declared formats read exactly as they do.
+        let compiled = compiledFormats.formats(of: index)
+        for position in 0..<compiled.count {
+            switch compiled[position].parse(value, fallback: declaredFormats, column: index, position: position) {
             case .date(let date):
                 if isBirth && date == CalendarDate(year: 1900, month: 1, day: 1) { return .missing }
                 return .date(date)
@@ -173,6 +229,7 @@ struct ExtractLayout {
             }
         }
         if sawImpossible { return .impossible }
+        let formats = declaredFormats[index]
         throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
                             problem: "the value fits none of the declared date formats (\(formats.map(\.text).joined(separator: ", ")))",
                             remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path)")
@@ -182,20 +239,54 @@ struct ExtractLayout {
 
     @inline(__always)
     func writeColumn(_ index: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters, scratch: inout [UInt8]) throws {
+        switch kinds[index] {
+        case .drop:
+            return
+        case .keep:
+            let bytes = reader.bytes(index)
+            if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
+            try writeKept(bytes, index, reader: reader, writer: writer)
+            return
+        case .keepDate:
+            switch try readDate(reader, index, isBirth: true) {
+            case .missing: counters.missing[index] += 1
+            case .impossible: counters.invalid[index] += 1
+            case .date: break
+            }
+            try writeKept(reader.bytes(index), index, reader: reader, writer: writer)
+            return
+        case .generaliseDate(let generalisation):
+            switch try readDate(reader, index, isBirth: false) {
+            case .missing:
+                counters.missing[index] += 1
+                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+            case .impossible:
+                counters.invalid[index] += 1
+                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+            case .date(let date):
+                try scratch.withUnsafeMutableBufferPointer { buffer in
+                    let count = DateText.write(date, generalisation, into: buffer.baseAddress!)
+                    try writer.write(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
+                }
+            }
+            return
+        case .other:
+            break
+        }
         let bytes = reader.bytes(index)
         switch actions[index] {
         case .drop:
             return
         case .keep:
             if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
-            try writer.write(bytes)
+            try writeKept(bytes, index, reader: reader, writer: writer)
         case .keepDate(let formats):
             switch try readDate(reader, index, formats, isBirth: true) {
             case .missing: counters.missing[index] += 1
             case .impossible: counters.invalid[index] += 1
             case .date: break
             }
-            try writer.write(bytes)
+            try writeKept(bytes, index, reader: reader, writer: writer)
         case .keepListed(let values):
             let value = Bytes.trimmed(bytes)
             if value.count == 0 {
@@ -216,8 +307,10 @@ struct ExtractLayout {
                 counters.invalid[index] += 1
                 try writer.write(UnsafeBufferPointer(start: nil, count: 0))
             case .date(let date):
-                let count = DateText.write(date, generalisation, into: &scratch)
-                try scratch.withUnsafeBufferPointer { try writer.write(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+                try scratch.withUnsafeMutableBufferPointer { buffer in
+                    let count = DateText.write(date, generalisation, into: buffer.baseAddress!)
+                    try writer.write(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
+                }
             }
         case .generaliseAge:
             if Bytes.isMissing(bytes) {
@@ -268,8 +361,21 @@ struct ExtractLayout {
     @inline(__always)
     func writeDerived(_ derivation: ResolvedDerivation, reader: CSVReader, writer: CSVWriter, counter: Int,
                       counters: inout ColumnCounters, scratch: inout [UInt8]) throws {
-        let birth = try date(reader, derivation.from, derivation.fromFormats, isBirth: true)
-        let at = try date(reader, derivation.at, derivation.atFormats, isBirth: false)
+        try writeDerived(from: derivation.from, at: derivation.at, reader: reader, writer: writer, counter: counter, counters: &counters)
+    }
+
+    /// Write derivation number `offset` (an age band: the only derivation rule).
+    @inline(__always)
+    func writeDerived(_ offset: Int, reader: CSVReader, writer: CSVWriter, counter: Int, counters: inout ColumnCounters) throws {
+        let columns = derivationColumns[offset]
+        try writeDerived(from: columns.from, at: columns.at, reader: reader, writer: writer, counter: counter, counters: &counters)
+    }
+
+    @inline(__always)
+    private func writeDerived(from: Int, at atIndex: Int, reader: CSVReader, writer: CSVWriter, counter: Int,
+                              counters: inout ColumnCounters) throws {
+        let birth = try date(reader, from, isBirth: true)
+        let at = try date(reader, atIndex, isBirth: false)
         if let birth, let at, let band = AgeBand.label(forAge: birth.age(at: at)) {
             try writer.write(band)
         } else {
@@ -311,23 +417,31 @@ struct ExtractLayout {
 /// Generalised date text, written into a scratch buffer.
 enum DateText {
     static func write(_ date: CalendarDate, _ generalisation: Generalisation, into buffer: inout [UInt8]) -> Int {
-        func digits(_ value: Int, _ width: Int, at offset: Int) {
+        buffer.withUnsafeMutableBufferPointer { write(date, generalisation, into: $0.baseAddress!) }
+    }
+
+    /// `YYYY-MM`, `YYYY-Qn` or `YYYY` at `output` (room for 7 bytes); the length written.
+    @inline(__always)
+    static func write(_ date: CalendarDate, _ generalisation: Generalisation, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        @inline(__always) func digits(_ value: Int, _ width: Int, at offset: Int) {
             var value = value
-            for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                buffer[position] = UInt8(0x30 + value % 10)
+            var position = offset + width - 1
+            while position >= offset {
+                output[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
                 value /= 10
+                position -= 1
             }
         }
         digits(date.year, 4, at: 0)
         switch generalisation {
         case .month:
-            buffer[4] = UInt8(ascii: "-")
+            output[4] = UInt8(ascii: "-")
             digits(date.month, 2, at: 5)
             return 7
         case .quarter:
-            buffer[4] = UInt8(ascii: "-")
-            buffer[5] = UInt8(ascii: "Q")
-            buffer[6] = UInt8(0x30 + (date.month - 1) / 3 + 1)
+            output[4] = UInt8(ascii: "-")
+            output[5] = UInt8(ascii: "Q")
+            output[6] = UInt8(truncatingIfNeeded: 0x30 + (date.month - 1) / 3 + 1)
             return 7
         default:
             return 4

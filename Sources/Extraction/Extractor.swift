@@ -55,6 +55,7 @@ public struct Extractor {
         do {
             try writer.writeRecord(layout.outputHeader)
             var scratch = [UInt8](repeating: 0, count: 16)
+            let inputColumns = reader.header.count
             while try reader.next() {
                 summary.recordsRead += 1
                 progress.update(summary.recordsRead)
@@ -65,9 +66,8 @@ public struct Extractor {
                 for index in layout.order {
                     try layout.writeColumn(index, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
                 }
-                for (offset, derivation) in layout.derivations.enumerated() {
-                    try layout.writeDerived(derivation, reader: reader, writer: writer,
-                                            counter: reader.header.count + offset, counters: &counters, scratch: &scratch)
+                for offset in layout.derivationColumns.indices {
+                    try layout.writeDerived(offset, reader: reader, writer: writer, counter: inputColumns + offset, counters: &counters)
                 }
                 try writer.endRecord()
                 summary.recordsWritten += 1

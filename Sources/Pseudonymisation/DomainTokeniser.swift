@@ -26,6 +26,16 @@ public final class DomainTokeniser {
         }
     }
 
+    /// The token of a non-empty normalised value given as UTF-8 bytes, as 32 lowercase hex
+    /// digits written to `hex`: the same token as ``token(_:)-(String?)`` of that value,
+    /// without making a `String`.
+    /// - Complexity: one HMAC-SHA256; no allocation.
+    @inline(__always)
+    public func writeToken(of value: UnsafeRawBufferPointer, into hex: UnsafeMutablePointer<UInt8>) {
+        precondition(value.count > 0, "an empty value has no token")
+        key.authenticateHex(value, into: hex)
+    }
+
     /// The token of a normalisation outcome (empty unless it is a value).
     public func token(_ normalised: Normalised) -> String {
         token(normalised.text)

@@ -143,14 +143,72 @@ final class PseudonymiseLayout {
     /// Normalised values already computed, per linkage column: names, dates of birth and
     /// postcodes repeat across records (a few thousand forenames cover most people), and
     /// each normaliser is a pure function of the raw value and the column's declaration.
-    /// Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
-    private var memo: [[String: (value: Normalised, first: Normalised)]] = []
+    /// Each entry holds the outcome and a second value derived from it once: the first
+    /// given name of a forename, the unordered form of a date of birth, the district of a
+    /// postcode. Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
+    private var memo: [[String: (value: Normalised, derived: Normalised)]] = []
     static let memoLimit = 1 << 16
 
+    /// The parts of a match key the record loop builds from bytes; any other field goes
+    /// through ``PersonRecord/value(of:)``.
+    enum KeyPart {
+        case forename, surname, dateOfBirth, dateOfBirthUnordered, postcode, postcodeDistrict
+        case other(KeyField)
+
+        init(_ field: KeyField) {
+            switch field {
+            case .forename: self = .forename
+            case .surname: self = .surname
+            case .dateOfBirth: self = .dateOfBirth
+            case .dateOfBirthUnordered: self = .dateOfBirthUnordered
+            case .postcode: self = .postcode
+            case .postcodeDistrict: self = .postcodeDistrict
+            default: self = .other(field)
+            }
+        }
+    }
+
+    /// Per-record state, resolved once so the loop reads no declaration (a struct copy)
+    /// and compares no field names.
+    private lazy var linkageFields: [(index: Int, field: PersonField?, formats: [DateFormat], order: NameNormalisation.Order)] =
+        linkage.map { column in
+            (column.index, column.declaration.field, column.declaration.formats,
+             column.declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst)
+        }
+    /// Per key, its parts; nil when the dataset lacks a field the key needs (always blank).
+    private lazy var keyParts: [[KeyPart]?] = keys.map { $0.lacking.isEmpty ? $0.key.fields.map(KeyPart.init) : nil }
+    /// The value being tokenised (a match key's fields joined by U+001F, or a normalised
+    /// identifier): `valueCount` bytes at `value`, which grows as needed.
+    private var value = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var valueCapacity = 256
+    private var valueCount = 0
+    /// Per identifier column (in ``identifiers`` order): its input index, whether it has a
+    /// pattern normaliser, its tokeniser — read without copying the column's declaration.
+    private lazy var identifierFields: [(index: Int, hasPattern: Bool, tokeniser: DomainTokeniser)] =
+        identifiers.map { ($0.index, $0.pattern != nil, $0.tokeniser) }
+    /// 32 hex digits of the token being written.
+    private let hex = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+
+    deinit {
+        hex.deallocate()
+        value.deallocate()
+    }
+
+    /// Make room for `extra` more bytes of ``value``.
     @inline(__always)
-    private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, first: Normalised))
-        -> (value: Normalised, first: Normalised) {
-        if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
+    private func reserveValue(_ extra: Int) {
+        guard valueCount + extra > valueCapacity else { return }
+        let capacity = max(valueCapacity * 2, valueCount + extra)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: value, count: valueCount)
+        value.deallocate()
+        value = grown
+        valueCapacity = capacity
+    }
+
+    @inline(__always)
+    private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, derived: Normalised))
+        -> (value: Normalised, derived: Normalised) {
         if let known = memo[position][raw] { return known }
         let result = compute()
         if memo[position].count >= Self.memoLimit { memo[position].removeAll(keepingCapacity: true) }
@@ -158,11 +216,36 @@ final class PseudonymiseLayout {
         return result
     }
 
+    /// Append `text`'s UTF-8 to ``value`` (after U+001F when `separated`): false, and
+    /// nothing appended, when it is nil or empty.
+    @inline(__always)
+    private func appendPart(_ text: String?, separated: Bool) -> Bool {
+        guard var text, !text.isEmpty else { return false }
+        text.withUTF8 { bytes in
+            reserveValue(bytes.count + 1)
+            if separated { value[valueCount] = 0x1F; valueCount += 1 }
+            (value + valueCount).update(from: bytes.baseAddress!, count: bytes.count)
+            valueCount += bytes.count
+        }
+        return true
+    }
+
+    /// Write the token of ``value`` (non-empty) in `tokeniser`'s domain.
+    @inline(__always)
+    private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
+        tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
+        try writer.writeVerbatim(UnsafeBufferPointer(start: hex, count: 32))
+    }
+
     func write(record reader: CSVReader, to writer: CSVWriter) throws {
+        if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
         var person = PersonRecord()
-        for position in linkage.indices {
-            guard let field = linkage[position].declaration.field else { continue }
-            let raw = reader.string(linkage[position].index)
+        var dateOfBirthUnordered: String? = nil
+        var postcodeDistrict: String? = nil
+        for position in linkageFields.indices {
+            let column = linkageFields[position]
+            guard let field = column.field else { continue }
+            let raw = reader.string(column.index)
             var outcome: Normalised
             switch field {
             case .forename:
@@ -170,14 +253,13 @@ final class PseudonymiseLayout {
                 outcome = names.value
                 if person.forename.text == nil {
                     person.forename = outcome
-                    person.firstForename = names.first
+                    person.firstForename = names.derived
                 }
             case .surname:
                 outcome = remembered(position, raw) { (NameNormalisation.name(raw), .missing) }.value
                 if person.surname.text == nil { person.surname = outcome }
             case .fullName:
-                let order: NameNormalisation.Order = linkage[position].declaration.order == .surnameFirst ? .surnameFirst : .forenameFirst
-                let split = NameNormalisation.splitFullName(raw, order: order)
+                let split = NameNormalisation.splitFullName(raw, order: column.order)
                 if person.forename.text == nil {
                     person.forename = split.forename
                     person.firstForename = split.firstForename
@@ -185,12 +267,26 @@ final class PseudonymiseLayout {
                 if person.surname.text == nil { person.surname = split.surname }
                 outcome = split.surname.text != nil ? split.surname : split.forename
             case .dateOfBirth:
-                let formats = linkage[position].declaration.formats
-                outcome = remembered(position, raw) { (DateOfBirth.normalise(raw, formats: formats), .missing) }.value
-                if person.dateOfBirth.text == nil { person.dateOfBirth = outcome }
+                let formats = column.formats
+                let date = remembered(position, raw) {
+                    let value = DateOfBirth.normalise(raw, formats: formats)
+                    return (value, value.text.map { .value(DateOfBirth.unordered($0)) } ?? .missing)
+                }
+                outcome = date.value
+                if person.dateOfBirth.text == nil {
+                    person.dateOfBirth = outcome
+                    dateOfBirthUnordered = date.derived.text
+                }
             case .postcode:
-                outcome = remembered(position, raw) { (Postcode.normalise(raw), .missing) }.value
-                if person.postcode.text == nil { person.postcode = outcome }
+                let postcode = remembered(position, raw) {
+                    let value = Postcode.normalise(raw)
+                    return (value, value.text.map { .value(Postcode.district($0)) } ?? .missing)
+                }
+                outcome = postcode.value
+                if person.postcode.text == nil {
+                    person.postcode = outcome
+                    postcodeDistrict = postcode.derived.text
+                }
             case .sex:
                 outcome = TextNormalisation.sex(raw)
                 if person.sex.text == nil { person.sex = outcome }
@@ -204,19 +300,62 @@ final class PseudonymiseLayout {
         for output in outputs {
             switch output {
             case .passThrough(let index):
-                try writer.write(reader.bytes(index))
-            case .identifier(let position):
-                let outcome = identifiers[position].normalise(reader.string(identifiers[position].index))
-                switch outcome {
-                case .missing: identifiers[position].missing += 1
-                case .invalid: identifiers[position].invalid += 1
-                case .value: break
+                // Reader and writer both use commas: an unquoted field needs no quoting.
+                if reader.isQuoted(index) {
+                    try writer.write(reader.bytes(index))
+                } else {
+                    try writer.writeVerbatim(reader.bytes(index))
                 }
-                try writer.write(identifiers[position].tokeniser.token(outcome))
+            case .identifier(let position):
+                let column = identifierFields[position]
+                valueCount = 0
+                let isValue: Bool
+                let raw = reader.bytes(column.index)
+                reserveValue(raw.count)
+                if !column.hasPattern, let count = TextNormalisation.asciiText(raw, into: value) {
+                    valueCount = count
+                    isValue = count > 0
+                    if !isValue { identifiers[position].missing += 1 }
+                } else {
+                    let outcome = identifiers[position].normalise(reader.string(column.index))
+                    switch outcome {
+                    case .missing: identifiers[position].missing += 1
+                    case .invalid: identifiers[position].invalid += 1
+                    case .value: break
+                    }
+                    isValue = appendPart(outcome.text, separated: false)
+                }
+                if isValue {
+                    try writeToken(column.tokeniser, to: writer)
+                } else {
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                }
             case .key(let position):
-                let value = keys[position].lacking.isEmpty ? keys[position].key.value(for: person) : nil
-                if value == nil { keys[position].blank += 1 }
-                try writer.write(keys[position].tokeniser.token(value))
+                // The fields joined by U+001F (MatchKey.value(for:)), built as bytes.
+                valueCount = 0
+                let parts = keyParts[position] ?? []
+                var isComplete = keyParts[position] != nil
+                for (offset, part) in parts.enumerated() {
+                    let separated = offset > 0
+                    switch part {
+                    case .forename: isComplete = appendPart(person.forename.text, separated: separated)
+                    case .surname: isComplete = appendPart(person.surname.text, separated: separated)
+                    case .dateOfBirth: isComplete = appendPart(person.dateOfBirth.text, separated: separated)
+                    case .dateOfBirthUnordered: isComplete = appendPart(dateOfBirthUnordered, separated: separated)
+                    case .postcode: isComplete = appendPart(person.postcode.text, separated: separated)
+                    case .postcodeDistrict: isComplete = appendPart(postcodeDistrict, separated: separated)
+                    case .other(let field): isComplete = appendPart(person.value(of: field), separated: separated)
+                    }
+                    if !isComplete { break }
+                }
+                if isComplete && valueCount == 0 {
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))   // a key of no fields: no token
+                } else if isComplete {
+                    try writeToken(keys[position].tokeniser, to: writer)
+                } else {
+                    keys[position].blank += 1
+                    try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                }
             }
         }
         try writer.endRecord()

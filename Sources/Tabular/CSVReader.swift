@@ -64,6 +64,7 @@ public final class CSVReader {
     private let fieldStartStorage: UnsafeMutablePointer<Int>
     private let fieldEndStorage: UnsafeMutablePointer<Int>
     private let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
+    private let fieldQuotedStorage: UnsafeMutablePointer<Bool>
     private var fieldCount = 0
     private var recordLineBreaks = 0
     private var lineEnding: LineEnding?
@@ -103,6 +104,7 @@ public final class CSVReader {
         fieldStartStorage = .allocate(capacity: limits.maxColumns + 1)
         fieldEndStorage = .allocate(capacity: limits.maxColumns + 1)
         fieldUnescapeStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldQuotedStorage = .allocate(capacity: limits.maxColumns + 1)
         if encoding == .windows1252 { rawBuffer = .allocate(capacity: chunkSize) }
         try readHeader()
     }
@@ -113,6 +115,7 @@ public final class CSVReader {
         fieldStartStorage.deallocate()
         fieldEndStorage.deallocate()
         fieldUnescapeStorage.deallocate()
+        fieldQuotedStorage.deallocate()
         if ownsDescriptor { close(descriptor) }
     }
 
@@ -144,6 +147,14 @@ public final class CSVReader {
         }
         fieldEndStorage[index] = write
         fieldUnescapeStorage[index] = false
+    }
+
+    /// Whether field `index` of the current record was quoted in the file. An unquoted
+    /// field holds no quote, CR or LF, nor the reader's delimiter.
+    @inline(__always)
+    public func isQuoted(_ index: Int) -> Bool {
+        precondition(index >= 0 && index < fieldCount, "field index out of range")
+        return fieldQuotedStorage[index]
     }
 
     /// Field `index` of the current record as a `String`.
@@ -234,6 +245,7 @@ public final class CSVReader {
             return atEOF ? .endOfFile : .needMore
         }
         let delimiter = self.delimiter
+        let delimiterWord = SWAR.broadcast(delimiter)
         let quote = UInt8(ascii: "\"")
         let lf = UInt8(ascii: "\n")
         let cr = UInt8(ascii: "\r")
@@ -241,6 +253,7 @@ public final class CSVReader {
         let starts = fieldStartStorage
         let ends = fieldEndStorage
         let unescape = fieldUnescapeStorage
+        let quoted = fieldQuotedStorage
         let maxColumns = limits.maxColumns
         let maxField = limits.maxFieldBytes
         var count = 0
@@ -293,6 +306,7 @@ public final class CSVReader {
                 starts[count] = fieldStart
                 ends[count] = scan
                 unescape[count] = needsUnescape
+                quoted[count] = true
                 count += 1
                 lastFieldWasQuoted = true
                 position = scan + 1
@@ -311,6 +325,18 @@ public final class CSVReader {
                                 remedy: "a quote inside a quoted field must be doubled (\"\"); fix or re-export the file")
             } else {
                 let fieldStart = position
+                // Eight bytes a step: the lowest byte equal to one of the four stops is the
+                // first (SWAR zero-byte test; a false positive can only follow a true one).
+                while position &+ 8 <= limit {
+                    let word = UnalignedLoad.uint64(buffer + position)
+                    let hits = SWAR.zeroBytes(word ^ delimiterWord) | SWAR.zeroBytes(word ^ SWAR.lfWord)
+                        | SWAR.zeroBytes(word ^ SWAR.crWord) | SWAR.zeroBytes(word ^ SWAR.quoteWord)
+                    if hits != 0 {
+                        position &+= hits.trailingZeroBitCount >> 3
+                        break
+                    }
+                    position &+= 8
+                }
                 while position < limit {
                     let byte = buffer[position]
                     if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
@@ -322,6 +348,7 @@ public final class CSVReader {
                     starts[count] = fieldStart
                     ends[count] = position
                     unescape[count] = false
+                    quoted[count] = false
                     count += 1
                     lastFieldWasQuoted = false
                     start = position
@@ -336,6 +363,7 @@ public final class CSVReader {
                 starts[count] = fieldStart
                 ends[count] = position
                 unescape[count] = false
+                quoted[count] = false
                 count += 1
                 lastFieldWasQuoted = false
                 if byte == delimiter { position += 1; continue }
@@ -481,4 +509,22 @@ public final class CSVReader {
             return
         }
     }
+}
+
+/// Byte-parallel tests on eight bytes in a `UInt64` ("SIMD within a register").
+enum SWAR {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+    static let lfWord: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    static let crWord: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+    static let quoteWord: UInt64 = 0x2222_2222_2222_2222
+
+    /// `byte` in all eight lanes.
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* ones }
+
+    /// The high bit set in the lanes that are zero; exact up to the lowest zero lane
+    /// (a borrow can mark lanes above it), which is all a scan for the first match needs.
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
 }

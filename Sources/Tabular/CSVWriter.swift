@@ -68,8 +68,101 @@ public final class CSVWriter {
     }
 
     /// Append a field given as bytes.
+    /// - Complexity: one scan for bytes that need quoting, then one copy (worst case twice
+    ///   the field's length); the buffer is checked for room once per field, not per byte.
     @inline(__always)
     public func write(_ field: UnsafeBufferPointer<UInt8>) throws {
+        let count = field.count
+        // Room for a delimiter, the field with every byte doubled, and two quotes.
+        if used + 2 * count + 3 > capacity {
+            if used > 0 { try flush() }
+            if 2 * count + 3 > capacity { return try writeLarge(field) }
+        }
+        if fieldsInRecord > 0 { buffer[used] = delimiter; used += 1 }
+        fieldsInRecord += 1
+        guard let base = field.baseAddress, count > 0 else { return }
+        let delimiter = self.delimiter
+        var needsQuotes = false
+        var index = 0
+        // Eight bytes a step (SWAR zero-byte test against the four bytes that need quoting).
+        let delimiterWord = SWAR.broadcast(delimiter)
+        while index &+ 8 <= count {
+            let word = UnalignedLoad.uint64(base + index)
+            if SWAR.zeroBytes(word ^ delimiterWord) | SWAR.zeroBytes(word ^ SWAR.quoteWord)
+                | SWAR.zeroBytes(word ^ SWAR.lfWord) | SWAR.zeroBytes(word ^ SWAR.crWord) != 0 {
+                needsQuotes = true
+                break
+            }
+            index &+= 8
+        }
+        while !needsQuotes && index < count {
+            let byte = base[index]
+            if byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D { needsQuotes = true }
+            index &+= 1
+        }
+        if !needsQuotes {
+            CSVWriter.copy(base, count, to: buffer + used)
+            used += count
+            return
+        }
+        var position = used
+        buffer[position] = 0x22
+        position += 1
+        for index in 0..<count {
+            let byte = base[index]
+            if byte == 0x22 { buffer[position] = 0x22; position += 1 }
+            buffer[position] = byte
+            position += 1
+        }
+        buffer[position] = 0x22
+        used = position + 1
+    }
+
+    /// Append a field that needs no quoting — it holds no delimiter, quote, CR or LF, e.g.
+    /// an unquoted field read with the same delimiter, or hex — copied as it is.
+    @inline(__always)
+    public func writeVerbatim(_ field: UnsafeBufferPointer<UInt8>) throws {
+        let count = field.count
+        if used + count + 1 > capacity {
+            if used > 0 { try flush() }
+            if count + 1 > capacity { return try writeLarge(field) }
+        }
+        if fieldsInRecord > 0 { buffer[used] = delimiter; used += 1 }
+        fieldsInRecord += 1
+        guard let base = field.baseAddress, count > 0 else { return }
+        assert(!field.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }, "this field needs quoting")
+        CSVWriter.copy(base, count, to: buffer + used)
+        used += count
+    }
+
+    /// Copy `count` bytes; short fields (most of them) without a call to `memmove`, by
+    /// two overlapping loads and stores that stay inside the field.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            target[0] = source[0]
+            target[count >> 1] = source[count >> 1]
+            target[count - 1] = source[count - 1]
+        case 0:
+            break
+        default:
+            target.update(from: source, count: count)
+        }
+    }
+
+    /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` for a field too large for the buffer:
+    /// byte by byte, flushing as needed.
+    private func writeLarge(_ field: UnsafeBufferPointer<UInt8>) throws {
         if fieldsInRecord > 0 { try put(delimiter) }
         fieldsInRecord += 1
         var needsQuotes = false
