@@ -146,7 +146,8 @@ final class PseudonymiseLayout {
     /// Each entry holds the outcome and a second value derived from it once: the first
     /// given name of a forename, the unordered form of a date of birth, the district of a
     /// postcode. Bounded: a column's memo is emptied when it reaches ``memoLimit`` entries.
-    private var memo: [[String: (value: Normalised, derived: Normalised)]] = []
+    /// Keyed by the raw value's bytes (``ExactText``), not by Swift's String equality.
+    private var memo: [[ExactText: (value: Normalised, derived: Normalised)]] = []
     static let memoLimit = 1 << 16
 
     /// The parts of a match key the record loop builds from bytes; any other field goes
@@ -209,10 +210,11 @@ final class PseudonymiseLayout {
     @inline(__always)
     private func remembered(_ position: Int, _ raw: String, _ compute: () -> (value: Normalised, derived: Normalised))
         -> (value: Normalised, derived: Normalised) {
-        if let known = memo[position][raw] { return known }
+        let key = ExactText(raw)
+        if let known = memo[position][key] { return known }
         let result = compute()
         if memo[position].count >= Self.memoLimit { memo[position].removeAll(keepingCapacity: true) }
-        memo[position][raw] = result
+        memo[position][key] = result
         return result
     }
 
@@ -391,5 +393,24 @@ final class PseudonymiseLayout {
                                           field: column.declaration.field?.rawValue, missing: column.missing, invalid: column.invalid))
         }
         return columns
+    }
+}
+
+/// A memo key equal only to the same UTF-8 bytes. Swift's String equality treats
+/// canonically equivalent spellings as one (Á as U+00C1, or A followed by U+0301), but
+/// the normalisers work on bytes and may give the two different results — the postcode
+/// normaliser keeps the A of the second and drops the first — so a String-keyed memo
+/// would hand a later record the earlier record's outcome.
+struct ExactText: Hashable {
+    var text: String
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactText, rhs: ExactText) -> Bool {
+        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

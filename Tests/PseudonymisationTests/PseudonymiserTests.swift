@@ -215,6 +215,32 @@ struct PseudonymiserTests {
         #expect(receipt.columns.first { $0.name == "MK1" }?.missing == 12)
     }
 
+    @Test("canonically equivalent spellings are each normalised from their own bytes, never remembered as one")
+    func canonicalEquivalents() throws {
+        var extract = try SyntheticExtract(rows: 4)
+        let postcode = try #require(SyntheticExtract.header.firstIndex(of: "victim_postcode"))
+        var composed = extract.rows[0]
+        for (column, value) in [("victim_forename", "Jane"), ("victim_surname", "Smith"), ("victim_dob", "1990-05-17")] {
+            composed[try #require(SyntheticExtract.header.firstIndex(of: column))] = value
+        }
+        var decomposed = composed
+        composed[postcode] = "SW1\u{C1} 1AA"           // Á: not A–Z, dropped → SW11AA
+        decomposed[postcode] = "SW1A\u{301} 1AA"       // A + combining accent → SW1A1AA
+        #expect(composed[postcode] == decomposed[postcode])   // one value to Swift's String ==
+        try extract.replaceRows([composed, decomposed, composed, decomposed])
+        let output = extract.folder.path("out.csv")
+        try extract.pseudonymiser().run(input: extract.extractPath, output: output)
+        let table = try CSVTable(contentsOf: output)
+        let mk1 = try #require(table.index(of: "MK1"))
+        #expect(!table.rows[0][mk1].isEmpty && !table.rows[1][mk1].isEmpty)
+        #expect(table.rows[0][mk1] != table.rows[1][mk1])
+        #expect(table.rows[0][mk1] == table.rows[2][mk1] && table.rows[1][mk1] == table.rows[3][mk1])
+        // And each agrees with the independent recomputation.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/pathlink_tokens.py").path
+        let (status, text) = try runPython([script, "check", try extract.pythonSpec(), extract.extractPath, output, "--every", "1"])
+        #expect(status == 0 && text.contains(" 0 differences"), "\(text)")
+    }
+
     @Test("an independent Python recomputation (stdlib hmac/hashlib) agrees bit for bit with pseudonymise")
     func pythonAgrees() throws {
         let extract = try SyntheticExtract()

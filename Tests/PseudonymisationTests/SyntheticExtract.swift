@@ -142,6 +142,16 @@ struct SyntheticExtract {
         try writeExtractReceipt()
     }
 
+    /// Replace the extract's records (rewriting the file and its receipt).
+    mutating func replaceRows(_ newRows: [[String]]) throws {
+        rows = newRows
+        let writer = try CSVWriter(path: extractPath, force: true)
+        try writer.writeRecord(SyntheticExtract.header)
+        for row in rows { try writer.writeRecord(row) }
+        try writer.close()
+        try writeExtractReceipt()
+    }
+
     /// The receipt extract writes: stage, dataset, manifest hash, the extract's hash.
     func writeExtractReceipt() throws {
         var receipt = Receipt(stage: "extract")
