@@ -44,3 +44,9 @@ private final class Slots<T>: @unchecked Sendable {
     var nextJob = 0
     init(_ count: Int) { results = Array(repeating: nil, count: count) }
 }
+
+/// A result filled in by one job of ``Parallel/run(_:threads:)`` and read after it.
+final class Box<T>: @unchecked Sendable {
+    var value: T?
+    init() {}
+}
