@@ -312,7 +312,7 @@ final class PersonLinker {
         let first = base[dataset]
         for (row, token) in column.values.enumerated() where !token.isMissing {
             let root = sets.find(first + row)
-            if sets.datasetMask[root] & otherBit != 0 { continue }
+            if sets.mask(ofRoot: root) & otherBit != 0 { continue }
             let slot = result.table.add(token, record: row)
             if slot == result.root.count {
                 result.root.append(Int32(root))
