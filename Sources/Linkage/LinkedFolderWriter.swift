@@ -72,10 +72,28 @@ final class LinkedFolderWriter {
             firstStart.deallocate()
         }
 
+        /// Copy the codes of `rows` (dataset rows, in any order) to `target`, row after row:
+        /// a loop of independent loads, so the cache misses of a random order overlap
+        /// instead of stalling the formatting one by one.
+        @inline(__always)
+        func gather(rows: UnsafePointer<Int32>, count: Int, into target: UnsafeMutablePointer<UInt32>) {
+            if columns == 0 { return }
+            for index in 0..<count {
+                let source = codes + Int(rows[index]) * columns
+                let destination = target + index * columns
+                for column in 0..<columns { destination[column] = source[column] }
+            }
+        }
+
         /// Append `,value` for every attribute of `row`, in column order.
         @inline(__always)
         func write(row: Int, to output: RowBuffer) {
-            let rowCodes = codes + row * columns
+            write(codes: codes + row * columns, to: output)
+        }
+
+        /// Append `,value` for every attribute whose codes are at `rowCodes`, in column order.
+        @inline(__always)
+        func write(codes rowCodes: UnsafePointer<UInt32>, to output: RowBuffer) {
             for column in 0..<columns {
                 let slot = firstStart[column] + Int(rowCodes[column])
                 let start = starts[slot], end = starts[slot + 1]
@@ -191,6 +209,10 @@ final class LinkedFolderWriter {
 
     // MARK: Files
 
+    /// Rows are formatted in blocks: first every value a block needs is gathered from the
+    /// (randomly ordered) tables in tight loops, then the block is formatted.
+    private static let block = 4096
+
     private func writeDataset(_ index: Int) throws -> File {
         let dataset = linker.datasets[index]
         let name = "\(dataset.name).csv"
@@ -201,18 +223,37 @@ final class LinkedFolderWriter {
         let output = RowBuffer(writer: writer, maximumRowBytes: rowBytes)
         let start = linker.base[index], end = start + dataset.rows
         let recordWidth = ids.recordWidth, personWidth = ids.personWidth
+        let block = Self.block
+        let ranks = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let rows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let persons = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: block * max(table.columns, 1))
+        defer { ranks.deallocate(); rows.deallocate(); persons.deallocate(); codes.deallocate() }
         try ids.recordsInOrder.withUnsafeBufferPointer { order in
             try ids.personRank.withUnsafeBufferPointer { personRank in
                 // Ranks are a permutation of all records: one pass in research-id order.
-                for (rank, record32) in order.enumerated() {
-                    let record = Int(record32)
-                    guard record >= start && record < end else { continue }
-                    try output.startRow(maximumRowBytes: rowBytes)
-                    output.id(UInt8(ascii: "R"), rank: Int32(rank), width: recordWidth)
-                    output.byte(output.delimiter)
-                    output.id(UInt8(ascii: "P"), rank: personRank[record], width: personWidth)
-                    table.write(row: record - start, to: output)
-                    output.endRow()
+                var rank = 0
+                while rank < order.count {
+                    var count = 0
+                    while rank < order.count && count < block {
+                        let record = Int(order[rank])
+                        if record >= start && record < end {
+                            ranks[count] = Int32(rank)
+                            rows[count] = Int32(record - start)
+                            count += 1
+                        }
+                        rank += 1
+                    }
+                    for position in 0..<count { persons[position] = personRank[start + Int(rows[position])] }
+                    table.gather(rows: rows, count: count, into: codes)
+                    for position in 0..<count {
+                        try output.startRow(maximumRowBytes: rowBytes)
+                        output.id(UInt8(ascii: "R"), rank: ranks[position], width: recordWidth)
+                        output.byte(output.delimiter)
+                        output.id(UInt8(ascii: "P"), rank: persons[position], width: personWidth)
+                        table.write(codes: codes + position * table.columns, to: output)
+                        output.endRow()
+                    }
                 }
             }
         }
@@ -241,28 +282,76 @@ final class LinkedFolderWriter {
         let otherTables = journeys.others.map { attributeTables[$0] }
         let otherBases = journeys.others.map { linker.base[$0] }
         let recordWidth = ids.recordWidth, personWidth = ids.personWidth
-        for (position, record) in journeys.spineRecords.enumerated() {
-            try output.startRow(maximumRowBytes: rowBytes)
-            output.id(UInt8(ascii: "R"), rank: ids.recordRank[record], width: recordWidth)
-            output.byte(output.delimiter)
-            output.id(UInt8(ascii: "P"), rank: ids.personRank[record], width: personWidth)
-            spineTable.write(row: record - spineBase, to: output)
-            for slot in otherTables.indices {
-                let choice = journeys.choice(position, slot)
-                output.byte(output.delimiter)
-                if choice.record >= 0 {
-                    output.id(UInt8(ascii: "R"), rank: ids.recordRank[Int(choice.record)], width: recordWidth)
-                    otherTables[slot].write(row: Int(choice.record) - otherBases[slot], to: output)
-                } else {
-                    for _ in 0..<otherTables[slot].columns { output.byte(output.delimiter) }
-                }
-                output.byte(output.delimiter)
-                if choice.label >= 0 { output.append(labels[Int(choice.label)]) }
+        let block = Self.block, slots = otherTables.count
+        // Per block: the spine rows, their ranks and persons and codes; per other dataset
+        // the attached rows (-1: none), their ranks and codes.
+        let spineRows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spineRanks = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spinePersons = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spineCodes = UnsafeMutablePointer<UInt32>.allocate(capacity: block * max(spineTable.columns, 1))
+        let otherRows = (0..<slots).map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: block) }
+        let otherRanks = (0..<slots).map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: block) }
+        let otherCodes = otherTables.map { UnsafeMutablePointer<UInt32>.allocate(capacity: block * max($0.columns, 1)) }
+        let gatherRows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        defer {
+            spineRows.deallocate(); spineRanks.deallocate(); spinePersons.deallocate(); spineCodes.deallocate(); gatherRows.deallocate()
+            for pointer in otherRows + otherRanks { pointer.deallocate() }
+            for pointer in otherCodes { pointer.deallocate() }
+        }
+        let spineRecords = journeys.spineRecords
+        let recordRank = ids.recordRank, personRank = ids.personRank
+        var first = 0
+        while first < spineRecords.count {
+            let count = min(block, spineRecords.count - first)
+            for position in 0..<count {
+                let record = spineRecords[first + position]
+                spineRows[position] = Int32(record - spineBase)
+                spineRanks[position] = recordRank[record]
+                spinePersons[position] = personRank[record]
             }
-            output.endRow()
+            spineTable.gather(rows: spineRows, count: count, into: spineCodes)
+            for slot in 0..<slots {
+                var attached = 0
+                for position in 0..<count {
+                    let record = Int(journeys.choice(first + position, slot).record)
+                    if record >= 0 {
+                        otherRows[slot][position] = Int32(record - otherBases[slot])
+                        otherRanks[slot][position] = recordRank[record]
+                        gatherRows[attached] = Int32(record - otherBases[slot])
+                        attached += 1
+                    } else {
+                        otherRows[slot][position] = -1
+                    }
+                }
+                // Codes of the attached rows only, in block order.
+                otherTables[slot].gather(rows: gatherRows, count: attached, into: otherCodes[slot])
+            }
+            var attachedBefore = [Int](repeating: 0, count: slots)
+            for position in 0..<count {
+                try output.startRow(maximumRowBytes: rowBytes)
+                output.id(UInt8(ascii: "R"), rank: spineRanks[position], width: recordWidth)
+                output.byte(output.delimiter)
+                output.id(UInt8(ascii: "P"), rank: spinePersons[position], width: personWidth)
+                spineTable.write(codes: spineCodes + position * spineTable.columns, to: output)
+                for slot in 0..<slots {
+                    let choice = journeys.choice(first + position, slot)
+                    output.byte(output.delimiter)
+                    if otherRows[slot][position] >= 0 {
+                        output.id(UInt8(ascii: "R"), rank: otherRanks[slot][position], width: recordWidth)
+                        otherTables[slot].write(codes: otherCodes[slot] + attachedBefore[slot] * otherTables[slot].columns, to: output)
+                        attachedBefore[slot] += 1
+                    } else {
+                        for _ in 0..<otherTables[slot].columns { output.byte(output.delimiter) }
+                    }
+                    output.byte(output.delimiter)
+                    if choice.label >= 0 { output.append(labels[Int(choice.label)]) }
+                }
+                output.endRow()
+            }
+            first += count
         }
         try output.close()
-        return File(name: "journeys.csv", rows: journeys.spineRecords.count)
+        return File(name: "journeys.csv", rows: spineRecords.count)
     }
 
     private func writeLinks() throws -> File {
