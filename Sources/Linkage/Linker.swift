@@ -62,6 +62,7 @@ public enum Linker {
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)
+        linker.threads = threads
         // The record numbering does not depend on the links: computed on a second thread
         // while the persons are built.
         let sizes = datasets.map { (name: $0.name, rows: $0.rows) }

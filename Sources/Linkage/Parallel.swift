@@ -37,6 +37,22 @@ enum Parallel {
     }
 }
 
+extension Parallel {
+    /// `first()` and `second()`, at the same time when `threads` > 1.
+    static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
+        if threads <= 1 { return (first(), second()) }
+        return withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let results = (Box<A>(), Box<B>())
+                DispatchQueue.concurrentPerform(iterations: 2) { job in
+                    if job == 0 { results.0.value = first() } else { results.1.value = second() }
+                }
+                return (results.0.value!, results.1.value!)
+            }
+        }
+    }
+}
+
 /// Results by job index and the next job to take (guarded by `lock`).
 private final class Slots<T>: @unchecked Sendable {
     var results: [Result<T, Error>?]

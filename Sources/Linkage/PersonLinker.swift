@@ -20,6 +20,9 @@ final class PersonLinker {
     let base: [Int]
     let datasetOfRecord: [Int]
     var sets: UnionFind
+    /// Threads for the two sides of a cascade step (``Parallel/threads``); the result does
+    /// not depend on it.
+    var threads = 1
 
     /// Rule names, indexed by `Link.rule` and `PersonEvent.rule`.
     private(set) var rules: [String] = []
@@ -250,8 +253,9 @@ final class PersonLinker {
             return
         }
         let ruleNumber = rule(key, kind: "matchkey", link: linkName)
-        let sideA = side(left, dataset: a, excludingLinkedTo: b)
-        let sideB = side(right, dataset: b, excludingLinkedTo: a)
+        // The two sides only read the sets: built at the same time on two threads.
+        let (sideA, sideB) = Parallel.both({ self.side(left, dataset: a, excludingLinkedTo: b) },
+                                           { self.side(right, dataset: b, excludingLinkedTo: a) }, threads: threads)
 
         var candidates: [(Int, Int)] = []
         var candidateSlots: [(Int, Int)] = []
@@ -304,14 +308,11 @@ final class PersonLinker {
     private func side(_ column: LinkDataset.TokenColumn, dataset: Int, excludingLinkedTo other: Int) -> Side {
         let otherBit = UInt64(1) << UInt64(other)
         var result = Side(table: TokenIndex(expected: column.values.count, records: column.values.count), root: [], isShared: [])
-        // The sets are moved into a local for the loop: one access to the class property,
-        // not one (with its exclusivity check) per record.
-        var sets = UnionFind(datasetOfRecord: [])
-        swap(&sets, &self.sets)
-        defer { swap(&sets, &self.sets) }
+        // Read only (no path halving), so that both sides can be built at once.
+        let sets = self.sets
         let first = base[dataset]
         for (row, token) in column.values.enumerated() where !token.isMissing {
-            let root = sets.find(first + row)
+            let root = sets.root(of: first + row)
             if sets.mask(ofRoot: root) & otherBit != 0 { continue }
             let slot = result.table.add(token, record: row)
             if slot == result.root.count {

@@ -35,6 +35,15 @@ struct UnionFind {
         return node
     }
 
+    /// The root of `record`'s set, without shortening the path: safe to call from several
+    /// threads at once while nothing changes the sets.
+    @inline(__always)
+    func root(of record: Int) -> Int {
+        var node = record
+        while Int(nodes[node].parent) != node { node = Int(nodes[node].parent) }
+        return node
+    }
+
     /// Join the sets of `a` and `b`; returns false when they were already one.
     @discardableResult
     mutating func union(_ a: Int, _ b: Int) -> Bool {
