@@ -9,7 +9,9 @@ final class LinkedFolderWriter {
     let linker: PersonLinker
     let roots: [Int32]
     let ids: ResearchIDs
-    let journeys: Journeys
+    /// Computed by the journeys job of ``writeAll(threads:)``, beside the other files.
+    private let journeysBox = Box<Journeys>()
+    private var journeys: Journeys { journeysBox.value! }
     let folder: String
     /// Numbers for the receipt.
     private(set) var counts: [String: Int] = [:]
@@ -171,11 +173,10 @@ final class LinkedFolderWriter {
         }
     }
 
-    init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, journeys: Journeys, folder: String) {
+    init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, folder: String) {
         self.linker = linker
         self.roots = roots
         self.ids = ids
-        self.journeys = journeys
         self.folder = folder
         attributeTables = linker.datasets.map(AttributeTable.init)
     }
@@ -187,12 +188,17 @@ final class LinkedFolderWriter {
         // PATHLINK_THREADS threads, largest first. Each file's bytes do not depend on the
         // thread count.
         let quality = Box<LinkQuality>()
-        var jobs: [() throws -> File?] = [{ try self.writeJourneys() }]
+        // Journeys are chosen in the job that writes them, while the other files are written.
+        var jobs: [() throws -> File?] = [{
+            self.journeysBox.value = Journeys(linker: self.linker, roots: self.roots, ids: self.ids)
+            return try self.writeJourneys()
+        }]
         let bySize = linker.datasets.indices.sorted { (linker.datasets[$0].rows, $1) > (linker.datasets[$1].rows, $0) }
         jobs += bySize.map { index in { try self.writeDataset(index) } }
         jobs.append { quality.value = self.makeQuality(); return nil }
         jobs.append { try self.writeLinks() }
         var files = try Parallel.run(jobs, threads: threads).compactMap { $0 }
+        quality.value!.attach = attachFigures()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -459,16 +465,20 @@ final class LinkedFolderWriter {
             LinkQuality.AmbiguityFigures(rule: ambiguity.rule, link: ambiguity.link, tokens: ambiguity.tokens, conflicts: ambiguity.conflicts,
                                          recordIds: Array(Set(ambiguity.records)).sorted { ids.recordRank[$0] < ids.recordRank[$1] }.map(ids.recordID))
         }
-        let attach = journeys.others.map { other -> LinkQuality.AttachFigures in
-            let figures = journeys.counts[other] ?? Journeys.AttachCounts()
-            return LinkQuality.AttachFigures(dataset: datasets[other].name, attachedBy: figures.byRule, unattached: figures.unattached,
-                                             single: figures.single, samePerson: figures.samePerson,
-                                             nearestDate: figures.nearestDate, inputOrder: figures.inputOrder)
-        }
         for rule in rules { counts["pairs.\(rule.rule).\(rule.link)"] = rule.recordPairs }
         counts["ambiguous-tokens"] = ambiguous.reduce(0) { $0 + $1.tokens }
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
-                           attach: attach, linkRates: rates, warnings: linker.warnings)
+                           attach: [], linkRates: rates, warnings: linker.warnings)
+    }
+
+    /// `quality.json`'s `attach` (once the journeys are chosen).
+    private func attachFigures() -> [LinkQuality.AttachFigures] {
+        journeys.others.map { other -> LinkQuality.AttachFigures in
+            let figures = journeys.counts[other] ?? Journeys.AttachCounts()
+            return LinkQuality.AttachFigures(dataset: linker.datasets[other].name, attachedBy: figures.byRule, unattached: figures.unattached,
+                                             single: figures.single, samePerson: figures.samePerson,
+                                             nearestDate: figures.nearestDate, inputOrder: figures.inputOrder)
+        }
     }
 }

@@ -66,15 +66,11 @@ public enum Linker {
         // The record numbering does not depend on the links: computed on a second thread
         // while the persons are built.
         let sizes = datasets.map { (name: $0.name, rows: $0.rows) }
-        let order = Box<ResearchIDs.RecordOrder>()
-        _ = try Parallel.run([
-            { linker.run() },
-            { order.value = ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) },
-        ], threads: threads)
+        let order = Parallel.Background(threads: threads) { ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) }
+        linker.run()
         let roots = linker.roots()
-        let ids = ResearchIDs(order: order.value!, roots: roots)
-        let journeys = Journeys(linker: linker, roots: roots, ids: ids)
-        let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, journeys: journeys, folder: output.temporaryPath)
+        let ids = ResearchIDs(order: order.wait(), roots: roots)
+        let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, folder: output.temporaryPath)
         let files = try writer.writeAll(threads: threads)
         try output.commit()
 

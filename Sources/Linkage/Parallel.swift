@@ -38,6 +38,33 @@ enum Parallel {
 }
 
 extension Parallel {
+    /// A job on a thread of its own (not a dispatch worker, so the caller can still use
+    /// both cores with ``run(_:threads:)`` or ``both(_:_:threads:)`` meanwhile); with one
+    /// thread, the job runs at once on the calling thread.
+    final class Background<T>: @unchecked Sendable {
+        private var result: T?
+        private let done = DispatchSemaphore(value: 0)
+
+        init(threads: Int, _ job: @escaping () -> T) {
+            if threads <= 1 {
+                result = job()
+                done.signal()
+                return
+            }
+            let thread = Thread { [self] in
+                result = job()
+                done.signal()
+            }
+            thread.start()
+        }
+
+        /// The job's result, once it has finished (call once).
+        func wait() -> T {
+            done.wait()
+            return result!
+        }
+    }
+
     /// `first()` and `second()`, at the same time when `threads` > 1.
     static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
         if threads <= 1 { return (first(), second()) }
