@@ -22,17 +22,19 @@ struct Journeys {
     let others: [Int]
     /// Per other dataset: the dataset through which it is reached.
     let via: [Int: Int]
-    /// Per spine row (spine rows in research-id order), per `others` entry: row-major,
-    /// `others.count` choices a row (one array, not one per row).
+    /// Per spine row (in the spine's file order), per `others` entry: row-major,
+    /// `others.count` choices a row (one array, not one per row). Rows are chosen in file
+    /// order, where look-ups by record are mostly local; each choice depends on its row
+    /// only, so the order does not change any choice or count.
     private(set) var choices: [Choice] = []
     /// Rule labels (`MK1`, `crime-reference-via-police.crimes`, …), each once.
     private(set) var labels: [String] = []
     /// Spine records in research-id order (global record numbers).
     let spineRecords: [Int]
 
-    /// The choice for the spine record at `position` (research-id order) and `others[slot]`.
+    /// The choice for spine row `row` (file order) and `others[slot]`.
     @inline(__always)
-    func choice(_ position: Int, _ slot: Int) -> Choice { choices[position * others.count + slot] }
+    func choice(row: Int, _ slot: Int) -> Choice { choices[row * others.count + slot] }
 
     struct AttachCounts {
         var byRule: [String: Int] = [:]
@@ -152,11 +154,11 @@ struct Journeys {
         var slotCounts = [AttachCounts](repeating: AttachCounts(), count: others.count)
         var byLabel = [[Int]](repeating: [], count: others.count)
         var choices: [Choice] = []
-        choices.reserveCapacity(spineRecords.count * others.count)
+        choices.reserveCapacity((spineEnd - spineBase) * others.count)
         var attached = [Int](repeating: -1, count: linker.datasets.count)
         var candidates: [Int] = []
         var chained: [Int] = []
-        for spineRecord in spineRecords {
+        for spineRecord in spineBase..<spineEnd {
             let root = Int(roots[spineRecord])
             for other in others { attached[other] = -1 }
             for (slot, other) in others.enumerated() {
@@ -233,7 +235,7 @@ struct Journeys {
             }
         }
         var counts: [Int: AttachCounts] = [:]
-        for (slot, other) in others.enumerated() where !spineRecords.isEmpty {
+        for (slot, other) in others.enumerated() where spineEnd > spineBase {
             var figures = slotCounts[slot]
             for (label, count) in byLabel[slot].enumerated() where count > 0 { figures.byRule[labels[label]] = count }
             counts[other] = figures

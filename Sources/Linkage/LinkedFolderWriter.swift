@@ -319,7 +319,7 @@ final class LinkedFolderWriter {
             for slot in 0..<slots {
                 var attached = 0
                 for position in 0..<count {
-                    let record = Int(journeys.choice(first + position, slot).record)
+                    let record = Int(journeys.choice(row: Int(spineRows[position]), slot).record)
                     if record >= 0 {
                         otherRows[slot][position] = Int32(record - otherBases[slot])
                         otherRanks[slot][position] = recordRank[record]
@@ -340,7 +340,7 @@ final class LinkedFolderWriter {
                 output.id(UInt8(ascii: "P"), rank: spinePersons[position], width: personWidth)
                 spineTable.write(codes: spineCodes + position * spineTable.columns, to: output)
                 for slot in 0..<slots {
-                    let choice = journeys.choice(first + position, slot)
+                    let choice = journeys.choice(row: Int(spineRows[position]), slot)
                     output.byte(output.delimiter)
                     if otherRows[slot][position] >= 0 {
                         output.id(UInt8(ascii: "R"), rank: otherRanks[slot][position], width: recordWidth)
