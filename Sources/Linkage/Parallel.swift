@@ -65,6 +65,20 @@ extension Parallel {
         }
     }
 
+    /// `job(0)`, …, `job(count - 1)` in order, on up to `threads` threads.
+    static func map<T>(_ count: Int, threads: Int = Parallel.threads, _ job: (Int) -> T) -> [T] {
+        if threads <= 1 || count <= 1 { return (0..<count).map(job) }
+        return withoutActuallyEscaping(job) { job in
+            let results = (0..<count).map { _ in Box<T>() }
+            let workers = min(threads, count)
+            // Worker w takes jobs w, w + workers, …: each result lands in its own box.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: count, by: workers) { results[index].value = job(index) }
+            }
+            return results.map { $0.value! }
+        }
+    }
+
     /// `first()` and `second()`, at the same time when `threads` > 1.
     static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
         if threads <= 1 { return (first(), second()) }

@@ -91,7 +91,13 @@ final class PersonLinker {
 
     /// Run every step.
     func run() {
-        for index in datasets.indices { clusterWithin(index) }
+        // The datasets' token tables are built at the same time; the unions are then made
+        // in the same order as one dataset after another would make them.
+        let within = Parallel.map(datasets.count, threads: threads) { self.withinPairs($0) }
+        for (index, pairs) in within.enumerated() {
+            let first = base[index]
+            for (representative, row) in pairs { sets.union(first + Int(representative), first + Int(row)) }
+        }
         for (number, link) in plan.links.enumerated() {
             for domain in link.by where domain != "person" { linkReference(number, link, domain: domain) }
         }
@@ -104,28 +110,28 @@ final class PersonLinker {
 
     // MARK: Step 1: within a dataset
 
-    private func clusterWithin(_ index: Int) {
+    /// The (first row, row) pairs of dataset `index` sharing a person identifier or the
+    /// first match key, in the order they are to be united. Reads only the tokens.
+    private func withinPairs(_ index: Int) -> [(Int32, Int32)] {
         let dataset = datasets[index]
         var columns = dataset.columns(.person)
         if let first = plan.matchKeys.first, let column = dataset.keyColumn(first.name), column.role == .matchKey {
             columns.append(column)
         }
+        var pairs: [(Int32, Int32)] = []
         for column in columns {
             var table = TokenIndex(expected: dataset.rows, records: 0)
             var representative: [Int32] = []
-            var sets = UnionFind(datasetOfRecord: [])
-            swap(&sets, &self.sets)
-            let first = base[index]
             for (row, token) in column.values.enumerated() where !token.isMissing {
                 let (slot, isNew) = table.insert(token)
                 if isNew {
                     representative.append(Int32(row))
                 } else {
-                    sets.union(first + Int(representative[slot]), first + row)
+                    pairs.append((representative[slot], Int32(row)))
                 }
             }
-            swap(&sets, &self.sets)
         }
+        return pairs
     }
 
     // MARK: Step 2: reference links
