@@ -192,6 +192,12 @@ final class LinkDataset {
         }
     }
 
+    /// Free the re-keyed tokens once the persons are built: nothing after the cascade
+    /// reads them, and they are most of the memory (16 bytes a token).
+    func releaseTokens() {
+        for column in tokenColumns.indices { tokenColumns[column].values = [] }
+    }
+
     /// The token columns with `role`, in file order.
     func columns(_ role: Role) -> [TokenColumn] { tokenColumns.filter { $0.role == role } }
 

@@ -68,6 +68,7 @@ public enum Linker {
         let sizes = datasets.map { (name: $0.name, rows: $0.rows) }
         let order = Parallel.Background(threads: threads) { ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) }
         linker.run()
+        for dataset in datasets { dataset.releaseTokens() }
         let roots = linker.roots()
         let ids = ResearchIDs(order: order.wait(), roots: roots)
         let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, folder: output.temporaryPath)
