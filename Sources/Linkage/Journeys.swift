@@ -13,19 +13,28 @@ import Governance
 struct Journeys {
     struct Choice {
         /// Global record number, or -1.
-        var record: Int
-        /// Rule label, empty when nothing is attached.
-        var rule: String
+        var record: Int32
+        /// Index in ``labels`` of the rule, -1 when nothing is attached.
+        var label: Int32
     }
 
     /// Other datasets in journeys order: nearest to the spine first, then plan order.
     let others: [Int]
     /// Per other dataset: the dataset through which it is reached.
     let via: [Int: Int]
-    /// Per spine row (spine rows in research-id order): per `others` entry.
-    private(set) var choices: [[Choice]] = []
+    /// Per spine row (in the spine's file order), per `others` entry: row-major,
+    /// `others.count` choices a row (one array, not one per row). Rows are chosen in file
+    /// order, where look-ups by record are mostly local; each choice depends on its row
+    /// only, so the order does not change any choice or count.
+    private(set) var choices: [Choice] = []
+    /// Rule labels (`MK1`, `crime-reference-via-police.crimes`, …), each once.
+    private(set) var labels: [String] = []
     /// Spine records in research-id order (global record numbers).
     let spineRecords: [Int]
+
+    /// The choice for spine row `row` (file order) and `others[slot]`.
+    @inline(__always)
+    func choice(row: Int, _ slot: Int) -> Choice { choices[row * others.count + slot] }
 
     struct AttachCounts {
         var byRule: [String: Int] = [:]
@@ -107,23 +116,58 @@ struct Journeys {
                 return pair == [x, y] || pair == [y, x]
             }
         }
+        let linkNumbers = others.map { linkNumber(spine, $0) }
 
-        let spineBase = linker.base[spine]
-        spineRecords = (spineBase..<spineBase + linker.datasets[spine].rows).sorted { ids.recordRank[$0] < ids.recordRank[$1] }
+        // Labels are interned: a row holds an index, not a string.
+        var labels: [String] = []
+        var labelIndex: [String: Int32] = [:]
+        func intern(_ label: String) -> Int32 {
+            if let index = labelIndex[label] { return index }
+            labels.append(label)
+            labelIndex[label] = Int32(labels.count - 1)
+            return Int32(labels.count - 1)
+        }
+        let ruleLabels = linker.rules.map(intern)
+        var chainedLabels: [Int: Int32] = [:]   // rule << 16 | parent
+        func chainedLabel(rule: Int32, parent: Int) -> Int32 {
+            let key = Int(rule) << 16 | parent
+            if let label = chainedLabels[key] { return label }
+            let label = intern("\(linker.rules[Int(rule)])-via-\(linker.datasets[parent].name)")
+            chainedLabels[key] = label
+            return label
+        }
+        var personViaLabels: [Int32?] = Array(repeating: nil, count: linker.datasets.count)
+        func personViaLabel(_ dataset: Int) -> Int32 {
+            if let label = personViaLabels[dataset] { return label }
+            let label = intern("person-via-\(linker.datasets[dataset].name)")
+            personViaLabels[dataset] = label
+            return label
+        }
+
+        let spineBase = linker.base[spine], spineEnd = spineBase + linker.datasets[spine].rows
+        var spineRecords: [Int] = []
+        spineRecords.reserveCapacity(spineEnd - spineBase)
+        // Ranks are a permutation: one pass over the records in research-id order.
+        for record in ids.recordsInOrder where record >= spineBase && record < spineEnd { spineRecords.append(Int(record)) }
+        self.spineRecords = spineRecords
         let dates = AttachDates(linker: linker, spine: spine)
-        var counts: [Int: AttachCounts] = [:]
-        var choices: [[Choice]] = []
-        choices.reserveCapacity(spineRecords.count)
-        for spineRecord in spineRecords {
+        var slotCounts = [AttachCounts](repeating: AttachCounts(), count: others.count)
+        var byLabel = [[Int]](repeating: [], count: others.count)
+        var choices: [Choice] = []
+        choices.reserveCapacity((spineEnd - spineBase) * others.count)
+        var attached = [Int](repeating: -1, count: linker.datasets.count)
+        var candidates: [Int] = []
+        var chained: [Int] = []
+        for spineRecord in spineBase..<spineEnd {
             let root = Int(roots[spineRecord])
-            var attached: [Int: Int] = [:]
-            var row: [Choice] = []
-            for other in others {
-                var candidates: [Int] = []
-                var rule = ""
+            for other in others { attached[other] = -1 }
+            for (slot, other) in others.enumerated() {
+                candidates.removeAll(keepingCapacity: true)
+                var label: Int32 = -1
                 let otherBase = linker.base[other], otherEnd = otherBase + linker.datasets[other].rows
-                func referenceCandidates(of record: Int) -> (records: [Int], rule: Int32?) {
-                    var found: [Int] = []
+                /// The distinct reference neighbours of `record` in `other` into `found`, and
+                /// the rule of the first.
+                func referenceCandidates(of record: Int, into found: inout [Int]) -> Int32? {
                     var rule: Int32?
                     for index in Int(referenceStart[record])..<Int(referenceStart[record + 1]) {
                         let neighbour = Int(neighbours[index].record)
@@ -132,64 +176,72 @@ struct Journeys {
                             if rule == nil { rule = neighbours[index].rule }
                         }
                     }
-                    return (found, rule)
+                    return rule
                 }
-                let direct = referenceCandidates(of: spineRecord)
+                let directRule = referenceCandidates(of: spineRecord, into: &candidates)
                 let parent = via[other]!
-                if !direct.records.isEmpty {
-                    candidates = direct.records
-                    rule = linker.rules[Int(direct.rule!)]
-                } else if parent != spine, let parentRecord = attached[parent],
-                          case let chained = referenceCandidates(of: parentRecord), !chained.records.isEmpty {
-                    candidates = chained.records
-                    rule = "\(linker.rules[Int(chained.rule!)])-via-\(linker.datasets[parent].name)"
+                var chainedRule: Int32?
+                if directRule == nil && parent != spine && attached[parent] >= 0 {
+                    chained.removeAll(keepingCapacity: true)
+                    chainedRule = referenceCandidates(of: attached[parent], into: &chained)
+                }
+                if let directRule {
+                    label = ruleLabels[Int(directRule)]
+                } else if let chainedRule {
+                    swap(&candidates, &chained)
+                    label = chainedLabel(rule: chainedRule, parent: parent)
                 } else {
                     for index in Int(start[root])..<Int(start[root + 1]) {
                         let member = Int(members[index])
                         if member >= otherBase && member < otherEnd { candidates.append(member) }
                     }
                     if !candidates.isEmpty {
-                        if let number = linkNumber(spine, other), let eventRuleNumber = eventRule[Int64(root) << 16 | Int64(number)] {
-                            rule = linker.rules[Int(eventRuleNumber)]
+                        if let number = linkNumbers[slot], let eventRuleNumber = eventRule[Int64(root) << 16 | Int64(number)] {
+                            label = ruleLabels[Int(eventRuleNumber)]
                         } else {
-                            rule = "person-via-\(linker.datasets[parent == spine ? Journeys.firstThird(root: root, start: start, members: members, linker: linker, excluding: [spine, other]) ?? parent : parent].name)"
+                            label = personViaLabel(parent == spine ? Journeys.firstThird(root: root, start: start, members: members, linker: linker, excluding: [spine, other]) ?? parent : parent)
                         }
                     }
                 }
-                var choiceCounts = counts[other] ?? AttachCounts()
                 let chosen: Int
                 if candidates.isEmpty {
                     chosen = -1
-                    choiceCounts.unattached += 1
+                    slotCounts[slot].unattached += 1
                 } else if candidates.count == 1 {
                     chosen = candidates[0]
-                    choiceCounts.single += 1
+                    slotCounts[slot].single += 1
                 } else {
                     let own = candidates.filter { Int(roots[$0]) == root }
                     if own.count == 1 {
                         chosen = own[0]
-                        choiceCounts.samePerson += 1
+                        slotCounts[slot].samePerson += 1
                     } else {
                         let pool = own.isEmpty ? candidates : own
                         if let nearest = dates.nearest(spineRecord: spineRecord, other: other, among: pool) {
                             chosen = nearest
-                            choiceCounts.nearestDate += 1
+                            slotCounts[slot].nearestDate += 1
                         } else {
                             chosen = pool.min()!
-                            choiceCounts.inputOrder += 1
+                            slotCounts[slot].inputOrder += 1
                         }
                     }
                 }
                 if chosen >= 0 {
                     attached[other] = chosen
-                    choiceCounts.byRule[rule, default: 0] += 1
+                    while byLabel[slot].count <= Int(label) { byLabel[slot].append(0) }
+                    byLabel[slot][Int(label)] += 1
                 }
-                counts[other] = choiceCounts
-                row.append(Choice(record: chosen, rule: chosen >= 0 ? rule : ""))
+                choices.append(Choice(record: Int32(chosen), label: chosen >= 0 ? label : -1))
             }
-            choices.append(row)
+        }
+        var counts: [Int: AttachCounts] = [:]
+        for (slot, other) in others.enumerated() where spineEnd > spineBase {
+            var figures = slotCounts[slot]
+            for (label, count) in byLabel[slot].enumerated() where count > 0 { figures.byRule[labels[label]] = count }
+            counts[other] = figures
         }
         self.choices = choices
+        self.labels = labels
         self.counts = counts
     }
 

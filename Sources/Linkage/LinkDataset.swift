@@ -40,7 +40,7 @@ final class LinkDataset {
     let name: String
     let path: String
     let receipt: Receipt
-    let sha256: String
+    private(set) var sha256 = ""
     private(set) var rows = 0
     private(set) var tokenColumns: [TokenColumn] = []
     private(set) var attributes: [AttributeColumn] = []
@@ -99,16 +99,24 @@ final class LinkDataset {
             throw PathlinkError(.provenance, file: path, problem: "the receipt beside this file does not list it as an output",
                                 remedy: "give the file exactly as `pathlink pseudonymise` wrote it, with its own receipt")
         }
-        sha256 = try SHA256.hex(ofFile: path)
-        guard entry.sha256 == sha256 else {
-            throw PathlinkError(.provenance, file: path, problem: "the file has changed since its receipt was written (SHA-256 differs)",
-                                remedy: "ask the data owner to send the file again, or re-run pseudonymise; a changed file cannot be linked")
+        let changed = PathlinkError(.provenance, file: path, problem: "the file has changed since its receipt was written (SHA-256 differs)",
+                                    remedy: "ask the data owner to send the file again, or re-run pseudonymise; a changed file cannot be linked")
+        // The file is hashed as it is read (one pass, not two). A file that changed since its
+        // receipt is refused as such, even when the change also broke it.
+        let hasher = SHA256()
+        do {
+            try load(rekeyer: rekeyer, receiptPath: receiptPath, needed: needed, onRawBytes: { hasher.update($0) })
+        } catch {
+            _ = hasher.finalize()
+            if let actual = try? SHA256.hex(ofFile: path), actual != entry.sha256 { throw changed }
+            throw error
         }
-        try load(rekeyer: rekeyer, receiptPath: receiptPath, needed: needed)
+        sha256 = Hex.encode(hasher.finalize())
+        guard entry.sha256 == sha256 else { throw changed }
     }
 
-    private func load(rekeyer: Rekeyer, receiptPath: String, needed: Needed) throws {
-        let reader = try CSVReader(path: path)
+    private func load(rekeyer: Rekeyer, receiptPath: String, needed: Needed, onRawBytes: @escaping (UnsafeRawBufferPointer) -> Void) throws {
+        let reader = try CSVReader(path: path, onRawBytes: onRawBytes)
         var described: [String: Receipt.Column] = [:]
         for column in receipt.columns where column.action != "dropped" && column.action != "consumed" {
             described[column.name] = column
@@ -182,6 +190,12 @@ final class LinkDataset {
             attributes[column].codes = codes[column]
             attributes[column].dictionary = dictionaries[column]
         }
+    }
+
+    /// Free the re-keyed tokens once the persons are built: nothing after the cascade
+    /// reads them, and they are most of the memory (16 bytes a token).
+    func releaseTokens() {
+        for column in tokenColumns.indices { tokenColumns[column].values = [] }
     }
 
     /// The token columns with `role`, in file order.

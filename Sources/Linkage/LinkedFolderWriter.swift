@@ -9,7 +9,9 @@ final class LinkedFolderWriter {
     let linker: PersonLinker
     let roots: [Int32]
     let ids: ResearchIDs
-    let journeys: Journeys
+    /// Computed by the journeys job of ``writeAll(threads:)``, beside the other files.
+    private let journeysBox = Box<Journeys>()
+    private var journeys: Journeys { journeysBox.value! }
     let folder: String
     /// Numbers for the receipt.
     private(set) var counts: [String: Int] = [:]
@@ -20,11 +22,14 @@ final class LinkedFolderWriter {
     /// writing a row's attributes makes no array access checks, retains or copies.
     final class AttributeTable: @unchecked Sendable {
         let columns: Int
+        /// The most bytes a row's attributes take, delimiters included.
+        let maximumRowBytes: Int
         /// Row-major: the codes of row r are at r * columns ..< (r + 1) * columns. Rows are
         /// written in research-id order (a random permutation), so one cache line per row
         /// instead of one per column and row.
         private let codes: UnsafeMutablePointer<UInt32>
-        /// The bytes of every value of every column, and per (column, code) its start.
+        /// The bytes of every value of every column, already escaped for CSV, and per
+        /// (column, code) its start.
         private let bytes: UnsafeMutablePointer<UInt8>
         private let starts: UnsafeMutablePointer<Int>
         /// Per column: the index in `starts` of its code 0.
@@ -34,17 +39,26 @@ final class LinkedFolderWriter {
             let columns = dataset.attributes.count
             self.columns = columns
             let rows = dataset.rows
-            codes = .allocate(capacity: max(rows * columns, 1))
+            let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: max(rows * columns, 1))
+            self.codes = codes
             var flat: [UInt8] = [], offsets: [Int] = [], first: [Int] = []
+            var maximum = 0
             for (column, attribute) in dataset.attributes.enumerated() {
-                for row in 0..<rows { codes[row * columns + column] = attribute.codes[row] }
+                attribute.codes.withUnsafeBufferPointer { source in
+                    for row in 0..<rows { codes[row * columns + column] = source[row] }
+                }
                 first.append(offsets.count)
+                var longest = 0
                 for value in attribute.dictionary.values {
                     offsets.append(flat.count)
-                    flat += Array(value.utf8)
+                    let escaped = CSVWriter.escaped(Array(value.utf8))
+                    longest = max(longest, escaped.count)
+                    flat += escaped
                 }
                 offsets.append(flat.count)
+                maximum += 1 + longest
             }
+            maximumRowBytes = maximum
             bytes = .allocate(capacity: max(flat.count, 1))
             bytes.initialize(from: flat, count: flat.count)
             starts = .allocate(capacity: max(offsets.count, 1))
@@ -60,23 +74,109 @@ final class LinkedFolderWriter {
             firstStart.deallocate()
         }
 
-        /// Write the attributes of `row`, in column order.
+        /// Copy the codes of `rows` (dataset rows, in any order) to `target`, row after row:
+        /// a loop of independent loads, so the cache misses of a random order overlap
+        /// instead of stalling the formatting one by one.
         @inline(__always)
-        func write(row: Int, to writer: CSVWriter) throws {
-            let rowCodes = codes + row * columns
+        func gather(rows: UnsafePointer<Int32>, count: Int, into target: UnsafeMutablePointer<UInt32>) {
+            if columns == 0 { return }
+            for index in 0..<count {
+                let source = codes + Int(rows[index]) * columns
+                let destination = target + index * columns
+                for column in 0..<columns { destination[column] = source[column] }
+            }
+        }
+
+        /// Append `,value` for every attribute of `row`, in column order.
+        @inline(__always)
+        func write(row: Int, to output: RowBuffer) {
+            write(codes: codes + row * columns, to: output)
+        }
+
+        /// Append `,value` for every attribute whose codes are at `rowCodes`, in column order.
+        @inline(__always)
+        func write(codes rowCodes: UnsafePointer<UInt32>, to output: RowBuffer) {
             for column in 0..<columns {
                 let slot = firstStart[column] + Int(rowCodes[column])
                 let start = starts[slot], end = starts[slot + 1]
-                try writer.write(UnsafeBufferPointer(start: bytes + start, count: end - start))
+                output.byte(output.delimiter)
+                output.append(bytes + start, end - start)
             }
         }
     }
 
-    init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, journeys: Journeys, folder: String) {
+    /// Rows formatted by hand into a large block, handed to the CSV writer whole: no
+    /// per-field call, check or escaping scan (attribute values are escaped once).
+    final class RowBuffer {
+        let writer: CSVWriter
+        let delimiter: UInt8
+        private let recordEnd: [UInt8]
+        private let storage: UnsafeMutablePointer<UInt8>
+        private let capacity: Int
+        private var used = 0
+        private var rows = 0
+
+        /// - Parameter maximumRowBytes: the most bytes one row can take.
+        init(writer: CSVWriter, maximumRowBytes: Int) {
+            self.writer = writer
+            delimiter = writer.fieldDelimiter
+            recordEnd = writer.recordEnd
+            capacity = max(1 << 20, maximumRowBytes + 64)
+            storage = .allocate(capacity: capacity)
+        }
+
+        deinit { storage.deallocate() }
+
+        /// Make room for a row of at most `maximumRowBytes`.
+        @inline(__always)
+        func startRow(maximumRowBytes: Int) throws {
+            if used + maximumRowBytes + 64 > capacity { try flush() }
+        }
+
+        @inline(__always)
+        func byte(_ value: UInt8) {
+            storage[used] = value
+            used += 1
+        }
+
+        @inline(__always)
+        func append(_ source: UnsafePointer<UInt8>, _ count: Int) {
+            (storage + used).update(from: source, count: count)
+            used += count
+        }
+
+        func append(_ source: [UInt8]) {
+            source.withUnsafeBufferPointer { append($0.baseAddress!, $0.count) }
+        }
+
+        /// A research id: `prefix` and the zero-padded 1-based `rank`.
+        @inline(__always)
+        func id(_ prefix: UInt8, rank: Int32, width: Int) {
+            used += ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: storage + used)
+        }
+
+        @inline(__always)
+        func endRow() {
+            for value in recordEnd { byte(value) }
+            rows += 1
+        }
+
+        func flush() throws {
+            try writer.writeFormatted(UnsafeBufferPointer(start: storage, count: used), records: rows)
+            used = 0
+            rows = 0
+        }
+
+        func close() throws {
+            try flush()
+            try writer.close()
+        }
+    }
+
+    init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs, folder: String) {
         self.linker = linker
         self.roots = roots
         self.ids = ids
-        self.journeys = journeys
         self.folder = folder
         attributeTables = linker.datasets.map(AttributeTable.init)
     }
@@ -84,20 +184,27 @@ final class LinkedFolderWriter {
     struct File { var name: String; var rows: Int? }
 
     func writeAll(threads: Int) throws -> [File] {
-        // The CSV files are independent: written on up to PATHLINK_THREADS threads. Each
-        // file's bytes do not depend on the thread count.
-        var jobs: [() throws -> File] = linker.datasets.indices.map { index in { try self.writeDataset(index) } }
-        jobs.append { try self.writeJourneys() }
+        // The CSV files and the quality figures are independent: computed on up to
+        // PATHLINK_THREADS threads, largest first. Each file's bytes do not depend on the
+        // thread count.
+        let quality = Box<LinkQuality>()
+        // Journeys are chosen in the job that writes them, while the other files are written.
+        var jobs: [() throws -> File?] = [{
+            self.journeysBox.value = Journeys(linker: self.linker, roots: self.roots, ids: self.ids)
+            return try self.writeJourneys()
+        }]
+        let bySize = linker.datasets.indices.sorted { (linker.datasets[$0].rows, $1) > (linker.datasets[$1].rows, $0) }
+        jobs += bySize.map { index in { try self.writeDataset(index) } }
+        jobs.append { quality.value = self.makeQuality(); return nil }
         jobs.append { try self.writeLinks() }
-        var files = try Parallel.run(jobs, threads: threads)
-        counts["links"] = linker.links.count
-        let quality = makeQuality()
+        var files = try Parallel.run(jobs, threads: threads).compactMap { $0 }
+        quality.value!.attach = attachFigures()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        try FilePath.writeAtomically(Array(try encoder.encode(quality)) + [0x0A], to: FilePath.join(folder, "quality.json"), force: false)
+        try FilePath.writeAtomically(Array(try encoder.encode(quality.value!)) + [0x0A], to: FilePath.join(folder, "quality.json"), force: false)
         files.append(File(name: "quality.json", rows: nil))
-        try FilePath.writeAtomically(QualitySummary.markdown(quality), to: FilePath.join(folder, "quality.md"), force: false)
+        try FilePath.writeAtomically(QualitySummary.markdown(quality.value!), to: FilePath.join(folder, "quality.md"), force: false)
         files.append(File(name: "quality.md", rows: nil))
         counts["records"] = roots.count
         counts["persons"] = ids.personCount
@@ -106,57 +213,57 @@ final class LinkedFolderWriter {
         return files.sorted { $0.name < $1.name }
     }
 
-    // MARK: CSV helpers
-
-    @inline(__always)
-    private func writeID(_ prefix: UInt8, _ rank: Int32, width: Int, to writer: CSVWriter) throws {
-        // A buffer on the stack: files are written on several threads at once.
-        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        try withUnsafeMutableBytes(of: &buffer) { raw in
-            let pointer = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let length = ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: pointer)
-            try writer.write(UnsafeBufferPointer(start: pointer, count: length))
-        }
-    }
-
-    @inline(__always)
-    private func writeRecordID(_ record: Int, to writer: CSVWriter) throws {
-        try writeID(UInt8(ascii: "R"), ids.recordRank[record], width: ids.recordWidth, to: writer)
-    }
-
-    @inline(__always)
-    private func writePersonID(_ record: Int, to writer: CSVWriter) throws {
-        try writeID(UInt8(ascii: "P"), ids.personRank[record], width: ids.personWidth, to: writer)
-    }
-
-    private func writeAttributes(dataset index: Int, row: Int, to writer: CSVWriter) throws {
-        try attributeTables[index].write(row: row, to: writer)
-    }
-
-    /// The dataset's records in research-id order. Ranks are a permutation of all records,
-    /// so one pass over the inverse permutation replaces a sort.
-    private func sortedRecords(of index: Int) -> [Int] {
-        let start = linker.base[index], end = start + linker.datasets[index].rows
-        var result: [Int] = []
-        result.reserveCapacity(end - start)
-        for record in ids.recordsInOrder where record >= start && record < end { result.append(Int(record)) }
-        return result
-    }
-
     // MARK: Files
+
+    /// Rows are formatted in blocks: first every value a block needs is gathered from the
+    /// (randomly ordered) tables in tight loops, then the block is formatted.
+    private static let block = 4096
 
     private func writeDataset(_ index: Int) throws -> File {
         let dataset = linker.datasets[index]
         let name = "\(dataset.name).csv"
         let writer = try CSVWriter(path: FilePath.join(folder, name), force: false)
         try writer.writeRecord(["record_id", "person_id"] + dataset.attributes.map(\.name))
-        for record in sortedRecords(of: index) {
-            try writeRecordID(record, to: writer)
-            try writePersonID(record, to: writer)
-            try writeAttributes(dataset: index, row: record - linker.base[index], to: writer)
-            try writer.endRecord()
+        let table = attributeTables[index]
+        let rowBytes = 2 * (ids.recordWidth + ids.personWidth + 24) + table.maximumRowBytes
+        let output = RowBuffer(writer: writer, maximumRowBytes: rowBytes)
+        let start = linker.base[index], end = start + dataset.rows
+        let recordWidth = ids.recordWidth, personWidth = ids.personWidth
+        let block = Self.block
+        let ranks = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let rows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let persons = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: block * max(table.columns, 1))
+        defer { ranks.deallocate(); rows.deallocate(); persons.deallocate(); codes.deallocate() }
+        try ids.recordsInOrder.withUnsafeBufferPointer { order in
+            try ids.personRank.withUnsafeBufferPointer { personRank in
+                // Ranks are a permutation of all records: one pass in research-id order.
+                var rank = 0
+                while rank < order.count {
+                    var count = 0
+                    while rank < order.count && count < block {
+                        let record = Int(order[rank])
+                        if record >= start && record < end {
+                            ranks[count] = Int32(rank)
+                            rows[count] = Int32(record - start)
+                            count += 1
+                        }
+                        rank += 1
+                    }
+                    for position in 0..<count { persons[position] = personRank[start + Int(rows[position])] }
+                    table.gather(rows: rows, count: count, into: codes)
+                    for position in 0..<count {
+                        try output.startRow(maximumRowBytes: rowBytes)
+                        output.id(UInt8(ascii: "R"), rank: ranks[position], width: recordWidth)
+                        output.byte(output.delimiter)
+                        output.id(UInt8(ascii: "P"), rank: persons[position], width: personWidth)
+                        table.write(codes: codes + position * table.columns, to: output)
+                        output.endRow()
+                    }
+                }
+            }
         }
-        try writer.close()
+        try output.close()
         return File(name: name, rows: dataset.rows)
     }
 
@@ -171,24 +278,86 @@ final class LinkedFolderWriter {
             header.append("\(name).link")
         }
         try writer.writeRecord(header)
-        for (position, record) in journeys.spineRecords.enumerated() {
-            try writeRecordID(record, to: writer)
-            try writePersonID(record, to: writer)
-            try writeAttributes(dataset: spine, row: record - linker.base[spine], to: writer)
-            for (slot, other) in journeys.others.enumerated() {
-                let choice = journeys.choices[position][slot]
-                if choice.record >= 0 {
-                    try writeRecordID(choice.record, to: writer)
-                    try writeAttributes(dataset: other, row: choice.record - linker.base[other], to: writer)
-                } else {
-                    for _ in 0...linker.datasets[other].attributes.count { try writer.write("") }
-                }
-                try writer.write(choice.rule)
-            }
-            try writer.endRecord()
+        let labels = journeys.labels.map { CSVWriter.escaped(Array($0.utf8)) }
+        let longestLabel = labels.map(\.count).max() ?? 0
+        let idBytes = ids.recordWidth + ids.personWidth + 24
+        var rowBytes = 2 * idBytes + attributeTables[spine].maximumRowBytes
+        for other in journeys.others { rowBytes += idBytes + attributeTables[other].maximumRowBytes + 2 + longestLabel + linker.datasets[other].attributes.count }
+        let output = RowBuffer(writer: writer, maximumRowBytes: rowBytes)
+        let spineTable = attributeTables[spine], spineBase = linker.base[spine]
+        let otherTables = journeys.others.map { attributeTables[$0] }
+        let otherBases = journeys.others.map { linker.base[$0] }
+        let recordWidth = ids.recordWidth, personWidth = ids.personWidth
+        let block = Self.block, slots = otherTables.count
+        // Per block: the spine rows, their ranks and persons and codes; per other dataset
+        // the attached rows (-1: none), their ranks and codes.
+        let spineRows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spineRanks = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spinePersons = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        let spineCodes = UnsafeMutablePointer<UInt32>.allocate(capacity: block * max(spineTable.columns, 1))
+        let otherRows = (0..<slots).map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: block) }
+        let otherRanks = (0..<slots).map { _ in UnsafeMutablePointer<Int32>.allocate(capacity: block) }
+        let otherCodes = otherTables.map { UnsafeMutablePointer<UInt32>.allocate(capacity: block * max($0.columns, 1)) }
+        let gatherRows = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+        defer {
+            spineRows.deallocate(); spineRanks.deallocate(); spinePersons.deallocate(); spineCodes.deallocate(); gatherRows.deallocate()
+            for pointer in otherRows + otherRanks { pointer.deallocate() }
+            for pointer in otherCodes { pointer.deallocate() }
         }
-        try writer.close()
-        return File(name: "journeys.csv", rows: journeys.spineRecords.count)
+        let spineRecords = journeys.spineRecords
+        let recordRank = ids.recordRank, personRank = ids.personRank
+        var first = 0
+        while first < spineRecords.count {
+            let count = min(block, spineRecords.count - first)
+            for position in 0..<count {
+                let record = spineRecords[first + position]
+                spineRows[position] = Int32(record - spineBase)
+                spineRanks[position] = recordRank[record]
+                spinePersons[position] = personRank[record]
+            }
+            spineTable.gather(rows: spineRows, count: count, into: spineCodes)
+            for slot in 0..<slots {
+                var attached = 0
+                for position in 0..<count {
+                    let record = Int(journeys.choice(row: Int(spineRows[position]), slot).record)
+                    if record >= 0 {
+                        otherRows[slot][position] = Int32(record - otherBases[slot])
+                        otherRanks[slot][position] = recordRank[record]
+                        gatherRows[attached] = Int32(record - otherBases[slot])
+                        attached += 1
+                    } else {
+                        otherRows[slot][position] = -1
+                    }
+                }
+                // Codes of the attached rows only, in block order.
+                otherTables[slot].gather(rows: gatherRows, count: attached, into: otherCodes[slot])
+            }
+            var attachedBefore = [Int](repeating: 0, count: slots)
+            for position in 0..<count {
+                try output.startRow(maximumRowBytes: rowBytes)
+                output.id(UInt8(ascii: "R"), rank: spineRanks[position], width: recordWidth)
+                output.byte(output.delimiter)
+                output.id(UInt8(ascii: "P"), rank: spinePersons[position], width: personWidth)
+                spineTable.write(codes: spineCodes + position * spineTable.columns, to: output)
+                for slot in 0..<slots {
+                    let choice = journeys.choice(row: Int(spineRows[position]), slot)
+                    output.byte(output.delimiter)
+                    if otherRows[slot][position] >= 0 {
+                        output.id(UInt8(ascii: "R"), rank: otherRanks[slot][position], width: recordWidth)
+                        otherTables[slot].write(codes: otherCodes[slot] + attachedBefore[slot] * otherTables[slot].columns, to: output)
+                        attachedBefore[slot] += 1
+                    } else {
+                        for _ in 0..<otherTables[slot].columns { output.byte(output.delimiter) }
+                    }
+                    output.byte(output.delimiter)
+                    if choice.label >= 0 { output.append(labels[Int(choice.label)]) }
+                }
+                output.endRow()
+            }
+            first += count
+        }
+        try output.close()
+        return File(name: "journeys.csv", rows: spineRecords.count)
     }
 
     private func writeLinks() throws -> File {
@@ -196,19 +365,33 @@ final class LinkedFolderWriter {
         try writer.writeRecord(["from_record_id", "to_record_id", "rule"])
         let rank = ids.recordRank
         let names = linker.rules
-        let order = linker.links.sorted { left, right in
-            if rank[Int(left.from)] != rank[Int(right.from)] { return rank[Int(left.from)] < rank[Int(right.from)] }
-            if rank[Int(left.to)] != rank[Int(right.to)] { return rank[Int(left.to)] < rank[Int(right.to)] }
-            return names[Int(left.rule)] < names[Int(right.rule)]
+        // Sorted by (from rank, to rank, rule name): one integer key and the rule's place
+        // among the sorted names.
+        let nameOrder = names.indices.sorted { (names[$0], $0) < (names[$1], $1) }
+        var ruleRank = [UInt32](repeating: 0, count: names.count)
+        for (position, rule) in nameOrder.enumerated() {
+            // Equal names share a rank, so the order is by name only.
+            ruleRank[rule] = position > 0 && names[nameOrder[position - 1]] == names[rule] ? ruleRank[nameOrder[position - 1]] : UInt32(position)
         }
-        for link in order {
-            try writeRecordID(Int(link.from), to: writer)
-            try writeRecordID(Int(link.to), to: writer)
-            try writer.write(names[Int(link.rule)])
-            try writer.endRecord()
+        var keys = linker.links.map { link in
+            (pair: UInt64(UInt32(rank[Int(link.from)])) << 32 | UInt64(UInt32(rank[Int(link.to)])), rule: ruleRank[Int(link.rule)], name: link.rule)
         }
-        try writer.close()
-        return File(name: "links.csv", rows: order.count)
+        keys.sort { $0.pair != $1.pair ? $0.pair < $1.pair : $0.rule < $1.rule }
+        let escapedNames = names.map { CSVWriter.escaped(Array($0.utf8)) }
+        let rowBytes = 2 * (ids.recordWidth + 24) + (escapedNames.map(\.count).max() ?? 0)
+        let output = RowBuffer(writer: writer, maximumRowBytes: rowBytes)
+        let width = ids.recordWidth
+        for key in keys {
+            try output.startRow(maximumRowBytes: rowBytes)
+            output.id(UInt8(ascii: "R"), rank: Int32(key.pair >> 32), width: width)
+            output.byte(output.delimiter)
+            output.id(UInt8(ascii: "R"), rank: Int32(key.pair & 0xFFFF_FFFF), width: width)
+            output.byte(output.delimiter)
+            output.append(escapedNames[Int(key.name)])
+            output.endRow()
+        }
+        try output.close()
+        return File(name: "links.csv", rows: keys.count)
     }
 
     // MARK: quality.json
@@ -217,7 +400,10 @@ final class LinkedFolderWriter {
         let datasets = linker.datasets
         let total = roots.count
         // Per record: the datasets it is attached to (its person's, plus reference links).
-        var attachedMask = (0..<total).map { linker.sets.datasetMask[Int(roots[$0])] }
+        let setMasks = linker.sets.datasetMask
+        var attachedMask = roots.map { setMasks[Int($0)] }
+        // Per root: the last dataset (+1) counted, so each dataset counts its persons once.
+        var rootSeen = [Int32](repeating: 0, count: total)
         for link in linker.referenceLinks {
             attachedMask[Int(link.from)] |= 1 << UInt64(linker.datasetOfRecord[Int(link.to)])
             attachedMask[Int(link.to)] |= 1 << UInt64(linker.datasetOfRecord[Int(link.from)])
@@ -228,17 +414,18 @@ final class LinkedFolderWriter {
             let own = UInt64(1) << UInt64(index)
             var linked = 0
             var linkedTo = [Int](repeating: 0, count: datasets.count)
-            var personRoots = Set<Int32>()
+            var persons = 0
             for row in 0..<dataset.rows {
                 let record = linker.base[index] + row
-                personRoots.insert(roots[record])
+                let root = Int(roots[record])
+                if rootSeen[root] != Int32(index + 1) { rootSeen[root] = Int32(index + 1); persons += 1 }
                 let mask = attachedMask[record] & ~own
                 if mask != 0 { linked += 1 }
                 for other in datasets.indices where mask & (1 << UInt64(other)) != 0 { linkedTo[other] += 1 }
             }
             var linkedToNames: [String: Int] = [:]
             for other in datasets.indices where other != index { linkedToNames[datasets[other].name] = linkedTo[other] }
-            datasetFigures.append(.init(dataset: dataset.name, records: dataset.rows, persons: personRoots.count,
+            datasetFigures.append(.init(dataset: dataset.name, records: dataset.rows, persons: persons,
                                         linkedRecords: linked, unlinkedRecords: dataset.rows - linked, linkedTo: linkedToNames))
             for attribute in dataset.attributes where attribute.dictionary.count <= LinkQuality.maximumCategories {
                 var records = [Int](repeating: 0, count: attribute.dictionary.count)
@@ -263,9 +450,10 @@ final class LinkedFolderWriter {
             }
         }
         var byDatasets: [String: Int] = [:]
-        var seenRoots = Set<Int32>()
-        for record in 0..<total where seenRoots.insert(roots[record]).inserted {
-            let mask = linker.sets.datasetMask[Int(roots[record])]
+        var isRootSeen = [Bool](repeating: false, count: total)
+        for record in 0..<total where !isRootSeen[Int(roots[record])] {
+            isRootSeen[Int(roots[record])] = true
+            let mask = setMasks[Int(roots[record])]
             let names = datasets.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { datasets[$0].name }
             byDatasets[names.joined(separator: " + "), default: 0] += 1
         }
@@ -278,16 +466,20 @@ final class LinkedFolderWriter {
             LinkQuality.AmbiguityFigures(rule: ambiguity.rule, link: ambiguity.link, tokens: ambiguity.tokens, conflicts: ambiguity.conflicts,
                                          recordIds: Array(Set(ambiguity.records)).sorted { ids.recordRank[$0] < ids.recordRank[$1] }.map(ids.recordID))
         }
-        let attach = journeys.others.map { other -> LinkQuality.AttachFigures in
-            let figures = journeys.counts[other] ?? Journeys.AttachCounts()
-            return LinkQuality.AttachFigures(dataset: datasets[other].name, attachedBy: figures.byRule, unattached: figures.unattached,
-                                             single: figures.single, samePerson: figures.samePerson,
-                                             nearestDate: figures.nearestDate, inputOrder: figures.inputOrder)
-        }
         for rule in rules { counts["pairs.\(rule.rule).\(rule.link)"] = rule.recordPairs }
         counts["ambiguous-tokens"] = ambiguous.reduce(0) { $0 + $1.tokens }
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
-                           attach: attach, linkRates: rates, warnings: linker.warnings)
+                           attach: [], linkRates: rates, warnings: linker.warnings)
+    }
+
+    /// `quality.json`'s `attach` (once the journeys are chosen).
+    private func attachFigures() -> [LinkQuality.AttachFigures] {
+        journeys.others.map { other -> LinkQuality.AttachFigures in
+            let figures = journeys.counts[other] ?? Journeys.AttachCounts()
+            return LinkQuality.AttachFigures(dataset: linker.datasets[other].name, attachedBy: figures.byRule, unattached: figures.unattached,
+                                             single: figures.single, samePerson: figures.samePerson,
+                                             nearestDate: figures.nearestDate, inputOrder: figures.inputOrder)
+        }
     }
 }

@@ -62,11 +62,16 @@ public enum Linker {
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)
+        linker.threads = threads
+        // The record numbering does not depend on the links: computed on a second thread
+        // while the persons are built.
+        let sizes = datasets.map { (name: $0.name, rows: $0.rows) }
+        let order = Parallel.Background(threads: threads) { ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) }
         linker.run()
+        for dataset in datasets { dataset.releaseTokens() }
         let roots = linker.roots()
-        let ids = ResearchIDs(linker: linker, roots: roots, hasher: idHasher)
-        let journeys = Journeys(linker: linker, roots: roots, ids: ids)
-        let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, journeys: journeys, folder: output.temporaryPath)
+        let ids = ResearchIDs(order: order.wait(), roots: roots)
+        let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, folder: output.temporaryPath)
         let files = try writer.writeAll(threads: threads)
         try output.commit()
 

@@ -1,4 +1,5 @@
 import Governance
+import PathlinkCore
 
 /// Builds persons (clusters of records) and record links, following PRODUCT.md
 /// "Linkage plan" and docs/link.md:
@@ -21,6 +22,9 @@ final class PersonLinker {
     let base: [Int]
     let datasetOfRecord: [Int]
     var sets: UnionFind
+    /// Threads for the two sides of a cascade step (``Parallel/threads``); the result does
+    /// not depend on it.
+    var threads = 1
 
     /// Rule names, indexed by `Link.rule` and `PersonEvent.rule`.
     private(set) var rules: [String] = []
@@ -93,7 +97,13 @@ final class PersonLinker {
 
     /// Run every step.
     func run() {
-        for index in datasets.indices { clusterWithin(index) }
+        // The datasets' token tables are built at the same time; the unions are then made
+        // in the same order as one dataset after another would make them.
+        let within = Parallel.map(datasets.count, threads: threads) { self.withinPairs($0) }
+        for (index, pairs) in within.enumerated() {
+            let first = base[index]
+            for (representative, row) in pairs { sets.union(first + Int(representative), first + Int(row)) }
+        }
         for (number, link) in plan.links.enumerated() {
             for domain in link.by where domain != "person" { linkReference(number, link, domain: domain) }
         }
@@ -106,28 +116,28 @@ final class PersonLinker {
 
     // MARK: Step 1: within a dataset
 
-    private func clusterWithin(_ index: Int) {
+    /// The (first row, row) pairs of dataset `index` sharing a person identifier or the
+    /// first match key, in the order they are to be united. Reads only the tokens.
+    private func withinPairs(_ index: Int) -> [(Int32, Int32)] {
         let dataset = datasets[index]
         var columns = dataset.columns(.person)
         if let first = plan.matchKeys.first, let column = dataset.keyColumn(first.name), column.role == .matchKey {
             columns.append(column)
         }
+        var pairs: [(Int32, Int32)] = []
         for column in columns {
             var table = TokenIndex(expected: dataset.rows, records: 0)
             var representative: [Int32] = []
-            var sets = UnionFind(datasetOfRecord: [])
-            swap(&sets, &self.sets)
-            let first = base[index]
             for (row, token) in column.values.enumerated() where !token.isMissing {
                 let (slot, isNew) = table.insert(token)
                 if isNew {
                     representative.append(Int32(row))
                 } else {
-                    sets.union(first + Int(representative[slot]), first + row)
+                    pairs.append((representative[slot], Int32(row)))
                 }
             }
-            swap(&sets, &self.sets)
         }
+        return pairs
     }
 
     // MARK: Step 2: reference links
@@ -277,8 +287,9 @@ final class PersonLinker {
             return
         }
         let ruleNumber = rule(key, kind: "matchkey", link: linkName)
-        let sideA = side(left, dataset: a, excludingLinkedTo: b)
-        let sideB = side(right, dataset: b, excludingLinkedTo: a)
+        // The two sides only read the sets: built at the same time on two threads.
+        let (sideA, sideB) = Parallel.both({ self.side(left, dataset: a, excludingLinkedTo: b) },
+                                           { self.side(right, dataset: b, excludingLinkedTo: a) }, threads: threads)
 
         var candidates: [(Int, Int)] = []
         var candidateSlots: [(Int, Int)] = []
@@ -331,15 +342,12 @@ final class PersonLinker {
     private func side(_ column: LinkDataset.TokenColumn, dataset: Int, excludingLinkedTo other: Int) -> Side {
         let otherBit = UInt64(1) << UInt64(other)
         var result = Side(table: TokenIndex(expected: column.values.count, records: column.values.count), root: [], isShared: [])
-        // The sets are moved into a local for the loop: one access to the class property,
-        // not one (with its exclusivity check) per record.
-        var sets = UnionFind(datasetOfRecord: [])
-        swap(&sets, &self.sets)
-        defer { swap(&sets, &self.sets) }
+        // Read only (no path halving), so that both sides can be built at once.
+        let sets = self.sets
         let first = base[dataset]
         for (row, token) in column.values.enumerated() where !token.isMissing {
-            let root = sets.find(first + row)
-            if sets.datasetMask[root] & otherBit != 0 { continue }
+            let root = sets.root(of: first + row)
+            if sets.mask(ofRoot: root) & otherBit != 0 { continue }
             let slot = result.table.add(token, record: row)
             if slot == result.root.count {
                 result.root.append(Int32(root))

@@ -15,40 +15,107 @@ struct ResearchIDs {
     let recordWidth: Int
     let personWidth: Int
 
-    init(linker: PersonLinker, roots: [Int32], hasher: Rekeyer) {
-        let total = linker.datasetOfRecord.count
-        var hashes = [UInt64](repeating: 0, count: total)
-        var message = [UInt8](repeating: 0, count: 8)
-        for (index, dataset) in linker.datasets.enumerated() {
-            let prefix = Array(dataset.name.utf8) + [0]
-            message = prefix + [UInt8](repeating: 0, count: 8)
-            for row in 0..<dataset.rows {
-                let bigEndian = UInt64(row).bigEndian
-                withUnsafeBytes(of: bigEndian) { raw in
-                    for offset in 0..<8 { message[prefix.count + offset] = raw[offset] }
-                }
-                hashes[linker.base[index] + row] = message.withUnsafeBytes { hasher.hash64($0) }
-            }
-        }
-        var order = Array(0..<total)
-        order.sort { hashes[$0] != hashes[$1] ? hashes[$0] < hashes[$1] : $0 < $1 }
-        var recordRank = [Int32](repeating: 0, count: total)
-        for (rank, record) in order.enumerated() { recordRank[record] = Int32(rank) }
+    /// The record numbering alone: it depends on the datasets' names and sizes, not on the
+    /// links, so ``Linker`` computes it on a second thread while the persons are built.
+    struct RecordOrder {
+        let recordRank: [Int32]
+        let recordsInOrder: [Int32]
 
+        /// - Parameter datasets: name and rows of each dataset, in global record order.
+        init(datasets: [(name: String, rows: Int)], hasher: Rekeyer) {
+            let total = datasets.reduce(0) { $0 + $1.rows }
+            var hashes = [UInt64](repeating: 0, count: total)
+            var first = 0
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                for dataset in datasets {
+                    // Message: dataset name ‖ 0 ‖ row (8 bytes, big-endian).
+                    var message = Array(dataset.name.utf8) + [UInt8](repeating: 0, count: 9)
+                    let rowOffset = message.count - 8
+                    message.withUnsafeMutableBytes { raw in
+                        for row in 0..<dataset.rows {
+                            raw.storeBytes(of: UInt64(row).bigEndian, toByteOffset: rowOffset, as: UInt64.self)
+                            hashes[first + row] = hasher.hash64(UnsafeRawBufferPointer(raw))
+                        }
+                    }
+                    first += dataset.rows
+                }
+            }
+            let order = ResearchIDs.sortedIndices(hashes)
+            var recordRank = [Int32](repeating: 0, count: total)
+            recordRank.withUnsafeMutableBufferPointer { rank in
+                for (position, record) in order.enumerated() { rank[Int(record)] = Int32(position) }
+            }
+            self.recordRank = recordRank
+            recordsInOrder = order
+        }
+    }
+
+    init(order: RecordOrder, roots: [Int32]) {
+        let total = roots.count
         var personOfRoot = [Int32](repeating: -1, count: total)
         var personRank = [Int32](repeating: 0, count: total)
         var persons: Int32 = 0
-        for record in order {
-            let root = Int(roots[record])
+        for record in order.recordsInOrder {
+            let root = Int(roots[Int(record)])
             if personOfRoot[root] < 0 { personOfRoot[root] = persons; persons += 1 }
-            personRank[record] = personOfRoot[root]
+            personRank[Int(record)] = personOfRoot[root]
         }
-        self.recordRank = recordRank
-        recordsInOrder = order.map { Int32($0) }
+        recordRank = order.recordRank
+        recordsInOrder = order.recordsInOrder
         self.personRank = personRank
         personCount = Int(persons)
         recordWidth = max(6, String(total).count)
         personWidth = max(6, String(Int(persons)).count)
+    }
+
+    init(linker: PersonLinker, roots: [Int32], hasher: Rekeyer) {
+        self.init(order: RecordOrder(datasets: linker.datasets.map { ($0.name, $0.rows) }, hasher: hasher), roots: roots)
+    }
+
+    /// The indices of `keys` sorted by (key, index): a stable least-significant-digit radix
+    /// sort, 16 bits a pass, so equal keys keep index order.
+    /// - Complexity: O(n), four passes.
+    static func sortedIndices(_ keys: [UInt64]) -> [Int32] {
+        let count = keys.count
+        var order = (0..<Int32(count)).map { $0 }
+        var spare = [Int32](repeating: 0, count: count)
+        var currentKeys = keys
+        var spareKeys = [UInt64](repeating: 0, count: count)
+        var histogram = [Int](repeating: 0, count: 1 << 16)
+        for pass in 0..<4 {
+            let shift = UInt64(pass * 16)
+            histogram.withUnsafeMutableBufferPointer { histogram in
+                for index in 0..<histogram.count { histogram[index] = 0 }
+                currentKeys.withUnsafeBufferPointer { source in
+                    for key in source { histogram[Int((key >> shift) & 0xFFFF)] += 1 }
+                }
+                var sum = 0
+                for index in 0..<histogram.count {
+                    let value = histogram[index]
+                    histogram[index] = sum
+                    sum += value
+                }
+                currentKeys.withUnsafeBufferPointer { sourceKeys in
+                    order.withUnsafeBufferPointer { sourceOrder in
+                        spareKeys.withUnsafeMutableBufferPointer { targetKeys in
+                            spare.withUnsafeMutableBufferPointer { targetOrder in
+                                for index in 0..<count {
+                                    let key = sourceKeys[index]
+                                    let bucket = Int((key >> shift) & 0xFFFF)
+                                    let target = histogram[bucket]
+                                    histogram[bucket] = target + 1
+                                    targetKeys[target] = key
+                                    targetOrder[target] = sourceOrder[index]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&currentKeys, &spareKeys)
+            swap(&order, &spare)
+        }
+        return order
     }
 
     func recordID(_ record: Int) -> String { Self.format("R", Int(recordRank[record]) + 1, width: recordWidth) }

@@ -2,11 +2,13 @@
 /// records holding each token.
 ///
 /// Slots are numbered in order of first insertion, so iterating slots is deterministic
-/// (it follows record order, never a hash order). Memory: about 40 bytes per distinct
-/// token plus 4 bytes per record.
+/// (it follows record order, never a hash order). Each table entry carries 32 bits of its
+/// token beside the slot number, so a probe past another token costs no look-up of that
+/// token's key (one cache miss a probe instead of two). Memory: about 56 bytes per
+/// distinct token plus 4 bytes per record.
 /// - Complexity: insert and lookup O(1) expected; load factor at most 1/2.
 struct TokenIndex {
-    private var table: [Int32]          // slot + 1, 0 = empty
+    private var table: [UInt64]         // high 32 bits of the token << 32 | (slot + 1); 0 = empty
     private var mask: Int
     private(set) var keys: [Token] = []
     /// First record of each slot's chain (the most recently added).
@@ -20,7 +22,7 @@ struct TokenIndex {
     init(expected: Int, records: Int) {
         var capacity = 16
         while capacity < expected * 2 { capacity <<= 1 }
-        table = [Int32](repeating: 0, count: capacity)
+        table = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
         keys.reserveCapacity(expected)
         head.reserveCapacity(expected)
@@ -29,14 +31,22 @@ struct TokenIndex {
 
     var count: Int { keys.count }
 
+    /// The part of a table entry that comes from the token.
+    @inline(__always)
+    private static func fingerprint(_ token: Token) -> UInt64 { token.high & 0xFFFF_FFFF_0000_0000 }
+
     /// The slot of `token`, or nil.
     @inline(__always)
     func slot(of token: Token) -> Int? {
         var position = token.bucketHash & mask
+        let fingerprint = Self.fingerprint(token)
         while true {
             let entry = table[position]
             if entry == 0 { return nil }
-            if keys[Int(entry) - 1] == token { return Int(entry) - 1 }
+            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                let slot = Int(entry & 0xFFFF_FFFF) - 1
+                if keys[slot] == token { return slot }
+            }
             position = (position + 1) & mask
         }
     }
@@ -46,15 +56,19 @@ struct TokenIndex {
     mutating func insert(_ token: Token) -> (slot: Int, isNew: Bool) {
         if keys.count * 2 >= table.count { grow() }
         var position = token.bucketHash & mask
+        let fingerprint = Self.fingerprint(token)
         while true {
             let entry = table[position]
             if entry == 0 {
                 keys.append(token)
                 head.append(-1)
-                table[position] = Int32(keys.count)
+                table[position] = fingerprint | UInt64(keys.count)
                 return (keys.count - 1, true)
             }
-            if keys[Int(entry) - 1] == token { return (Int(entry) - 1, false) }
+            if entry & 0xFFFF_FFFF_0000_0000 == fingerprint {
+                let slot = Int(entry & 0xFFFF_FFFF) - 1
+                if keys[slot] == token { return (slot, false) }
+            }
             position = (position + 1) & mask
         }
     }
@@ -82,12 +96,12 @@ struct TokenIndex {
 
     private mutating func grow() {
         let capacity = table.count * 2
-        table = [Int32](repeating: 0, count: capacity)
+        table = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
         for (index, key) in keys.enumerated() {
             var position = key.bucketHash & mask
             while table[position] != 0 { position = (position + 1) & mask }
-            table[position] = Int32(index + 1)
+            table[position] = Self.fingerprint(key) | UInt64(index + 1)
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Foundation
 
 /// Running independent jobs on both cores, with the thread count fixed by the
 /// environment variable `PATHLINK_THREADS` (1 = everything on the calling thread).
@@ -41,10 +42,73 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// A job on a thread of its own (not a dispatch worker, so the caller can still use
+    /// both cores with ``run(_:threads:)`` or ``both(_:_:threads:)`` meanwhile); with one
+    /// thread, the job runs at once on the calling thread.
+    public final class Background<T>: @unchecked Sendable {
+        private var result: T?
+        private let done = DispatchSemaphore(value: 0)
+
+        public init(threads: Int, _ job: @escaping () -> T) {
+            if threads <= 1 {
+                result = job()
+                done.signal()
+                return
+            }
+            let thread = Thread { [self] in
+                result = job()
+                done.signal()
+            }
+            thread.start()
+        }
+
+        /// The job's result, once it has finished (call once).
+        public func wait() -> T {
+            done.wait()
+            return result!
+        }
+    }
+
+    /// `job(0)`, …, `job(count - 1)` in order, on up to `threads` threads.
+    public static func map<T>(_ count: Int, threads: Int = Parallel.threads, _ job: (Int) -> T) -> [T] {
+        if threads <= 1 || count <= 1 { return (0..<count).map(job) }
+        return withoutActuallyEscaping(job) { job in
+            let results = (0..<count).map { _ in Box<T>() }
+            let workers = min(threads, count)
+            // Worker w takes jobs w, w + workers, …: each result lands in its own box.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: count, by: workers) { results[index].value = job(index) }
+            }
+            return results.map { $0.value! }
+        }
+    }
+
+    /// `first()` and `second()`, at the same time when `threads` > 1.
+    public static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
+        if threads <= 1 { return (first(), second()) }
+        return withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let results = (Box<A>(), Box<B>())
+                DispatchQueue.concurrentPerform(iterations: 2) { job in
+                    if job == 0 { results.0.value = first() } else { results.1.value = second() }
+                }
+                return (results.0.value!, results.1.value!)
+            }
+        }
+    }
+}
+
 /// Results by job index and the next job to take (guarded by `lock`).
 private final class Slots<T>: @unchecked Sendable {
     var results: [Result<T, Error>?]
     let lock = Mutex()
     var nextJob = 0
     init(_ count: Int) { results = Array(repeating: nil, count: count) }
+}
+
+/// A result filled in by one job of ``Parallel/run(_:threads:)`` and read after it.
+public final class Box<T>: @unchecked Sendable {
+    public var value: T?
+    public init() {}
 }

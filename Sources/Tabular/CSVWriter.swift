@@ -194,6 +194,36 @@ public final class CSVWriter {
         try endRecord()
     }
 
+    /// Append bytes that are already CSV: whole records, each field escaped as
+    /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` would (``escaped(_:delimiter:)``), fields
+    /// separated by the delimiter, records ended by ``recordEnd``. For callers that format
+    /// many records themselves; `records` is added to ``recordCount``.
+    public func writeFormatted(_ bytes: UnsafeBufferPointer<UInt8>, records: Int) throws {
+        precondition(fieldsInRecord == 0, "writeFormatted is for whole records")
+        try put(bytes)
+        recordCount += records
+    }
+
+    /// The bytes that end a record (CR LF, or LF).
+    public var recordEnd: [UInt8] { lineEnding == .crlf ? [0x0D, 0x0A] : [0x0A] }
+
+    /// The field separator.
+    public var fieldDelimiter: UInt8 { delimiter }
+
+    /// The bytes ``write(_:)-(UnsafeBufferPointer<UInt8>)`` appends for `field` (after any
+    /// delimiter): the field itself, or quoted with inner quotes doubled when it holds the
+    /// delimiter, a quote, CR or LF.
+    public static func escaped(_ field: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
+        guard field.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+        var result: [UInt8] = [0x22]
+        for byte in field {
+            if byte == 0x22 { result.append(0x22) }
+            result.append(byte)
+        }
+        result.append(0x22)
+        return result
+    }
+
     /// End the current record (CRLF, or LF when so configured).
     @inline(__always)
     public func endRecord() throws {

@@ -154,6 +154,35 @@ struct CSVWriterTests {
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("x,y,z\r\na,\"b,c\",\"say \"\"hi\"\"\"\r\n"))
     }
 
+    @Test("Records formatted by the caller with escaped(_:) and recordEnd equal records written field by field")
+    func formattedRecords() throws {
+        let folder = TestFolder()
+        let rows = [["R1", "b,c", "say \"hi\""], ["R2", "line\nbreak", ""], ["R3", "cr\rhere", "é"]]
+        let fieldByField = folder.file("fields.csv")
+        let writer = try CSVWriter(path: fieldByField, force: false)
+        try writer.writeRecord(["x", "y", "z"])
+        for row in rows { try writer.writeRecord(row) }
+        try writer.close()
+        for lineEnding in [CSVWriter.LineEnding.crlf, .lf] {
+            let formatted = folder.file(lineEnding == .crlf ? "formatted-crlf.csv" : "formatted-lf.csv")
+            let other = try CSVWriter(path: formatted, force: false, lineEnding: lineEnding)
+            try other.writeRecord(["x", "y", "z"])
+            var bytes: [UInt8] = []
+            for row in rows {
+                bytes += row.map { CSVWriter.escaped(Array($0.utf8)) }.joined(separator: [other.fieldDelimiter])
+                bytes += other.recordEnd
+            }
+            try bytes.withUnsafeBufferPointer { try other.writeFormatted($0, records: rows.count) }
+            #expect(other.recordCount == 1 + rows.count)
+            try other.close()
+            if lineEnding == .crlf {
+                #expect(try FilePath.readAll(formatted) == (try FilePath.readAll(fieldByField)))
+            } else {
+                #expect(try CSVTable(contentsOf: formatted).rows == rows)
+            }
+        }
+    }
+
     @Test("An existing output is not replaced without force; a discarded writer leaves nothing")
     func atomicity() throws {
         let folder = TestFolder()
