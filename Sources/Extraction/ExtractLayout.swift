@@ -275,18 +275,8 @@ struct ExtractLayout {
         }
         let bytes = reader.bytes(index)
         switch actions[index] {
-        case .drop:
-            return
-        case .keep:
-            if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
-            try writeKept(bytes, index, reader: reader, writer: writer)
-        case .keepDate(let formats):
-            switch try readDate(reader, index, formats, isBirth: true) {
-            case .missing: counters.missing[index] += 1
-            case .impossible: counters.invalid[index] += 1
-            case .date: break
-            }
-            try writeKept(bytes, index, reader: reader, writer: writer)
+        case .drop, .keep, .keepDate, .generaliseDate:
+            return   // written above, through `kinds`
         case .keepListed(let values):
             let value = Bytes.trimmed(bytes)
             if value.count == 0 {
@@ -298,20 +288,6 @@ struct ExtractLayout {
                                     remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
             }
             try writer.write(value)
-        case .generaliseDate(let formats, let generalisation):
-            switch try readDate(reader, index, formats, isBirth: false) {
-            case .missing:
-                counters.missing[index] += 1
-                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
-            case .impossible:
-                counters.invalid[index] += 1
-                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
-            case .date(let date):
-                try scratch.withUnsafeMutableBufferPointer { buffer in
-                    let count = DateText.write(date, generalisation, into: buffer.baseAddress!)
-                    try writer.write(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
-                }
-            }
         case .generaliseAge:
             if Bytes.isMissing(bytes) {
                 counters.missing[index] += 1

@@ -155,6 +155,15 @@ final class LinkedFolderWriter {
             used += ResearchIDs.format(prefix, Int(rank) + 1, width: width, into: storage + used)
         }
 
+        /// Start a row with its `record_id` and `person_id` columns.
+        @inline(__always)
+        func startRow(record: Int32, person: Int32, recordWidth: Int, personWidth: Int, maximumRowBytes: Int) throws {
+            try startRow(maximumRowBytes: maximumRowBytes)
+            id(UInt8(ascii: "R"), rank: record, width: recordWidth)
+            byte(delimiter)
+            id(UInt8(ascii: "P"), rank: person, width: personWidth)
+        }
+
         @inline(__always)
         func endRow() {
             for value in recordEnd { byte(value) }
@@ -253,10 +262,8 @@ final class LinkedFolderWriter {
                     for position in 0..<count { persons[position] = personRank[start + Int(rows[position])] }
                     table.gather(rows: rows, count: count, into: codes)
                     for position in 0..<count {
-                        try output.startRow(maximumRowBytes: rowBytes)
-                        output.id(UInt8(ascii: "R"), rank: ranks[position], width: recordWidth)
-                        output.byte(output.delimiter)
-                        output.id(UInt8(ascii: "P"), rank: persons[position], width: personWidth)
+                        try output.startRow(record: ranks[position], person: persons[position], recordWidth: recordWidth,
+                                            personWidth: personWidth, maximumRowBytes: rowBytes)
                         table.write(codes: codes + position * table.columns, to: output)
                         output.endRow()
                     }
@@ -334,10 +341,8 @@ final class LinkedFolderWriter {
             }
             var attachedBefore = [Int](repeating: 0, count: slots)
             for position in 0..<count {
-                try output.startRow(maximumRowBytes: rowBytes)
-                output.id(UInt8(ascii: "R"), rank: spineRanks[position], width: recordWidth)
-                output.byte(output.delimiter)
-                output.id(UInt8(ascii: "P"), rank: spinePersons[position], width: personWidth)
+                try output.startRow(record: spineRanks[position], person: spinePersons[position], recordWidth: recordWidth,
+                                    personWidth: personWidth, maximumRowBytes: rowBytes)
                 spineTable.write(codes: spineCodes + position * spineTable.columns, to: output)
                 for slot in 0..<slots {
                     let choice = journeys.choice(row: Int(spineRows[position]), slot)
