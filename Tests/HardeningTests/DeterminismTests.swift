@@ -27,23 +27,11 @@ struct DeterminismTests {
     @Test("Two runs, with PATHLINK_THREADS=1 and 2, give the same bytes in every output")
     func wholePipeline() throws {
         let folder = TestFolder()
-        let root = repositoryRoot
         let key = folder.write("owner.key", String(repeating: "5a", count: 32) + "\n")
         let secret = folder.write("linker.secret", String(repeating: "c3", count: 32) + "\n")
         chmod(key, 0o600)
         chmod(secret, 0o600)
-        folder.write("pipeline.yaml", """
-        pipeline: 1
-        synth: {persons: 600, seed: 5}
-        sources:
-          support-service.cases: {manifest: \(root)/schemas/support-service/cases.yaml, raw: support-service-cases.csv}
-          police.crimes: {manifest: \(root)/schemas/police/crimes.yaml, raw: police-crimes.csv}
-          cps.cases: {manifest: \(root)/schemas/cps/cases.yaml, raw: cps-cases.csv}
-        plan: \(root)/governance/linkage.yaml
-        key: {file: owner.key}
-        linker-secret: {file: linker.secret}
-        report: {spec: \(root)/examples/victims-pathway/report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
-        """)
+        folder.write("pipeline.yaml", World.pipelineText(synth: (600, 5), key: "{file: owner.key}", secret: "{file: linker.secret}"))
         let one = try Self.outputs(under: try Self.runPipeline(in: folder, output: "one", threads: "1"))
         let two = try Self.outputs(under: try Self.runPipeline(in: folder, output: "two", threads: "2"))
         let again = try Self.outputs(under: try Self.runPipeline(in: folder, output: "again", threads: "2"))

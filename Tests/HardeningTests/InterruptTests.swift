@@ -59,16 +59,8 @@ struct InterruptTests {
               - {id: referral, title: Referral source, rows: [referral_source]}
             """)
             for (name, persons) in [("pipeline", 3000), ("pipeline-small", 100)] {
-                folder.write(name + ".yaml", """
-                pipeline: 1
-                synth: {persons: \(persons), seed: 9}
-                sources:
-                \(LeakTests.datasets.map { "  \($0.0): {manifest: \(root)/schemas/\($0.1), raw: \($0.2)}" }.joined(separator: "\n"))
-                plan: \(root)/governance/linkage.yaml
-                key: {file: owner.key}
-                linker-secret: {file: linker.secret}
-                report: {spec: small-report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
-                """)
+                folder.write(name + ".yaml", World.pipelineText(synth: (persons, 9), key: "{file: owner.key}",
+                                                                secret: "{file: linker.secret}", reportSpec: "small-report.yaml"))
             }
         }
 

@@ -67,16 +67,7 @@ struct LeakTests {
             covered += manifest.columns.filter { [.direct, .freeText, .linkage, .identifier].contains($0.columnClass) }.map(\.name)
         }
         #expect(try Self.filesWithCanaries(under: folder.file("raw")).count == 3, "the canaries must be in the raw exports")
-        let root = repositoryRoot
-        folder.write("pipeline.yaml", """
-        pipeline: 1
-        sources:
-        \(Self.datasets.map { "  \($0.0): {manifest: \(root)/schemas/\($0.1), raw: raw/\($0.2)}" }.joined(separator: "\n"))
-        plan: \(root)/governance/linkage.yaml
-        key: {generate: true}
-        linker-secret: {generate: true}
-        report: {spec: \(root)/examples/victims-pathway/report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
-        """)
+        folder.write("pipeline.yaml", World.pipelineText(rawFolder: "raw/"))
         let run = try pathlink(["run", "pipeline.yaml", "--output", "out"], in: folder.path)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(!containsCanary(run.standardOutput + run.standardError), "a log line holds a canary")

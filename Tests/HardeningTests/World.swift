@@ -19,6 +19,22 @@ final class World: @unchecked Sendable {
         "42/0\(10000 + index)/21,N\(index),\(name),\(dob),F,\(postcode),1 High Street,2021-01-05,2021-02-01,Rape,1,2021-03-01,PC Plum,\(notes)"
     }
 
+    /// A pipeline file over the three shipped manifests, the shipped plan and disclosure
+    /// policy: synth at `synth` (or raw exports under `rawFolder`), the given key and linker
+    /// secret lines, and `reportSpec` (default: the example report).
+    static func pipelineText(synth: (persons: Int, seed: Int)? = nil, rawFolder: String = "",
+                             key: String = "{generate: true}", secret: String = "{generate: true}",
+                             reportSpec: String = repositoryRoot + "/examples/victims-pathway/report.yaml") -> String {
+        let root = repositoryRoot
+        var lines = ["pipeline: 1"]
+        if let synth { lines.append("synth: {persons: \(synth.persons), seed: \(synth.seed)}") }
+        lines.append("sources:")
+        lines += LeakTests.datasets.map { "  \($0.0): {manifest: \(root)/schemas/\($0.1), raw: \(rawFolder)\($0.2)}" }
+        lines += ["plan: \(root)/governance/linkage.yaml", "key: \(key)", "linker-secret: \(secret)",
+                  "report: {spec: \(reportSpec), policy: \(root)/governance/disclosure-policy.yaml}"]
+        return lines.joined(separator: "\n")
+    }
+
     var policeManifest: String { repositoryRoot + "/schemas/police/crimes.yaml" }
     var plan: String { repositoryRoot + "/governance/linkage.yaml" }
     var key: String { output + "/keys/owner.key" }
@@ -29,19 +45,7 @@ final class World: @unchecked Sendable {
     var policy: String { repositoryRoot + "/governance/disclosure-policy.yaml" }
 
     private init() {
-        let root = repositoryRoot
-        let pipeline = folder.write("pipeline.yaml", """
-        pipeline: 1
-        synth: {persons: 150, seed: 11}
-        sources:
-          support-service.cases: {manifest: \(root)/schemas/support-service/cases.yaml, raw: support-service-cases.csv}
-          police.crimes: {manifest: \(root)/schemas/police/crimes.yaml, raw: police-crimes.csv}
-          cps.cases: {manifest: \(root)/schemas/cps/cases.yaml, raw: cps-cases.csv}
-        plan: \(root)/governance/linkage.yaml
-        key: {generate: true}
-        linker-secret: {generate: true}
-        report: {spec: \(root)/examples/victims-pathway/report.yaml, policy: \(root)/governance/disclosure-policy.yaml}
-        """)
+        let pipeline = folder.write("pipeline.yaml", World.pipelineText(synth: (150, 11)))
         output = folder.file("world")
         do {
             let result = try pathlink(["run", pipeline, "--output", output], in: folder.path)
