@@ -22,6 +22,10 @@ struct RunCommand: ParsableCommand {
         half written. The output folder holds raw/, extracts/, keys/, tokens/,
         linked/, release/ (open release/report.html) and release.audit.json (not for
         release).
+
+        The datasets are extracted, then pseudonymised, side by side on up to
+        PATHLINK_THREADS threads (default: every core); the output is the same byte for
+        byte whatever the number.
         """)
 
     @Argument(help: "The pipeline file.")
