@@ -116,3 +116,13 @@ public enum Hex {
         return bytes
     }
 }
+
+extension SHA256: ByteObserver {
+    /// Hash `bytes` at once, on the caller's thread (so the ticket is 0: already read).
+    public func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        update(bytes)
+        return 0
+    }
+
+    public func waitUntilRead(through ticket: UInt64) {}
+}

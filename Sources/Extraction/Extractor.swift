@@ -38,16 +38,17 @@ public struct Extractor {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
         try Receipt.refuseExisting(for: output, force: force)
-        // Both hashes run on a second thread (copies of each 1 MiB block, a few at a time).
+        // Both hashes run on a second thread, reading the reader's and writer's buffers
+        // where they lie (each waits for the hasher before reusing a buffer).
         let inputHasher = BackgroundSHA256()
         let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8
         let reader = try CSVReader(path: input, delimiter: manifest.input.delimiter, encoding: encoding,
-                                   onRawBytes: { inputHasher.update($0) })
+                                   observer: inputHasher)
         let layout = try HeaderCheck(manifest: manifest, header: reader.header, file: input).layout()
 
         let writer = try CSVWriter(path: output, force: force)
         let outputHasher = BackgroundSHA256()
-        writer.onBytesWritten = { outputHasher.update($0) }
+        writer.observer = outputHasher
         var summary = Summary()
         var counters = ColumnCounters(count: reader.header.count + manifest.derive.count)
         var excludedByCondition = Array(repeating: 0, count: layout.conditions.count + (layout.age == nil ? 0 : 1))

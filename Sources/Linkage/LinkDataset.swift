@@ -105,7 +105,7 @@ final class LinkDataset {
         // receipt is refused as such, even when the change also broke it.
         let hasher = SHA256()
         do {
-            try load(rekeyer: rekeyer, receiptPath: receiptPath, needed: needed, onRawBytes: { hasher.update($0) })
+            try load(rekeyer: rekeyer, receiptPath: receiptPath, needed: needed, hasher: hasher)
         } catch {
             _ = hasher.finalize()
             if let actual = try? SHA256.hex(ofFile: path), actual != entry.sha256 { throw changed }
@@ -115,8 +115,8 @@ final class LinkDataset {
         guard entry.sha256 == sha256 else { throw changed }
     }
 
-    private func load(rekeyer: Rekeyer, receiptPath: String, needed: Needed, onRawBytes: @escaping (UnsafeRawBufferPointer) -> Void) throws {
-        let reader = try CSVReader(path: path, onRawBytes: onRawBytes)
+    private func load(rekeyer: Rekeyer, receiptPath: String, needed: Needed, hasher: SHA256) throws {
+        let reader = try CSVReader(path: path, observer: hasher)
         var described: [String: Receipt.Column] = [:]
         for column in receipt.columns where column.action != "dropped" && column.action != "consumed" {
             described[column.name] = column

@@ -75,7 +75,7 @@ public struct Pseudonymiser {
         let writer = try CSVWriter(path: output, force: force)
         // The output is hashed as it is written, on a second thread (not re-read afterwards).
         let outputHasher = BackgroundSHA256()
-        writer.onBytesWritten = { outputHasher.update($0) }
+        writer.observer = outputHasher
         var summary = Summary(columns: layout.outputHeader, warnings: layout.warnings)
         do {
             try writer.writeRecord(layout.outputHeader)

@@ -48,7 +48,7 @@ public final class CSVReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
 
-    private var buffer: UnsafeMutablePointer<UInt8>
+    @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// The buffer size now (tests check that it stays bounded).
     var bufferCapacity: Int { capacity }
@@ -61,17 +61,20 @@ public final class CSVReader {
 
     // Field ranges of the current record. Fixed-capacity raw storage owned by the reader:
     // `let` pointers need no exclusivity checks in the hot loop.
-    private let fieldStartStorage: UnsafeMutablePointer<Int>
-    private let fieldEndStorage: UnsafeMutablePointer<Int>
-    private let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
-    private let fieldQuotedStorage: UnsafeMutablePointer<Bool>
-    private var fieldCount = 0
+    @usableFromInline let fieldStartStorage: UnsafeMutablePointer<Int>
+    @usableFromInline let fieldEndStorage: UnsafeMutablePointer<Int>
+    @usableFromInline let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
+    @usableFromInline let fieldQuotedStorage: UnsafeMutablePointer<Bool>
+    @usableFromInline var fieldCount = 0
     private var recordLineBreaks = 0
     private var lineEnding: LineEnding?
     private var nextLine = 1
-    /// Called with every chunk of raw bytes as it is read (before any transcoding), e.g.
-    /// to hash the input in the same pass.
-    public var onRawBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// Lent every chunk of raw bytes as it is read (before any transcoding), e.g. to hash
+    /// the input in the same pass. The reader waits for it before it moves or changes
+    /// lent bytes.
+    private let observer: ByteObserver?
+    /// The ticket of the last chunk lent to `observer` and not yet known to be read (0: none).
+    private var pendingTicket: UInt64 = 0
 
     private enum LineEnding { case lf, crlf }
     private enum Outcome { case record, needMore, endOfFile }
@@ -80,13 +83,13 @@ public final class CSVReader {
     /// - Parameters:
     ///   - delimiter: the field separator (one ASCII byte).
     ///   - encoding: the file's encoding; Windows-1252 is transcoded to UTF-8 as it is read.
-    ///   - expectHeader: read the first record as the header (the default).
+    ///   - observer: lent the raw bytes as they are read (e.g. a background SHA-256).
     /// - Throws: `.io` when the file cannot be opened; `.malformedCSV` for a bad header.
     public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
                 limits: Limits = Limits(), chunkSize: Int = 1 << 20,
-                onRawBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+                observer: ByteObserver? = nil) throws {
         self.path = path
-        self.onRawBytes = onRawBytes
+        self.observer = observer
         self.delimiter = delimiter
         self.encoding = encoding
         self.limits = limits
@@ -110,6 +113,7 @@ public final class CSVReader {
     }
 
     deinit {
+        settleObserver()
         buffer.deallocate()
         rawBuffer?.deallocate()
         fieldStartStorage.deallocate()
@@ -122,10 +126,12 @@ public final class CSVReader {
     // MARK: Fields of the current record
 
     /// The number of fields in the current record (equal to the header's).
+    @inlinable
     public var count: Int { fieldCount }
 
     /// The bytes of field `index` of the current record (UTF-8), valid until ``next()``.
-    @inline(__always)
+    /// Inlinable: extract and pseudonymise call it for every field.
+    @inlinable @inline(__always)
     public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
         if fieldUnescapeStorage[index] { unescapeField(index) }
@@ -135,7 +141,9 @@ public final class CSVReader {
 
     /// Turn the doubled quotes of a quoted field into single ones, in place. Done only
     /// when the field is asked for: dropped columns are never unescaped.
-    private func unescapeField(_ index: Int) {
+    @usableFromInline
+    func unescapeField(_ index: Int) {
+        settleObserver()   // the bytes change in place
         var read = fieldStartStorage[index]
         var write = read
         let stop = fieldEndStorage[index]
@@ -151,7 +159,7 @@ public final class CSVReader {
 
     /// Whether field `index` of the current record was quoted in the file. An unquoted
     /// field holds no quote, CR or LF, nor the reader's delimiter.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func isQuoted(_ index: Int) -> Bool {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
         return fieldQuotedStorage[index]
@@ -168,7 +176,7 @@ public final class CSVReader {
     }
 
     /// Whether field `index` is empty.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func isEmpty(_ index: Int) -> Bool { fieldEndStorage[index] == fieldStartStorage[index] }
 
     // MARK: Reading
@@ -469,6 +477,7 @@ public final class CSVReader {
     /// Move the unread bytes to the front, grow if a record fills the buffer, and read more.
     private func refill() throws {
         if isAtEOF { return }
+        settleObserver()   // bytes are about to move and be overwritten
         if start > 0 {
             let remaining = end - start
             if remaining > 0 { buffer.update(from: buffer + start, count: remaining) }
@@ -491,13 +500,13 @@ public final class CSVReader {
             if let rawBuffer {
                 count = read(descriptor, rawBuffer, chunkSize)
                 if count > 0 {
-                    onRawBytes?(UnsafeRawBufferPointer(start: rawBuffer, count: count))
+                    lendToObserver(UnsafeRawBufferPointer(start: rawBuffer, count: count))
                     end += transcodeWindows1252(UnsafeBufferPointer(start: rawBuffer, count: count), into: buffer + end)
                 }
             } else {
                 count = read(descriptor, buffer + end, chunkSize)
                 if count > 0 {
-                    onRawBytes?(UnsafeRawBufferPointer(start: buffer + end, count: count))
+                    lendToObserver(UnsafeRawBufferPointer(start: buffer + end, count: count))
                     end += count
                 }
             }
@@ -508,6 +517,21 @@ public final class CSVReader {
             if count == 0 { isAtEOF = true }
             return
         }
+    }
+}
+
+extension CSVReader {
+    @inline(__always)
+    private func lendToObserver(_ bytes: UnsafeRawBufferPointer) {
+        if let observer { pendingTicket = observer.lend(bytes) }
+    }
+
+    /// Wait until the observer has read every byte lent to it.
+    @inline(__always)
+    private func settleObserver() {
+        guard pendingTicket != 0, let observer else { return }
+        observer.waitUntilRead(through: pendingTicket)
+        pendingTicket = 0
     }
 }
 

@@ -16,14 +16,22 @@ public final class CSVWriter {
     public let path: String
     private let output: AtomicOutput
     private let descriptor: Int32
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private let capacity: Int
-    private var used = 0
-    private var fieldsInRecord = 0
-    private let delimiter: UInt8
+    @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
+    @usableFromInline let capacity: Int
+    @usableFromInline var used = 0
+    @usableFromInline var fieldsInRecord = 0
+    @usableFromInline let delimiter: UInt8
     private var isClosed = false
-    /// Called with every block of bytes as it is written, e.g. to hash the output in the same pass.
-    public var onBytesWritten: ((UnsafeRawBufferPointer) -> Void)?
+    /// Lent every block of bytes as it is written, e.g. to hash the output in the same
+    /// pass. The writer fills a second buffer meanwhile, and waits for the observer before
+    /// it reuses a lent one. Set it before writing anything.
+    public var observer: ByteObserver? {
+        didSet { precondition(recordCount == 0 && used <= 3, "set the observer before writing") }
+    }
+    /// The buffer not being filled (allocated once there is an observer), and the ticket
+    /// of its last loan (0: none outstanding).
+    private var spare: UnsafeMutablePointer<UInt8>?
+    private var spareTicket: UInt64 = 0
     private let lineEnding: LineEnding
     /// Records written so far (the header counts as one).
     public private(set) var recordCount = 0
@@ -64,7 +72,9 @@ public final class CSVWriter {
 
     deinit {
         if !isClosed { discard() }
+        settleObserver()
         buffer.deallocate()
+        spare?.deallocate()
     }
 
     /// Append a field given as bytes.
@@ -120,7 +130,8 @@ public final class CSVWriter {
 
     /// Append a field that needs no quoting — it holds no delimiter, quote, CR or LF, e.g.
     /// an unquoted field read with the same delimiter, or hex — copied as it is.
-    @inline(__always)
+    /// Inlinable: the record loops call it for most fields.
+    @inlinable @inline(__always)
     public func writeVerbatim(_ field: UnsafeBufferPointer<UInt8>) throws {
         let count = field.count
         if used + count + 1 > capacity {
@@ -137,7 +148,7 @@ public final class CSVWriter {
 
     /// Copy `count` bytes; short fields (most of them) without a call to `memmove`, by
     /// two overlapping loads and stores that stay inside the field.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func copy(_ source: UnsafePointer<UInt8>, _ count: Int, to target: UnsafeMutablePointer<UInt8>) {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
         switch count {
@@ -162,7 +173,8 @@ public final class CSVWriter {
 
     /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` for a field too large for the buffer:
     /// byte by byte, flushing as needed.
-    private func writeLarge(_ field: UnsafeBufferPointer<UInt8>) throws {
+    @usableFromInline
+    func writeLarge(_ field: UnsafeBufferPointer<UInt8>) throws {
         if fieldsInRecord > 0 { try put(delimiter) }
         fieldsInRecord += 1
         var needsQuotes = false
@@ -252,13 +264,42 @@ public final class CSVWriter {
         used += bytes.count
     }
 
-    private func flush() throws {
-        try writeAll(buffer, used)
+    @usableFromInline
+    func flush() throws {
+        guard let observer else {
+            try writeAll(buffer, used)
+            used = 0
+            return
+        }
+        // Lend the full buffer and carry on in the spare, once the observer is done with it.
+        let ticket = observer.lend(UnsafeRawBufferPointer(start: buffer, count: used))
+        try writeToFile(buffer, used)
+        if spare == nil { spare = .allocate(capacity: capacity) }
+        if spareTicket != 0 { observer.waitUntilRead(through: spareTicket) }
+        swap(&buffer, &spare!)
+        spareTicket = ticket
         used = 0
     }
 
+    /// Wait until the observer has read everything lent to it.
+    private func settleObserver() {
+        guard let observer else { return }
+        if spareTicket != 0 { observer.waitUntilRead(through: spareTicket) }
+        spareTicket = 0
+    }
+
+    /// Write bytes that are not in the buffer (a field larger than it), lending them first.
     private func writeAll(_ pointer: UnsafePointer<UInt8>, _ count: Int) throws {
-        onBytesWritten?(UnsafeRawBufferPointer(start: pointer, count: count))
+        if let observer {
+            let ticket = observer.lend(UnsafeRawBufferPointer(start: pointer, count: count))
+            defer { observer.waitUntilRead(through: ticket) }
+            try writeToFile(pointer, count)
+        } else {
+            try writeToFile(pointer, count)
+        }
+    }
+
+    private func writeToFile(_ pointer: UnsafePointer<UInt8>, _ count: Int) throws {
         var written = 0
         while written < count {
             let result = Glibc.write(descriptor, pointer + written, count - written)
@@ -276,6 +317,7 @@ public final class CSVWriter {
     public func close() throws {
         guard !isClosed else { return }
         try flush()
+        settleObserver()
         guard fsync(descriptor) == 0 else {
             let error = PathlinkError.io(path: path, operation: "write")
             discard()
@@ -288,6 +330,7 @@ public final class CSVWriter {
 
     /// Abandon the file: nothing is left behind.
     public func discard() {
+        settleObserver()
         guard !isClosed else { return }
         Glibc.close(descriptor)
         isClosed = true

@@ -36,3 +36,39 @@ struct BackgroundSHA256Tests {
         }
     }
 }
+
+@Suite("SHA-256 on a second thread, of lent blocks")
+struct BackgroundSHA256LendingTests {
+    @Test("lent and copied blocks, mixed, give SHA256's digest; a block may change once its ticket is read")
+    func lent() {
+        let background = BackgroundSHA256(bufferCount: 2)
+        let plain = SHA256()
+        var block = [UInt8](repeating: 0, count: 300_000)
+        for round in 0..<60 {
+            for index in stride(from: 0, to: block.count, by: 97) { block[index] = UInt8(truncatingIfNeeded: round &* 31 &+ index) }
+            let size = (round * 7_919) % block.count
+            block.withUnsafeBytes { raw in
+                let part = UnsafeRawBufferPointer(rebasing: raw[0..<size])
+                plain.update(part)
+                if round % 3 == 0 {
+                    background.update(part)
+                } else {
+                    let ticket = background.lend(part)
+                    background.waitUntilRead(through: ticket)
+                }
+            }
+        }
+        #expect(background.finalize() == plain.finalize())
+    }
+
+    @Test("an empty loan gives the last ticket, and waiting on it returns")
+    func emptyLoan() {
+        let hasher = BackgroundSHA256()
+        let ticket = Array("abc".utf8).withUnsafeBytes { hasher.lend($0) }
+        hasher.waitUntilRead(through: ticket)
+        let empty = [UInt8]().withUnsafeBytes { hasher.lend($0) }
+        #expect(empty == ticket)
+        hasher.waitUntilRead(through: empty)
+        #expect(Hex.encode(hasher.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
