@@ -14,7 +14,10 @@ struct ExtractLayout {
     let order: [Int]
     let outputHeader: [String]
     let derivations: [ResolvedDerivation]
-    let conditions: [(index: Int, values: ValueSet)]
+    /// Row conditions: the column, and its set in `valueSets`.
+    let conditions: [(index: Int, set: Int)]
+    /// The closed value lists of attributes, then the row conditions' lists.
+    let valueSets: ValueSets
     let age: (years: Int, from: Int, fromFormats: [DateFormat], at: Int, atFormats: [DateFormat])?
     let conditionNames: [String]
     let undeclared: [String]
@@ -41,13 +44,20 @@ struct ExtractLayout {
         func formats(_ name: String) -> [DateFormat] { manifest.column(named: name)?.formats ?? [] }
 
         var actions: [ColumnAction] = []
+        var lists: [[String]] = []
         for name in header {
             guard let column = manifest.column(named: name) else { actions.append(.drop); continue }
             switch column.columnClass {
             case .direct, .freeText: actions.append(.drop)
             case .identifier: actions.append(.keep)
             case .linkage: actions.append(column.field == .dateOfBirth ? .keepDate(column.formats) : .keep)
-            case .attribute: actions.append(column.values.map { .keepListed(ValueSet($0)) } ?? .keep)
+            case .attribute:
+                if let values = column.values {
+                    actions.append(.keepListed(lists.count))
+                    lists.append(values)
+                } else {
+                    actions.append(.keep)
+                }
             case .quasi:
                 switch column.generalise! {
                 case .month, .quarter, .year: actions.append(.generaliseDate(column.formats, column.generalise!))
@@ -68,6 +78,7 @@ struct ExtractLayout {
             case .keep: return .keep
             case .keepDate: return .keepDate
             case .generaliseDate(_, let generalisation): return .generaliseDate(generalisation)
+            case .keepListed(let set): return .keepListed(set)
             default: return .other
             }
         }
@@ -80,12 +91,14 @@ struct ExtractLayout {
         }
         derivationColumns = derivations.map { ($0.from, $0.at) }
         var names: [String] = []
-        var conditions: [(Int, ValueSet)] = []
+        var conditions: [(Int, Int)] = []
         for condition in manifest.rows?.conditions ?? [] {
-            conditions.append((indexOf[condition.column]!, ValueSet(condition.values)))
+            conditions.append((indexOf[condition.column]!, lists.count))
+            lists.append(condition.values)
             names.append("\(condition.column) in [\(condition.values.joined(separator: ", "))]")
         }
         self.conditions = conditions
+        valueSets = ValueSets(lists)
         if let rule = manifest.rows?.ageAtLeast {
             age = (rule.years, indexOf[rule.from]!, formats(rule.from), indexOf[rule.at]!, formats(rule.at))
             ageColumns = (rule.years, indexOf[rule.from]!, indexOf[rule.at]!)
@@ -106,7 +119,8 @@ struct ExtractLayout {
     @inline(__always)
     func failedCondition(_ reader: CSVReader) throws -> Int? {
         for offset in conditions.indices {
-            if !conditions[offset].values.contains(Bytes.trimmed(reader.bytes(conditions[offset].index))) { return offset }
+            let condition = conditions[offset]
+            if !valueSets.contains(condition.set, Bytes.trimmed(reader.bytes(condition.index))) { return offset }
         }
         if let age = ageColumns {
             guard let birth = try date(reader, age.from, isBirth: true),
@@ -156,11 +170,47 @@ struct ExtractLayout {
     /// ``actions`` without payloads (no reference counting in the record loop), for the
     /// common actions; `.other` defers to ``actions``.
     let kinds: [ActionKind]
-    enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), other }
+    enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), keepListed(Int), other }
     /// Per derivation: its input columns (from, at).
     let derivationColumns: [(from: Int, at: Int)]
     /// The age rule's years and columns.
     let ageColumns: (years: Int, from: Int, at: Int)?
+
+    /// The age-band labels as bytes, for the record loop (no `String` per record).
+    let bandText = LabelBytes(AgeBand.labels)
+
+    /// Short texts in one flat allocation, handed out as byte buffers.
+    final class LabelBytes {
+        private let storage: UnsafeMutablePointer<UInt8>
+        private let starts: UnsafeMutablePointer<Int>
+        private let count: Int
+
+        init(_ labels: [String]) {
+            count = labels.count
+            let bytes = labels.flatMap { Array($0.utf8) }
+            storage = .allocate(capacity: max(bytes.count, 1))
+            storage.initialize(from: bytes, count: bytes.count)
+            starts = .allocate(capacity: count + 1)
+            var position = 0
+            for (index, label) in labels.enumerated() {
+                starts[index] = position
+                position += label.utf8.count
+            }
+            starts[count] = position
+        }
+
+        deinit {
+            storage.deallocate()
+            starts.deallocate()
+        }
+
+        /// Label number `index`'s bytes.
+        @inline(__always)
+        func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+            precondition(index >= 0 && index < count)
+            return UnsafeBufferPointer(start: storage + starts[index], count: starts[index + 1] - starts[index])
+        }
+    }
 
     /// Dates already read in the current record: a date column feeds the age filter, its
     /// own generalisation and the derived age band, and is parsed once per record.
@@ -270,24 +320,25 @@ struct ExtractLayout {
                 }
             }
             return
-        case .other:
-            break
-        }
-        let bytes = reader.bytes(index)
-        switch actions[index] {
-        case .drop, .keep, .keepDate, .generaliseDate:
-            return   // written above, through `kinds`
-        case .keepListed(let values):
-            let value = Bytes.trimmed(bytes)
+        case .keepListed(let set):
+            let value = Bytes.trimmed(reader.bytes(index))
             if value.count == 0 {
                 counters.missing[index] += 1
-            } else if !values.contains(value) {
+            } else if !valueSets.contains(set, value) {
                 let count = manifest.column(named: header[index])?.values?.count ?? 0
                 throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
                                     problem: "the value is not one of the \(count) values the manifest declares for this column",
                                     remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
             }
             try writer.write(value)
+            return
+        case .other:
+            break
+        }
+        let bytes = reader.bytes(index)
+        switch actions[index] {
+        case .drop, .keep, .keepDate, .generaliseDate, .keepListed:
+            return   // written above, through `kinds`
         case .generaliseAge:
             if Bytes.isMissing(bytes) {
                 counters.missing[index] += 1
@@ -300,12 +351,12 @@ struct ExtractLayout {
             for byte in value where isNumber {
                 if byte < 0x30 || byte > 0x39 { isNumber = false } else { age = age * 10 + Int(byte - 0x30) }
             }
-            guard isNumber, age <= 130, let band = AgeBand.label(forAge: age) else {
+            guard isNumber, age <= 130, let band = AgeBand.index(forAge: age) else {
                 throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
                                     problem: "the value is not an age in whole years (0–130)",
                                     remedy: "correct the value in the export, or declare the column differently in \(manifest.path)")
             }
-            try writer.write(band)
+            try writer.writeVerbatim(bandText.bytes(band))
         case .generaliseBirthDate(let formats, let atIndex, let atFormats):
             let birth = try readDate(reader, index, formats, isBirth: true)
             let at = try date(reader, atIndex, atFormats, isBirth: false)
@@ -314,8 +365,8 @@ struct ExtractLayout {
             case .impossible: counters.invalid[index] += 1
             case .date: break
             }
-            if case .date(let birthDate) = birth, let at, let band = AgeBand.label(forAge: birthDate.age(at: at)) {
-                try writer.write(band)
+            if case .date(let birthDate) = birth, let at, let band = AgeBand.index(forAge: birthDate.age(at: at)) {
+                try writer.writeVerbatim(bandText.bytes(band))
             } else {
                 try writer.write("")
             }
@@ -352,11 +403,11 @@ struct ExtractLayout {
                               counters: inout ColumnCounters) throws {
         let birth = try date(reader, from, isBirth: true)
         let at = try date(reader, atIndex, isBirth: false)
-        if let birth, let at, let band = AgeBand.label(forAge: birth.age(at: at)) {
-            try writer.write(band)
+        if let birth, let at, let band = AgeBand.index(forAge: birth.age(at: at)) {
+            try writer.writeVerbatim(bandText.bytes(band))
         } else {
             counters.missing[counter] += 1
-            try writer.write("")
+            try writer.writeVerbatim(UnsafeBufferPointer(start: nil, count: 0))
         }
     }
 

@@ -90,6 +90,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
     public var month: Int
     public var day: Int
 
+    @inlinable
     public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
@@ -101,6 +102,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
         return day <= CalendarDate.daysIn(month: month, year: year)
     }
 
+    @inlinable
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -114,6 +116,7 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
     }
 
     /// Completed years from `self` (a birth date) to `date`.
+    @inlinable
     public func age(at date: CalendarDate) -> Int {
         var years = date.year - year
         if (date.month, date.day) < (month, day) { years -= 1 }
@@ -137,16 +140,22 @@ public enum AgeBand {
 
     /// The band of an age in completed years; nil for a negative age.
     public static func label(forAge age: Int) -> String? {
+        index(forAge: age).map { labels[$0] }
+    }
+
+    /// The position in ``labels`` of an age's band; nil for a negative age.
+    @inlinable
+    public static func index(forAge age: Int) -> Int? {
         switch age {
         case ..<0: return nil
-        case ..<18: return labels[0]
-        case ..<25: return labels[1]
-        case ..<35: return labels[2]
-        case ..<45: return labels[3]
-        case ..<55: return labels[4]
-        case ..<65: return labels[5]
-        case ..<75: return labels[6]
-        default: return labels[7]
+        case ..<18: return 0
+        case ..<25: return 1
+        case ..<35: return 2
+        case ..<45: return 3
+        case ..<55: return 4
+        case ..<65: return 5
+        case ..<75: return 6
+        default: return 7
         }
     }
 }

@@ -32,4 +32,61 @@ struct CompiledDateFormatTests {
             }
         }
     }
+
+    @Test("Every byte at every position of a value is read as DateFormat reads it (8 to 16 bytes wide)")
+    func everyByteEveryPosition() throws {
+        let cases = [("DD/MM/YYYY", "28/02/2024"), ("YYYYMMDD", "20240229"), ("YYYY-MM-DD", "1999-12-31"),
+                     ("DD/MM/YYYY .", "01/01/2000 ."), ("DD.MM.YYYY -- --", "31.12.1999 -- --"), ("YYYY MM DD", "2024 02 29")]
+        for (text, valid) in cases {
+            let format = try #require(DateFormat(text))
+            let compiled = CompiledDateFormat(format)
+            let original = Array(valid.utf8)
+            for position in original.indices {
+                for byte in 0...255 {
+                    var bytes = original
+                    bytes[position] = UInt8(byte)
+                    let (expected, actual) = bytes.withUnsafeBufferPointer { view in
+                        (format.parse(view), compiled.parse(view, fallback: [[format]], column: 0, position: 0))
+                    }
+                    #expect(actual == expected, "\(text) with byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test("Values of a byte more or less than the format are mismatches, whatever they hold")
+    func otherWidths() throws {
+        let format = try #require(DateFormat("DD/MM/YYYY"))
+        let compiled = CompiledDateFormat(format)
+        for value in ["28/02/202", "28/02/20245", "8/02/2024", "28/02/2024 "] {
+            let actual = Array(value.utf8).withUnsafeBufferPointer { compiled.parse($0, fallback: [[format]], column: 0, position: 0) }
+            #expect(actual == .mismatch, "\(value)")
+        }
+    }
+}
+
+@Suite("Record-loop byte helpers")
+struct ByteHelperTests {
+    @Test("The placeholder first-byte table is the one the placeholder texts give")
+    func placeholderTable() {
+        #expect(Bytes.placeholderFirstBytes == Bytes.computedPlaceholderFirstBytes())
+    }
+
+    @Test("A value set finds exactly its own values, short and long, and nothing else")
+    func valueSet() {
+        let declared = ["1", "14", "Yes", "No", "abcd", "abcdefgh", "a longer value"]
+        let short = ["1", "14", "Yes"]
+        let sets = ValueSets([declared, short, []])
+        var probes = declared + ["", "2", "41", "15", "Ye", "Yes ", "yes", "YES", "Nope", "abce", "abdd", "bbcd", "abcdefgi",
+                                 "bbcdefgh", "abcdefg", "a longer valuE", "a longer", "10", "144"]
+        for first in 0...255 { probes.append(String(decoding: [UInt8(first), 0x34], as: UTF8.self)) }
+        for probe in probes {
+            let bytes = Array(probe.utf8)
+            bytes.withUnsafeBufferPointer { view in
+                #expect(sets.contains(0, view) == declared.contains(probe), "\(probe)")
+                #expect(sets.contains(1, view) == short.contains(probe), "\(probe)")
+                #expect(!sets.contains(2, view), "\(probe)")
+            }
+        }
+    }
 }
