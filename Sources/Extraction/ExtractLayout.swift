@@ -153,7 +153,7 @@ struct ExtractLayout {
     /// then holds no comma, quote or line break (the export's delimiter is the extract's).
     let copiesUnquotedFields: Bool
 
-    /// Write a kept field: copied as it is when it needs no quoting, else through the
+    /// Write a kept field (or a trimmed part of one): copied as it is when it needs no quoting, else through the
     /// writer's quoting (the bytes written are the same either way).
     @inline(__always)
     func writeKept(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, reader: CSVReader, writer: CSVWriter) throws {
@@ -309,14 +309,15 @@ struct ExtractLayout {
             switch try readDate(reader, index, isBirth: false) {
             case .missing:
                 counters.missing[index] += 1
-                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                try writer.writeVerbatim(UnsafeBufferPointer(start: nil, count: 0))
             case .impossible:
                 counters.invalid[index] += 1
-                try writer.write(UnsafeBufferPointer(start: nil, count: 0))
+                try writer.writeVerbatim(UnsafeBufferPointer(start: nil, count: 0))
             case .date(let date):
+                // Digits, "-" and "Q": nothing to quote.
                 try scratch.withUnsafeMutableBufferPointer { buffer in
                     let count = DateText.write(date, generalisation, into: buffer.baseAddress!)
-                    try writer.write(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
+                    try writer.writeVerbatim(UnsafeBufferPointer(start: buffer.baseAddress!, count: count))
                 }
             }
             return
@@ -330,7 +331,7 @@ struct ExtractLayout {
                                     problem: "the value is not one of the \(count) values the manifest declares for this column",
                                     remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
             }
-            try writer.write(value)
+            try writeKept(value, index, reader: reader, writer: writer)
             return
         case .other:
             break

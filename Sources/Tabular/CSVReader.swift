@@ -67,6 +67,10 @@ public final class CSVReader {
     @usableFromInline let fieldQuotedStorage: UnsafeMutablePointer<Bool>
     @usableFromInline var fieldCount = 0
     private var recordLineBreaks = 0
+    /// Whether the current record may hold a byte >= 0x80 or a NUL: set while parsing
+    /// from every byte of its fields (and, harmlessly, a few bytes beyond), so a record
+    /// of clean ASCII needs no second pass to check its encoding.
+    private var recordMayBeUnclean = true
     private var lineEnding: LineEnding?
     private var nextLine = 1
     /// Lent every chunk of raw bytes as it is read (before any transcoding), e.g. to hash
@@ -266,9 +270,14 @@ public final class CSVReader {
         let maxField = limits.maxFieldBytes
         var count = 0
         var breaks = 0
+        // Every byte of every field is OR-ed into `highBits` and tested for zero into
+        // `zeroBytes` (by the word, or by the byte at the end of the buffer).
+        var highBits: UInt64 = 0
+        var zeroBytes: UInt64 = 0
         defer {
             fieldCount = count
             recordLineBreaks = breaks
+            recordMayBeUnclean = (highBits & SWAR.highs) | zeroBytes != 0
         }
         while true {
             if count >= maxColumns {
@@ -280,17 +289,38 @@ public final class CSVReader {
                 var scan = fieldStart
                 var needsUnescape = false
                 while true {
-                    // memchr is vectorised: quoted fields are the long ones (free text).
+                    // Eight bytes a step to the next quote, noting line feeds (counted
+                    // exactly afterwards, only when a word held one) and unclean bytes.
                     let from = scan
-                    if let found = memchr(buffer + scan, Int32(quote), limit - scan) {
-                        scan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    } else {
-                        scan = limit
+                    var sawLineFeed: UInt64 = 0
+                    while scan &+ 8 <= limit {
+                        let word = UnalignedLoad.uint64(buffer + scan)
+                        highBits |= word
+                        zeroBytes |= SWAR.zeroBytes(word)
+                        sawLineFeed |= SWAR.zeroBytes(word ^ SWAR.lfWord)
+                        let quotes = SWAR.zeroBytes(word ^ SWAR.quoteWord)
+                        if quotes != 0 {
+                            scan &+= quotes.trailingZeroBitCount >> 3
+                            break
+                        }
+                        scan &+= 8
                     }
-                    var lineScan = from
-                    while lineScan < scan, let found = memchr(buffer + lineScan, Int32(lf), scan - lineScan) {
-                        breaks &+= 1
-                        lineScan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                    if scan &+ 8 > limit {
+                        while scan < limit {
+                            let byte = buffer[scan]
+                            if byte == quote { break }
+                            highBits |= UInt64(byte)
+                            if byte == 0 { zeroBytes = 1 }
+                            if byte == lf { sawLineFeed = 1 }
+                            scan &+= 1
+                        }
+                    }
+                    if sawLineFeed != 0 {
+                        var lineScan = from
+                        while lineScan < scan, let found = memchr(buffer + lineScan, Int32(lf), scan - lineScan) {
+                            breaks &+= 1
+                            lineScan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                        }
                     }
                     if scan >= limit {
                         if atEOF {
@@ -337,6 +367,8 @@ public final class CSVReader {
                 // first (SWAR zero-byte test; a false positive can only follow a true one).
                 while position &+ 8 <= limit {
                     let word = UnalignedLoad.uint64(buffer + position)
+                    highBits |= word
+                    zeroBytes |= SWAR.zeroBytes(word)
                     let hits = SWAR.zeroBytes(word ^ delimiterWord) | SWAR.zeroBytes(word ^ SWAR.lfWord)
                         | SWAR.zeroBytes(word ^ SWAR.crWord) | SWAR.zeroBytes(word ^ SWAR.quoteWord)
                     if hits != 0 {
@@ -345,10 +377,14 @@ public final class CSVReader {
                     }
                     position &+= 8
                 }
-                while position < limit {
-                    let byte = buffer[position]
-                    if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
-                    position &+= 1
+                if position &+ 8 > limit {
+                    while position < limit {
+                        let byte = buffer[position]
+                        if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
+                        highBits |= UInt64(byte)
+                        if byte == 0 { zeroBytes = 1 }
+                        position &+= 1
+                    }
                 }
                 if position - fieldStart > maxField { throw fieldTooLong(count) }
                 if position >= limit {
@@ -440,7 +476,7 @@ public final class CSVReader {
         }
         guard count > 0 else { return }
         let first = starts[0], last = ends[count - 1]
-        if !UTF8Check.isCleanASCII(buffer + first, last - first) {
+        if recordMayBeUnclean && !UTF8Check.isCleanASCII(buffer + first, last - first) {
             for index in 0..<count {
                 // Only the fields that are not plain ASCII need the byte-by-byte decoder
                 // (a record with one accented name must not decode its free text slowly).
