@@ -144,7 +144,7 @@ public enum AgeBand {
     }
 
     /// The position in ``labels`` of an age's band; nil for a negative age.
-    @inlinable
+    @inlinable @inline(__always)
     public static func index(forAge age: Int) -> Int? {
         switch age {
         case ..<0: return nil

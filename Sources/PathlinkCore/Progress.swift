@@ -11,7 +11,7 @@ import Darwin
 public final class Progress {
     private let label: String
     private let total: Int?
-    private let isEnabled: Bool
+    @usableFromInline let isEnabled: Bool
     private var lastDraw: Double = 0
     private let started: Double
 
@@ -29,13 +29,14 @@ public final class Progress {
     private let unit: String
 
     /// Report that `done` units are finished. Cheap when nothing is drawn.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func update(_ done: Int) {
         guard isEnabled, done & 0x3FF == 0 else { return }
         draw(done)
     }
 
-    private func draw(_ done: Int) {
+    @usableFromInline
+    func draw(_ done: Int) {
         let now = Progress.now()
         guard now - lastDraw >= 0.2 else { return }
         lastDraw = now

@@ -32,9 +32,10 @@ public final class CSVWriter {
     /// of its last loan (0: none outstanding).
     private var spare: UnsafeMutablePointer<UInt8>?
     private var spareTicket: UInt64 = 0
-    private let lineEnding: LineEnding
+    @usableFromInline let lineEnding: LineEnding
     /// Records written so far (the header counts as one).
-    public private(set) var recordCount = 0
+    public var recordCount: Int { records }
+    @usableFromInline var records = 0
 
     /// How records end.
     public enum LineEnding: Sendable {
@@ -213,7 +214,7 @@ public final class CSVWriter {
     public func writeFormatted(_ bytes: UnsafeBufferPointer<UInt8>, records: Int) throws {
         precondition(fieldsInRecord == 0, "writeFormatted is for whole records")
         try put(bytes)
-        recordCount += records
+        self.records += records
     }
 
     /// The bytes that end a record (CR LF, or LF).
@@ -237,12 +238,17 @@ public final class CSVWriter {
     }
 
     /// End the current record (CRLF, or LF when so configured).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func endRecord() throws {
-        if lineEnding == .crlf { try put(0x0D) }
-        try put(0x0A)
+        if used + 2 > capacity { try flush() }
+        if lineEnding == .crlf {
+            buffer[used] = 0x0D
+            used += 1
+        }
+        buffer[used] = 0x0A
+        used += 1
         fieldsInRecord = 0
-        recordCount += 1
+        records += 1
     }
 
     @inline(__always)
