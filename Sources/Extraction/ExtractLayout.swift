@@ -279,10 +279,33 @@ struct ExtractLayout {
             }
         }
         if sawImpossible { return .impossible }
+        throw unreadableDate(column: index, row: reader.row)
+    }
+
+    // The errors of the record loop are built out of line: the loop's own functions then
+    // need no stack space or type metadata for them on every call.
+
+    @inline(never)
+    func unreadableDate(column index: Int, row: Int) -> PathlinkError {
         let formats = declaredFormats[index]
-        throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
-                            problem: "the value fits none of the declared date formats (\(formats.map(\.text).joined(separator: ", ")))",
-                            remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path)")
+        return PathlinkError(.invalidValue, file: file, row: row, column: header[index],
+                             problem: "the value fits none of the declared date formats (\(formats.map(\.text).joined(separator: ", ")))",
+                             remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path)")
+    }
+
+    @inline(never)
+    func unlistedValue(column index: Int, row: Int) -> PathlinkError {
+        let count = manifest.column(named: header[index])?.values?.count ?? 0
+        return PathlinkError(.invalidValue, file: file, row: row, column: header[index],
+                             problem: "the value is not one of the \(count) values the manifest declares for this column",
+                             remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
+    }
+
+    @inline(never)
+    func notAnAge(column index: Int, row: Int) -> PathlinkError {
+        PathlinkError(.invalidValue, file: file, row: row, column: header[index],
+                      problem: "the value is not an age in whole years (0–130)",
+                      remedy: "correct the value in the export, or declare the column differently in \(manifest.path)")
     }
 
     // MARK: Columns
@@ -326,10 +349,7 @@ struct ExtractLayout {
             if value.count == 0 {
                 counters.missing[index] += 1
             } else if !valueSets.contains(set, value) {
-                let count = manifest.column(named: header[index])?.values?.count ?? 0
-                throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
-                                    problem: "the value is not one of the \(count) values the manifest declares for this column",
-                                    remedy: "correct the value in the export, or — if it is a legitimate new category — add it to values: in \(manifest.path) and have the manifest approved again")
+                throw unlistedValue(column: index, row: reader.row)
             }
             try writeKept(value, index, reader: reader, writer: writer)
             return
@@ -353,9 +373,7 @@ struct ExtractLayout {
                 if byte < 0x30 || byte > 0x39 { isNumber = false } else { age = age * 10 + Int(byte - 0x30) }
             }
             guard isNumber, age <= 130, let band = AgeBand.index(forAge: age) else {
-                throw PathlinkError(.invalidValue, file: file, row: reader.row, column: header[index],
-                                    problem: "the value is not an age in whole years (0–130)",
-                                    remedy: "correct the value in the export, or declare the column differently in \(manifest.path)")
+                throw notAnAge(column: index, row: reader.row)
             }
             try writer.writeVerbatim(bandText.bytes(band))
         case .generaliseBirthDate(let formats, let atIndex, let atFormats):
