@@ -85,6 +85,7 @@ struct ExtractLayout {
         // Output order: the manifest's order of the columns that leave.
         order = manifest.columns.filter { $0.columnClass.leavesExtract }.map { indexOf[$0.name]! }
         outputHeader = order.map { header[$0] } + manifest.derive.map(\.name)
+        steps = ExtractLayout.steps(order: order, kinds: kinds, copiesUnquotedFields: copiesUnquotedFields)
         derivations = manifest.derive.map {
             ResolvedDerivation(declaration: $0, from: indexOf[$0.from]!, fromFormats: formats($0.from),
                                at: indexOf[$0.at!]!, atFormats: formats($0.at!))
@@ -171,6 +172,60 @@ struct ExtractLayout {
     /// common actions; `.other` defers to ``actions``.
     let kinds: [ActionKind]
     enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), keepListed(Int), other }
+    /// The columns that leave, in output order, as steps: one column, or a run of columns
+    /// adjacent in both the export and the extract and kept as they are, which is copied
+    /// as one span when none of its fields is quoted.
+    let steps: [Step]
+    enum Step { case column(Int), run(first: Int, count: Int) }
+
+    static func steps(order: [Int], kinds: [ActionKind], copiesUnquotedFields: Bool) -> [Step] {
+        func copiable(_ index: Int) -> Bool {
+            switch kinds[index] {
+            case .keep, .keepDate: return copiesUnquotedFields
+            default: return false
+            }
+        }
+        var steps: [Step] = []
+        var position = 0
+        while position < order.count {
+            let first = order[position]
+            var count = 1
+            if copiable(first) {
+                while position + count < order.count && order[position + count] == first + count && copiable(first + count) { count += 1 }
+            }
+            steps.append(count > 1 ? .run(first: first, count: count) : .column(first))
+            position += count
+        }
+        return steps
+    }
+
+    /// Write a run of kept columns: counted as ``writeColumn(_:reader:writer:counters:scratch:)``
+    /// counts them, and copied as one span unless a field was quoted in the export.
+    @inline(__always)
+    func writeRun(first: Int, count: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters,
+                  scratch: inout [UInt8]) throws {
+        let last = first + count - 1
+        for index in first...last where reader.isQuoted(index) {
+            _ = index
+            for column in first...last {
+                try writeColumn(column, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+            }
+            return
+        }
+        for index in first...last {
+            if case .keepDate = kinds[index] {
+                switch try readDate(reader, index, isBirth: true) {
+                case .missing: counters.missing[index] += 1
+                case .impossible: counters.invalid[index] += 1
+                case .date: break
+                }
+            } else if Bytes.isMissing(reader.bytes(index)) {
+                counters.missing[index] += 1
+            }
+        }
+        try writer.writeVerbatimFields(reader.span(from: first, through: last), count: count)
+    }
+
     /// Per derivation: its input columns (from, at).
     let derivationColumns: [(from: Int, at: Int)]
     /// The age rule's years and columns.

@@ -64,8 +64,13 @@ public struct Extractor {
                     excludedByCondition[failed] += 1
                     continue
                 }
-                for index in layout.order {
-                    try layout.writeColumn(index, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+                for step in layout.steps {
+                    switch step {
+                    case .column(let index):
+                        try layout.writeColumn(index, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+                    case .run(let first, let count):
+                        try layout.writeRun(first: first, count: count, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+                    }
                 }
                 for offset in layout.derivationColumns.indices {
                     try layout.writeDerived(offset, reader: reader, writer: writer, counter: inputColumns + offset, counters: &counters)

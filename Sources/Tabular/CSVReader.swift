@@ -143,6 +143,16 @@ public final class CSVReader {
         return UnsafeBufferPointer(start: buffer + start, count: fieldEndStorage[index] - start)
     }
 
+    /// The bytes from the start of field `first` to the end of field `last` of the current
+    /// record, delimiters between included — as they are in the file when none of the
+    /// fields is quoted (``isQuoted(_:)``). Valid until ``next()``.
+    @inlinable @inline(__always)
+    public func span(from first: Int, through last: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(first >= 0 && first <= last && last < fieldCount, "field index out of range")
+        let start = fieldStartStorage[first]
+        return UnsafeBufferPointer(start: buffer + start, count: fieldEndStorage[last] - start)
+    }
+
     /// Turn the doubled quotes of a quoted field into single ones, in place. Done only
     /// when the field is asked for: dropped columns are never unescaped.
     @usableFromInline

@@ -147,6 +147,25 @@ public final class CSVWriter {
         used += count
     }
 
+    /// Append `fields` consecutive fields already joined by this writer's delimiter, none of
+    /// which needs quoting — e.g. a run of unquoted fields read with the same delimiter,
+    /// copied as one span.
+    @inlinable @inline(__always)
+    public func writeVerbatimFields(_ span: UnsafeBufferPointer<UInt8>, count fields: Int) throws {
+        precondition(fields >= 1, "a span holds at least one field")
+        let count = span.count
+        if used + count + 1 > capacity {
+            if used > 0 { try flush() }
+            if count + 1 > capacity { return try writeLargeSpan(span, fields: fields) }
+        }
+        if fieldsInRecord > 0 { buffer[used] = delimiter; used += 1 }
+        fieldsInRecord += fields
+        guard let base = span.baseAddress, count > 0 else { return }
+        assert(!span.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }, "a field in this span needs quoting")
+        CSVWriter.copy(base, count, to: buffer + used)
+        used += count
+    }
+
     /// Copy `count` bytes; short fields (most of them) without a call to `memmove`, by
     /// two overlapping loads and stores that stay inside the field.
     @inlinable @inline(__always)
@@ -170,6 +189,14 @@ public final class CSVWriter {
         default:
             target.update(from: source, count: count)
         }
+    }
+
+    /// ``writeVerbatimFields(_:count:)`` for a span too large for the buffer.
+    @usableFromInline
+    func writeLargeSpan(_ span: UnsafeBufferPointer<UInt8>, fields: Int) throws {
+        if fieldsInRecord > 0 { try put(delimiter) }
+        fieldsInRecord += fields
+        try put(span)
     }
 
     /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` for a field too large for the buffer:
