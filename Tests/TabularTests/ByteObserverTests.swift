@@ -86,14 +86,20 @@ struct ByteObserverTests {
         #expect(observer.firstDifference(from: bytes) == nil)
     }
 
+    /// A writer with the smallest buffer, lending to `observer`.
+    func lendingWriter(_ path: String, to observer: LateObserver) throws -> CSVWriter {
+        let writer = try CSVWriter(path: path, force: false, bufferSize: 1 << 16)
+        writer.observer = observer
+        return writer
+    }
+
     @Test("The writer's observer sees exactly the file's bytes, across buffer swaps and oversized fields")
     func writer() throws {
         let folder = TestFolder()
         let path = folder.file("out.csv")
         let observer = LateObserver()
         do {
-            let writer = try CSVWriter(path: path, force: false, bufferSize: 1 << 16)
-            writer.observer = observer
+            let writer = try lendingWriter(path, to: observer)
             for index in 0..<20_000 {
                 try writer.write("\(index)")
                 try writer.write("a \"quoted\", field \(index)")
@@ -114,8 +120,7 @@ struct ByteObserverTests {
         let path = folder.file("out.csv")
         let observer = LateObserver()
         do {
-            let writer = try CSVWriter(path: path, force: false, bufferSize: 1 << 16)
-            writer.observer = observer
+            let writer = try lendingWriter(path, to: observer)
             for index in 0..<10_000 { try writer.write("row \(index) of a file that will be abandoned"); try writer.endRecord() }
             writer.discard()
         }
