@@ -1,0 +1,494 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PathlinkCore
+@testable import Tabular
+
+// The CSV reader as it was at commit c786932 (before the one-pass scan), kept verbatim
+// but for its name, as the reference for CSVDifferentialTests: it was the reader the
+// hardening corpus and the fuzzer had run against.
+final class ReferenceCSVReader {
+    /// Size limits that bound memory; each breach is an error that says which.
+
+    /// The file being read, as given (used in errors).
+    let path: String
+    /// The header's column names.
+    private(set) var header: [String] = []
+    /// The current record's row number (header = 1).
+    private(set) var row = 1
+    /// The physical line on which the current record starts (1-based).
+    private(set) var line = 1
+    /// Bytes consumed so far (for progress).
+    var bytesRead: Int { Int(consumedBefore) + start }
+
+    private let delimiter: UInt8
+    private let encoding: TextEncoding
+    private let limits: CSVReader.Limits
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// The buffer size now (tests check that it stays bounded).
+    var bufferCapacity: Int { capacity }
+    private var start = 0          // first byte of the next record
+    private var end = 0            // end of valid bytes
+    private var isAtEOF = false
+    private var consumedBefore: Int64 = 0
+    private var rawBuffer: UnsafeMutablePointer<UInt8>?
+    private let chunkSize: Int
+
+    // Field ranges of the current record. Fixed-capacity raw storage owned by the reader:
+    // `let` pointers need no exclusivity checks in the hot loop.
+    private let fieldStartStorage: UnsafeMutablePointer<Int>
+    private let fieldEndStorage: UnsafeMutablePointer<Int>
+    private let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
+    private let fieldQuotedStorage: UnsafeMutablePointer<Bool>
+    private var fieldCount = 0
+    private var recordLineBreaks = 0
+    private var lineEnding: LineEnding?
+    private var nextLine = 1
+    /// Called with every chunk of raw bytes as it is read (before any transcoding), e.g.
+    /// to hash the input in the same pass.
+    var onRawBytes: ((UnsafeRawBufferPointer) -> Void)?
+
+    private enum LineEnding { case lf, crlf }
+    private enum Outcome { case record, needMore, endOfFile }
+
+    /// Open `path` for reading.
+    /// - Parameters:
+    ///   - delimiter: the field separator (one ASCII byte).
+    ///   - encoding: the file's encoding; Windows-1252 is transcoded to UTF-8 as it is read.
+    ///   - expectHeader: read the first record as the header (the default).
+    /// - Throws: `.io` when the file cannot be opened; `.malformedCSV` for a bad header.
+    init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
+                limits: CSVReader.Limits = CSVReader.Limits(), chunkSize: Int = 1 << 20,
+                onRawBytes: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+        self.path = path
+        self.onRawBytes = onRawBytes
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.limits = limits
+        self.chunkSize = chunkSize
+        if FilePath.isDirectory(path) {
+            throw PathlinkError(.io, file: path, problem: "this is a folder, not a CSV file", remedy: "give the path of the CSV file")
+        }
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw PathlinkError.io(path: path, operation: "open", remedy: "check that the file exists and that you may read it")
+        }
+        ownsDescriptor = true
+        capacity = chunkSize * 2
+        buffer = .allocate(capacity: capacity)
+        fieldStartStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldEndStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldUnescapeStorage = .allocate(capacity: limits.maxColumns + 1)
+        fieldQuotedStorage = .allocate(capacity: limits.maxColumns + 1)
+        if encoding == .windows1252 { rawBuffer = .allocate(capacity: chunkSize) }
+        try readHeader()
+    }
+
+    deinit {
+        buffer.deallocate()
+        rawBuffer?.deallocate()
+        fieldStartStorage.deallocate()
+        fieldEndStorage.deallocate()
+        fieldUnescapeStorage.deallocate()
+        fieldQuotedStorage.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    // MARK: Fields of the current record
+
+    /// The number of fields in the current record (equal to the header's).
+    var count: Int { fieldCount }
+
+    /// The bytes of field `index` of the current record (UTF-8), valid until ``next()``.
+    @inline(__always)
+    func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < fieldCount, "field index out of range")
+        if fieldUnescapeStorage[index] { unescapeField(index) }
+        let start = fieldStartStorage[index]
+        return UnsafeBufferPointer(start: buffer + start, count: fieldEndStorage[index] - start)
+    }
+
+    /// Turn the doubled quotes of a quoted field into single ones, in place. Done only
+    /// when the field is asked for: dropped columns are never unescaped.
+    private func unescapeField(_ index: Int) {
+        var read = fieldStartStorage[index]
+        var write = read
+        let stop = fieldEndStorage[index]
+        while read < stop {
+            let byte = buffer[read]
+            buffer[write] = byte
+            write += 1
+            read += (byte == UInt8(ascii: "\"")) ? 2 : 1
+        }
+        fieldEndStorage[index] = write
+        fieldUnescapeStorage[index] = false
+    }
+
+    /// Whether field `index` of the current record was quoted in the file. An unquoted
+    /// field holds no quote, CR or LF, nor the reader's delimiter.
+    @inline(__always)
+    func isQuoted(_ index: Int) -> Bool {
+        precondition(index >= 0 && index < fieldCount, "field index out of range")
+        return fieldQuotedStorage[index]
+    }
+
+    /// Field `index` of the current record as a `String`.
+    func string(_ index: Int) -> String {
+        String(decoding: bytes(index), as: UTF8.self)
+    }
+
+    /// Every field of the current record as `String`s (convenient, slower).
+    func strings() -> [String] {
+        (0..<count).map(string)
+    }
+
+    /// Whether field `index` is empty.
+    @inline(__always)
+    func isEmpty(_ index: Int) -> Bool { fieldEndStorage[index] == fieldStartStorage[index] }
+
+    // MARK: Reading
+
+    /// Advance to the next record.
+    /// - Returns: false at the end of the file.
+    /// - Throws: `.malformedCSV` naming the row (and column) of any damage.
+    func next() throws -> Bool {
+        while true {
+            switch try parseRecord() {
+            case .record:
+                row += 1
+                try finishRecord(expectedFields: header.count)
+                if fieldCount == 1 && header.count > 1 && fieldEndStorage[0] == fieldStartStorage[0] && !lastFieldWasQuoted {
+                    row -= 1   // a blank line: skipped, not a record
+                    continue
+                }
+                return true
+            case .needMore:
+                try refill()
+            case .endOfFile:
+                return false
+            }
+        }
+    }
+
+    private func readHeader() throws {
+        // Skip a UTF-8 byte-order mark.
+        try refill()
+        if encoding == .utf8 && end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
+            start += 3
+        }
+        while true {
+            switch try parseRecord() {
+            case .record:
+                try finishRecord(expectedFields: nil)
+                header = strings()
+                isHeaderRead = true
+                var seen: [String: Int] = [:]
+                for (index, name) in header.enumerated() {
+                    if let earlier = seen[name] {
+                        throw malformed(row: 1, column: name, "the header names column \(earlier + 1) and column \(index + 1) the same",
+                                        remedy: "rename one of the two columns in the export so that every header is unique")
+                    }
+                    seen[name] = index
+                }
+                return
+            case .needMore:
+                try refill()
+            case .endOfFile:
+                throw PathlinkError(.malformedCSV, file: path, problem: "the file is empty: there is no header row",
+                                    remedy: "check that the export finished and that this is the right file")
+            }
+        }
+    }
+
+    private var lastFieldWasQuoted = false
+    private var isHeaderRead = false
+    /// The row number of the record being parsed.
+    private var pendingRow: Int { isHeaderRead ? row + 1 : 1 }
+
+    /// Parse one record starting at `start`; on success sets the field ranges and moves `start`.
+    ///
+    /// - Complexity: one pass over the record's bytes; the state lives in locals and in
+    ///   the reader's raw field storage, so the loop makes no allocation and no
+    ///   exclusivity check.
+    private func parseRecord() throws -> Outcome {
+        fieldCount = 0
+        recordLineBreaks = 0
+        var position = start
+        let limit = end
+        let atEOF = isAtEOF
+        if position >= limit {
+            return atEOF ? .endOfFile : .needMore
+        }
+        let delimiter = self.delimiter
+        let delimiterWord = SWAR.broadcast(delimiter)
+        let quote = UInt8(ascii: "\"")
+        let lf = UInt8(ascii: "\n")
+        let cr = UInt8(ascii: "\r")
+        let buffer = self.buffer
+        let starts = fieldStartStorage
+        let ends = fieldEndStorage
+        let unescape = fieldUnescapeStorage
+        let quoted = fieldQuotedStorage
+        let maxColumns = limits.maxColumns
+        let maxField = limits.maxFieldBytes
+        var count = 0
+        var breaks = 0
+        defer {
+            fieldCount = count
+            recordLineBreaks = breaks
+        }
+        while true {
+            if count >= maxColumns {
+                throw malformed(row: pendingRow, "the record has more than \(maxColumns) fields",
+                                remedy: "check the delimiter declared in the manifest (input.delimiter) and the export")
+            }
+            if position < limit && buffer[position] == quote {
+                let fieldStart = position + 1
+                var scan = fieldStart
+                var needsUnescape = false
+                while true {
+                    // memchr is vectorised: quoted fields are the long ones (free text).
+                    let from = scan
+                    if let found = memchr(buffer + scan, Int32(quote), limit - scan) {
+                        scan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    } else {
+                        scan = limit
+                    }
+                    var lineScan = from
+                    while lineScan < scan, let found = memchr(buffer + lineScan, Int32(lf), scan - lineScan) {
+                        breaks &+= 1
+                        lineScan = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                    }
+                    if scan >= limit {
+                        if atEOF {
+                            throw malformed(row: pendingRow, column: columnName(count),
+                                            "a quoted field is never closed (unbalanced quote)",
+                                            remedy: "find the stray \" in this row of the export, or re-export it with proper quoting")
+                        }
+                        if scan - fieldStart > maxField { throw fieldTooLong(count) }
+                        return try needMore(position: scan)
+                    }
+                    // scan is at a quote: a doubled quote, or the closing quote.
+                    if scan + 1 >= limit && !atEOF { return try needMore(position: scan) }
+                    if scan + 1 < limit && buffer[scan + 1] == quote {
+                        needsUnescape = true
+                        scan &+= 2
+                        continue
+                    }
+                    break
+                }
+                if scan - fieldStart > maxField { throw fieldTooLong(count) }
+                starts[count] = fieldStart
+                ends[count] = scan
+                unescape[count] = needsUnescape
+                quoted[count] = true
+                count += 1
+                lastFieldWasQuoted = true
+                position = scan + 1
+                if position >= limit {
+                    if !atEOF { return try needMore(position: position) }
+                    start = position
+                    return .record
+                }
+                let after = buffer[position]
+                if after == delimiter { position += 1; continue }
+                if after == lf || after == cr {
+                    return try endOfRecord(at: position, breaks: &breaks)
+                }
+                throw malformed(row: pendingRow, column: columnName(count - 1),
+                                "there is text after the closing quote of a quoted field",
+                                remedy: "a quote inside a quoted field must be doubled (\"\"); fix or re-export the file")
+            } else {
+                let fieldStart = position
+                // Eight bytes a step: the lowest byte equal to one of the four stops is the
+                // first (SWAR zero-byte test; a false positive can only follow a true one).
+                while position &+ 8 <= limit {
+                    let word = UnalignedLoad.uint64(buffer + position)
+                    let hits = SWAR.zeroBytes(word ^ delimiterWord) | SWAR.zeroBytes(word ^ SWAR.lfWord)
+                        | SWAR.zeroBytes(word ^ SWAR.crWord) | SWAR.zeroBytes(word ^ SWAR.quoteWord)
+                    if hits != 0 {
+                        position &+= hits.trailingZeroBitCount >> 3
+                        break
+                    }
+                    position &+= 8
+                }
+                while position < limit {
+                    let byte = buffer[position]
+                    if byte == delimiter || byte == lf || byte == cr || byte == quote { break }
+                    position &+= 1
+                }
+                if position - fieldStart > maxField { throw fieldTooLong(count) }
+                if position >= limit {
+                    if !atEOF { return try needMore(position: position) }
+                    starts[count] = fieldStart
+                    ends[count] = position
+                    unescape[count] = false
+                    quoted[count] = false
+                    count += 1
+                    lastFieldWasQuoted = false
+                    start = position
+                    return .record
+                }
+                let byte = buffer[position]
+                if byte == quote {
+                    throw malformed(row: pendingRow, column: columnName(count),
+                                    "a quote appears inside a field that is not quoted",
+                                    remedy: "fields containing quotes must be wholly quoted, with inner quotes doubled; re-export the file")
+                }
+                starts[count] = fieldStart
+                ends[count] = position
+                unescape[count] = false
+                quoted[count] = false
+                count += 1
+                lastFieldWasQuoted = false
+                if byte == delimiter { position += 1; continue }
+                return try endOfRecord(at: position, breaks: &breaks)
+            }
+        }
+    }
+
+    private func needMore(position: Int) throws -> Outcome {
+        if position - start > limits.maxRecordBytes {
+            throw malformed(row: pendingRow, "the record is longer than \(limits.maxRecordBytes >> 20) MiB",
+                            remedy: "check the file for an unbalanced quote, or split the export")
+        }
+        return .needMore
+    }
+
+    private func fieldTooLong(_ index: Int) -> PathlinkError {
+        malformed(row: pendingRow, column: columnName(index),
+                  "a field is longer than \(limits.maxFieldBytes >> 10) KiB",
+                  remedy: "check for an unbalanced quote; very long free text should be removed from the export at source")
+    }
+
+    /// `position` is at CR or LF ending a record.
+    private func endOfRecord(at position: Int, breaks: inout Int) throws -> Outcome {
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        var next = position
+        let ending: LineEnding
+        if buffer[position] == cr {
+            if position + 1 >= end && !isAtEOF { return try needMore(position: position) }
+            guard position + 1 < end && buffer[position + 1] == lf else {
+                throw malformed(row: pendingRow, "a line ends with a bare carriage return (CR without LF)",
+                                remedy: "re-save the export with LF or CRLF line endings")
+            }
+            ending = .crlf
+            next += 2
+        } else {
+            _ = lf
+            ending = .lf
+            next += 1
+        }
+        if let established = lineEnding, established != ending {
+            throw malformed(row: pendingRow, "line endings are mixed: this row ends with \(ending == .lf ? "LF" : "CRLF"), earlier rows with \(established == .lf ? "LF" : "CRLF")",
+                            remedy: "the file may have been joined from several exports; re-export it in one piece or convert its line endings")
+        }
+        lineEnding = ending
+        start = next
+        breaks += 1
+        return .record
+    }
+
+    /// Unescape doubled quotes, check field count and encoding, advance line numbers.
+    private func finishRecord(expectedFields: Int?) throws {
+        line = nextLine
+        nextLine += recordLineBreaks
+        let recordRow = expectedFields == nil ? 1 : row
+        let count = fieldCount
+        let starts = fieldStartStorage
+        let ends = fieldEndStorage
+        if let expectedFields, count != expectedFields {
+            let isBlank = count == 1 && ends[0] == starts[0] && !lastFieldWasQuoted && expectedFields > 1
+            if !isBlank {
+                throw malformed(row: recordRow, "the row has \(count) fields but the header has \(expectedFields)",
+                                remedy: "check for an unquoted delimiter or a missing field in this row, and the delimiter declared in the manifest")
+            }
+        }
+        guard count > 0 else { return }
+        let first = starts[0], last = ends[count - 1]
+        if !UTF8Check.isCleanASCII(buffer + first, last - first) {
+            for index in 0..<count {
+                // Only the fields that are not plain ASCII need the byte-by-byte decoder
+                // (a record with one accented name must not decode its free text slowly).
+                let fieldStart = buffer + starts[index], fieldCount = ends[index] - starts[index]
+                if UTF8Check.isCleanASCII(fieldStart, fieldCount) { continue }
+                if let problem = UTF8Check.problem(fieldStart, fieldCount) {
+                    let column = expectedFields == nil ? nil : columnName(index)
+                    switch problem {
+                    case .nul:
+                        throw malformed(row: recordRow, column: column, "the field contains a NUL byte",
+                                        remedy: "this is not a text CSV file, or it is damaged; re-export it")
+                    case .invalid:
+                        throw malformed(row: recordRow, column: column, "the field is not valid \(encoding == .utf8 ? "UTF-8" : "text")",
+                                        remedy: encoding == .utf8
+                                            ? "if the export was saved by Excel as \"CSV\" (not \"CSV UTF-8\"), declare input.encoding: windows-1252 in the manifest"
+                                            : "re-export the file")
+                    case .byteOrderMark:
+                        throw malformed(row: recordRow, column: column, "the field contains a byte-order mark (U+FEFF), as when files are concatenated",
+                                        remedy: "re-export the file in one piece, or remove the extra byte-order marks")
+                    }
+                }
+            }
+        }
+    }
+
+    private func columnName(_ index: Int) -> String? {
+        index < header.count ? header[index] : (header.isEmpty ? nil : "#\(index + 1)")
+    }
+
+    private func malformed(row: Int, column: String? = nil, _ problem: String, remedy: String) -> PathlinkError {
+        PathlinkError(.malformedCSV, file: path, row: row, column: column, problem: problem, remedy: remedy)
+    }
+
+    /// Move the unread bytes to the front, grow if a record fills the buffer, and read more.
+    private func refill() throws {
+        if isAtEOF { return }
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { buffer.update(from: buffer + start, count: remaining) }
+            consumedBefore += Int64(start)
+            // Field offsets are recomputed by re-parsing, so nothing else needs moving.
+            start = 0
+            end = remaining
+        }
+        let room = encoding == .windows1252 ? chunkSize * 3 : chunkSize
+        if capacity - end < room {
+            let newCapacity = max(capacity * 2, end + room)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = grown
+            capacity = newCapacity
+        }
+        while true {
+            let count: Int
+            if let rawBuffer {
+                count = read(descriptor, rawBuffer, chunkSize)
+                if count > 0 {
+                    onRawBytes?(UnsafeRawBufferPointer(start: rawBuffer, count: count))
+                    end += transcodeWindows1252(UnsafeBufferPointer(start: rawBuffer, count: count), into: buffer + end)
+                }
+            } else {
+                count = read(descriptor, buffer + end, chunkSize)
+                if count > 0 {
+                    onRawBytes?(UnsafeRawBufferPointer(start: buffer + end, count: count))
+                    end += count
+                }
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PathlinkError.io(path: path, operation: "read")
+            }
+            if count == 0 { isAtEOF = true }
+            return
+        }
+    }
+}
+
