@@ -49,6 +49,15 @@ struct CSVDifferentialTests {
         }
     }
 
+    /// The header, then each record's row, line and fields (with whether each was quoted).
+    func lines(of reader: some RecordReading) throws -> [String] {
+        var lines = ["header \(reader.header)"]
+        while try reader.next() {
+            lines.append("row \(reader.row) line \(reader.line) \((0..<reader.count).map { "\(reader.isQuoted($0))" + reader.string($0) })")
+        }
+        return lines
+    }
+
     /// Everything a reader reports: each record's row, line and fields, then how it ended.
     func transcript(_ read: () throws -> [String]) -> [String] {
         do { return try read() } catch let error as PathlinkError {
@@ -69,21 +78,9 @@ struct CSVDifferentialTests {
             var limits = CSVReader.Limits()
             if round % 5 == 0 { limits.maxFieldBytes = 12; limits.maxColumns = 4 }
             for chunkSize in [7, 64, 1 << 20] {
-                let ours = transcript {
-                    let reader = try CSVReader(path: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize)
-                    var lines = ["header \(reader.header)"]
-                    while try reader.next() {
-                        lines.append("row \(reader.row) line \(reader.line) \((0..<reader.count).map { "\(reader.isQuoted($0))" + reader.string($0) })")
-                    }
-                    return lines
-                }
+                let ours = transcript { try lines(of: CSVReader(path: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize)) }
                 let theirs = transcript {
-                    let reader = try ReferenceCSVReader(path: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize)
-                    var lines = ["header \(reader.header)"]
-                    while try reader.next() {
-                        lines.append("row \(reader.row) line \(reader.line) \((0..<reader.count).map { "\(reader.isQuoted($0))" + reader.string($0) })")
-                    }
-                    return lines
+                    try lines(of: ReferenceCSVReader(path: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize))
                 }
                 #expect(ours == theirs, "round \(round), chunk \(chunkSize)")
                 if chunkSize == 7, ours.last?.hasPrefix("refused") == true { refusals += 1 }
@@ -93,3 +90,17 @@ struct CSVDifferentialTests {
         #expect(refusals > 300 && refusals < 1_200, "\(refusals) of 1500 files refused")
     }
 }
+
+/// What the differential test reads from either reader.
+protocol RecordReading {
+    var header: [String] { get }
+    var row: Int { get }
+    var line: Int { get }
+    var count: Int { get }
+    func next() throws -> Bool
+    func isQuoted(_ index: Int) -> Bool
+    func string(_ index: Int) -> String
+}
+
+extension CSVReader: RecordReading {}
+extension ReferenceCSVReader: RecordReading {}
