@@ -19,12 +19,13 @@ struct CSVDifferentialTests {
         /// breaks and doubled quotes inside.
         mutating func field(delimiter: UInt8) -> [UInt8] {
             let safe: [[UInt8]] = [[0x61], [0x62], [0x20], [0x31], [0x09], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], Array("UNKNOWN".utf8)]
-            var inner: [UInt8] = []
-            for _ in 0..<next(14) { inner += safe[next(safe.count)] }
-            guard next(3) == 0 else { return inner }
+            var pieces: [[UInt8]] = []
+            for _ in 0..<next(14) { pieces.append(safe[next(safe.count)]) }
+            guard next(3) == 0 else { return Array(pieces.joined()) }
+            // Between characters (never inside one): delimiters, doubled quotes, line breaks.
             let specials: [[UInt8]] = [[delimiter], [0x22, 0x22], [0x0A], [0x0D, 0x0A], [0x2C]]
-            for _ in 0..<next(4) { inner.insert(contentsOf: specials[next(specials.count)], at: next(inner.count + 1)) }
-            return [0x22] + inner + [0x22]
+            for _ in 0..<next(4) { pieces.insert(specials[next(specials.count)], at: next(pieces.count + 1)) }
+            return [0x22] + Array(pieces.joined()) + [0x22]
         }
 
         mutating func file(delimiter: UInt8) -> [UInt8] {
@@ -35,13 +36,13 @@ struct CSVDifferentialTests {
             bytes += (0..<columns).map { [UInt8(ascii: "h"), UInt8(0x30 + $0)] }.joined(separator: [delimiter]) + end
             for _ in 0..<next(12) {
                 var width = columns
-                if next(20) == 0 { width += next(3) - 1 }          // a wrong field count
+                if next(100) == 0 { width += next(3) - 1 }          // a wrong field count
                 if next(25) == 0 { bytes += end; continue }         // a blank line
                 bytes += (0..<max(width, 1)).map { _ in field(delimiter: delimiter) }.joined(separator: [delimiter])
-                if next(15) != 0 { bytes += end }                   // sometimes no line ending (or joined lines)
+                if next(80) != 0 { bytes += end }                   // now and then no line ending (joined lines)
             }
             // Damage, now and then: a stray byte anywhere.
-            if next(3) == 0 && !bytes.isEmpty {
+            if next(4) == 0 && !bytes.isEmpty {
                 let strays: [UInt8] = [0x00, 0xFF, 0x80, 0xC3, 0x22, 0x0D, 0x0A, delimiter, 0xEF]
                 bytes.insert(strays[next(strays.count)], at: next(bytes.count + 1))
             }
@@ -76,7 +77,7 @@ struct CSVDifferentialTests {
             let delimiter: UInt8 = round % 4 == 3 ? UInt8(ascii: "|") : UInt8(ascii: ",")
             let path = folder.write("in-\(round % 8).csv", generator.file(delimiter: delimiter))
             var limits = CSVReader.Limits()
-            if round % 5 == 0 { limits.maxFieldBytes = 12; limits.maxColumns = 4 }
+            if round % 5 == 0 { limits.maxFieldBytes = 24; limits.maxColumns = 4 }
             for chunkSize in [7, 64, 1 << 20] {
                 let ours = transcript { try lines(of: CSVReader(path: path, delimiter: delimiter, limits: limits, chunkSize: chunkSize)) }
                 let theirs = transcript {
@@ -87,7 +88,7 @@ struct CSVDifferentialTests {
             }
         }
         // Both outcomes are well represented.
-        #expect(refusals > 300 && refusals < 1_200, "\(refusals) of 1500 files refused")
+        #expect(refusals > 300 && refusals < 900, "\(refusals) of 1500 files refused")
     }
 }
 
