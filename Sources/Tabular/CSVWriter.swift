@@ -32,6 +32,8 @@ public final class CSVWriter {
     /// of its last loan (0: none outstanding).
     private var spare: UnsafeMutablePointer<UInt8>?
     private var spareTicket: UInt64 = 0
+    /// The last ticket the observer has been given (0: none).
+    private var lentThrough: UInt64 = 0
     @usableFromInline let lineEnding: LineEnding
     /// Records written so far (the header counts as one).
     public var recordCount: Int { records }
@@ -306,6 +308,7 @@ public final class CSVWriter {
         }
         // Lend the full buffer and carry on in the spare, once the observer is done with it.
         let ticket = observer.lend(UnsafeRawBufferPointer(start: buffer, count: used))
+        lentThrough = max(lentThrough, ticket)
         try writeToFile(buffer, used)
         if spare == nil { spare = .allocate(capacity: capacity) }
         if spareTicket != 0 { observer.waitUntilRead(through: spareTicket) }
@@ -314,10 +317,11 @@ public final class CSVWriter {
         used = 0
     }
 
-    /// Wait until the observer has read everything lent to it.
+    /// Wait until the observer has read everything lent to it (the buffer being filled
+    /// too, when a failed write left it lent).
     private func settleObserver() {
         guard let observer else { return }
-        if spareTicket != 0 { observer.waitUntilRead(through: spareTicket) }
+        if lentThrough != 0 { observer.waitUntilRead(through: lentThrough) }
         spareTicket = 0
     }
 
