@@ -205,8 +205,7 @@ struct ExtractLayout {
     func writeRun(first: Int, count: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters,
                   scratch: inout [UInt8]) throws {
         let last = first + count - 1
-        for index in first...last where reader.isQuoted(index) {
-            _ = index
+        if (first...last).contains(where: { reader.isQuoted($0) }) {
             for column in first...last {
                 try writeColumn(column, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
             }
@@ -214,16 +213,29 @@ struct ExtractLayout {
         }
         for index in first...last {
             if case .keepDate = kinds[index] {
-                switch try readDate(reader, index, isBirth: true) {
-                case .missing: counters.missing[index] += 1
-                case .impossible: counters.invalid[index] += 1
-                case .date: break
-                }
-            } else if Bytes.isMissing(reader.bytes(index)) {
-                counters.missing[index] += 1
+                try countBirthDate(index, reader: reader, counters: &counters)
+            } else {
+                countMissing(reader.bytes(index), index, counters: &counters)
             }
         }
         try writer.writeVerbatimFields(reader.span(from: first, through: last), count: count)
+    }
+
+    /// Count a kept value that is empty or a placeholder.
+    @inline(__always)
+    func countMissing(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, counters: inout ColumnCounters) {
+        if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
+    }
+
+    /// Check a kept date of birth against its declared formats, counting it when missing or
+    /// impossible.
+    @inline(__always)
+    func countBirthDate(_ index: Int, reader: CSVReader, counters: inout ColumnCounters) throws {
+        switch try readDate(reader, index, isBirth: true) {
+        case .missing: counters.missing[index] += 1
+        case .impossible: counters.invalid[index] += 1
+        case .date: break
+        }
     }
 
     /// Per derivation: its input columns (from, at).
@@ -372,15 +384,11 @@ struct ExtractLayout {
             return
         case .keep:
             let bytes = reader.bytes(index)
-            if Bytes.isMissing(bytes) { counters.missing[index] += 1 }
+            countMissing(bytes, index, counters: &counters)
             try writeKept(bytes, index, reader: reader, writer: writer)
             return
         case .keepDate:
-            switch try readDate(reader, index, isBirth: true) {
-            case .missing: counters.missing[index] += 1
-            case .impossible: counters.invalid[index] += 1
-            case .date: break
-            }
+            try countBirthDate(index, reader: reader, counters: &counters)
             try writeKept(reader.bytes(index), index, reader: reader, writer: writer)
             return
         case .generaliseDate(let generalisation):
