@@ -64,7 +64,8 @@ struct CompiledDateFormat {
         guard isCompiled else { return fallback[column][position].parse(bytes) }
         guard bytes.count == width, let base = bytes.baseAddress else { return .mismatch }
         // The value's bytes as two words (8–16 bytes; loads stay inside the value), lanes
-        // past its width zero, as they are in `pattern`.
+        // past its width zero, as they are in `pattern` (little-endian lanes, as on every
+        // platform Pathlink builds for).
         let raw = UnsafeRawPointer(base)
         let low = raw.loadUnaligned(as: UInt64.self)
         let high = width > 8 ? raw.loadUnaligned(fromByteOffset: width - 8, as: UInt64.self) >> UInt64((16 - width) * 8) : 0
