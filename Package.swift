@@ -33,7 +33,7 @@ let package = Package(
         // Errors, atomic outputs, progress: shared by every stage.
         .target(name: "PathlinkCore"),
         // Streaming CSV reader/writer and input encodings. No policy.
-        .target(name: "Tabular", dependencies: ["PathlinkCore"], swiftSettings: hotLoopSettings),
+        .target(name: "Tabular", dependencies: ["PathlinkCore"]),
         // The only Swift code that calls OpenSSL: SHA-256, HMAC-SHA256, CSPRNG.
         .target(name: "Cryptography", dependencies: ["COpenSSL", "PathlinkCore"]),
         // Receipts: hashes, counts and lineage of every output.
@@ -41,12 +41,11 @@ let package = Package(
         // Schema manifests, linkage plans, value patterns, dates; review sheets.
         .target(name: "Governance", dependencies: ["PathlinkCore", .product(name: "Yams", package: "Yams")]),
         // Stage 1 (owner, no key): raw export -> extract.
-        .target(name: "Extraction", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance"], swiftSettings: hotLoopSettings),
+        .target(name: "Extraction", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance"]),
         // Stage 2 (owner, key): extract -> tokens.
-        .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"],
-                swiftSettings: hotLoopSettings),
+        .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Stage 3 (linking unit, no owner key): tokens -> linked tables.
-        .target(name: "Linkage", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"], swiftSettings: hotLoopSettings),
+        .target(name: "Linkage", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Disclosure control: suppression and the LP audit (GLPK).
         .target(name: "Disclosure", dependencies: ["PathlinkCore", "CGLPK"]),
         // Stage 4 (researcher side, no key): linked tables -> release.
@@ -88,8 +87,3 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
-
-/// The streaming hot loops (CSV reading and writing, extract, pseudonymise, link) keep per-field state in
-/// class properties; in release builds their run-time exclusivity checks cost 10% of
-/// extract's CPU (Benchmarks/extract/run, perf), 9% of pseudonymise's. Debug builds and tests keep the checks.
-var hotLoopSettings: [SwiftSetting] { [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))] }

@@ -10,10 +10,10 @@ import PathlinkCore
 /// ``waitUntilRead(through:)`` returns for its ticket. The CSV reader and writer lend their
 /// buffers this way, so memory stays bounded by theirs. The digest is exactly that of the
 /// blocks in the order given: the same as ``SHA256`` fed the same blocks.
-public final class BackgroundSHA256: ByteObserver, @unchecked Sendable {
+package final class BackgroundSHA256: ByteObserver, @unchecked Sendable {
     private let state = State()
 
-    public init() {
+    package init() {
         // The thread holds the state (not this object): dropping the hasher unfinished
         // lets the thread finish on its own.
         let state = self.state
@@ -26,17 +26,17 @@ public final class BackgroundSHA256: ByteObserver, @unchecked Sendable {
 
     /// Hash `bytes` and return once they have been read (for memory the caller is about
     /// to reuse).
-    public func update(_ bytes: UnsafeRawBufferPointer) { waitUntilRead(through: lend(bytes)) }
+    package func update(_ bytes: UnsafeRawBufferPointer) { waitUntilRead(through: lend(bytes)) }
 
     /// Queue `bytes` for hashing without copying them; they must stay unchanged until
     /// ``waitUntilRead(through:)`` with the returned ticket has returned.
-    public func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64 { state.lend(bytes) }
+    package func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64 { state.lend(bytes) }
 
     /// Wait until every block up to `ticket` has been hashed.
-    public func waitUntilRead(through ticket: UInt64) { state.waitUntilRead(through: ticket) }
+    package func waitUntilRead(through ticket: UInt64) { state.waitUntilRead(through: ticket) }
 
     /// Wait for every queued block and return the 32-byte digest. Call once.
-    public func finalize() -> [UInt8] { state.finalize() }
+    package func finalize() -> [UInt8] { state.finalize() }
 
     private final class State: @unchecked Sendable {
         private let hasher = SHA256()

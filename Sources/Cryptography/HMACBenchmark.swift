@@ -11,8 +11,8 @@ import COpenSSL
 /// it shows why ``HMACKey`` primes its contexts once and copies them per value. Each
 /// method MACs the same values with the same key, and the benchmark checks that every
 /// method produces the same digests before it reports any speed.
-public enum HMACBenchmark {
-    public enum Method: String, CaseIterable, Sendable {
+package enum HMACBenchmark {
+    package enum Method: String, CaseIterable, Sendable {
         /// `HMAC()` one-shot: re-keys (and fetches SHA-256) for every value.
         case oneShot = "openssl-hmac-one-shot"
         /// One `EVP_MAC_CTX` (HMAC, SHA-256), re-initialised with the same key per value.
@@ -22,13 +22,13 @@ public enum HMACBenchmark {
     }
 
     /// Values packed end to end with their offsets, so timing measures MACs, not Swift arrays.
-    public struct Values {
-        public let bytes: [UInt8]
-        public let offsets: [Int]
-        public var count: Int { offsets.count - 1 }
+    package struct Values {
+        package let bytes: [UInt8]
+        package let offsets: [Int]
+        package var count: Int { offsets.count - 1 }
 
         /// `count` distinct short identifiers like `42/012345/21` (12 bytes).
-        public static func shortIdentifiers(count: Int) -> Values {
+        package static func shortIdentifiers(count: Int) -> Values {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(count * 12)
             var offsets = [0]
@@ -45,7 +45,7 @@ public enum HMACBenchmark {
     /// MAC every value with `method`; returns the XOR of all digests' first 8 bytes
     /// (a checksum that both keeps the work from being optimised away and lets the
     /// caller check that the methods agree).
-    public static func run(_ method: Method, key: [UInt8], values: Values) -> UInt64 {
+    package static func run(_ method: Method, key: [UInt8], values: Values) -> UInt64 {
         var checksum: UInt64 = 0
         var digest = [UInt8](repeating: 0, count: 32)
         values.bytes.withUnsafeBytes { raw in
@@ -108,7 +108,7 @@ public enum HMACBenchmark {
     }
 
     /// Seconds on a monotonic clock.
-    public static func now() -> Double {
+    package static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -10,13 +10,13 @@ import PathlinkCore
 /// FIPS provider can be configured.
 ///
 /// Not thread-safe: give each thread its own copy (``makeCopy()``).
-public final class HMACKey {
+package final class HMACKey {
     private let inner: OpaquePointer
     private let outer: OpaquePointer
     private let work: OpaquePointer
 
     /// Prime HMAC-SHA256 with `key` (any length; longer than 64 bytes is hashed first).
-    public init(key: [UInt8]) {
+    package init(key: [UInt8]) {
         var block = [UInt8](repeating: 0, count: 64)
         if key.count > 64 {
             let digest = SHA256()
@@ -54,7 +54,7 @@ public final class HMACKey {
     }
 
     /// An independent copy for another thread.
-    public func makeCopy() -> HMACKey {
+    package func makeCopy() -> HMACKey {
         let innerCopy = EVP_MD_CTX_new()!
         let outerCopy = EVP_MD_CTX_new()!
         EVP_MD_CTX_copy_ex(innerCopy, inner)
@@ -65,7 +65,7 @@ public final class HMACKey {
     /// HMAC-SHA256 of `message` into `output` (32 bytes).
     /// - Complexity: two SHA-256 finalisations plus two context copies; no allocation.
     @inline(__always)
-    public func authenticate(_ message: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
+    package func authenticate(_ message: UnsafeRawBufferPointer, into output: UnsafeMutablePointer<UInt8>) {
         var length: UInt32 = 0
         EVP_MD_CTX_copy_ex(work, inner)
         if let base = message.baseAddress, message.count > 0 { EVP_DigestUpdate(work, base, message.count) }
@@ -76,7 +76,7 @@ public final class HMACKey {
     }
 
     /// HMAC-SHA256 of `message`, 32 bytes.
-    public func authenticate(_ message: [UInt8]) -> [UInt8] {
+    package func authenticate(_ message: [UInt8]) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: 32)
         message.withUnsafeBytes { raw in
             output.withUnsafeMutableBufferPointer { authenticate(raw, into: $0.baseAddress!) }
@@ -85,7 +85,7 @@ public final class HMACKey {
     }
 
     /// HMAC-SHA256 of a string's UTF-8 bytes.
-    public func authenticate(_ message: String) -> [UInt8] {
+    package func authenticate(_ message: String) -> [UInt8] {
         authenticate(Array(message.utf8))
     }
 
@@ -94,7 +94,7 @@ public final class HMACKey {
     /// (`byteCount` 16) without any allocation.
     /// - Complexity: one ``authenticate(_:into:)``; no allocation.
     @inline(__always)
-    public func authenticateHex(_ message: UnsafeRawBufferPointer, byteCount: Int = 16, into hex: UnsafeMutablePointer<UInt8>) {
+    package func authenticateHex(_ message: UnsafeRawBufferPointer, byteCount: Int = 16, into hex: UnsafeMutablePointer<UInt8>) {
         precondition(byteCount >= 0 && byteCount <= 32)
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
             authenticate(message, into: digest.baseAddress!)

@@ -7,27 +7,27 @@ import COpenSSL
 import PathlinkCore
 
 /// SHA-256 through OpenSSL's EVP interface, for receipts and document hashes.
-public struct SHA256 {
+package struct SHA256 {
     private let context: OpaquePointer
 
-    public init() {
+    package init() {
         guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
             fatalError("OpenSSL could not initialise SHA-256")
         }
         self.context = context
     }
 
-    public func update(_ bytes: UnsafeRawBufferPointer) {
+    package func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         EVP_DigestUpdate(context, base, bytes.count)
     }
 
-    public func update(_ bytes: [UInt8]) {
+    package func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
     /// Finish and return the 32-byte digest. The hasher cannot be used afterwards.
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)
@@ -36,7 +36,7 @@ public struct SHA256 {
     }
 
     /// The lowercase hex SHA-256 of `bytes`.
-    public static func hex(of bytes: [UInt8]) -> String {
+    package static func hex(of bytes: [UInt8]) -> String {
         let hasher = SHA256()
         hasher.update(bytes)
         return Hex.encode(hasher.finalize())
@@ -44,7 +44,7 @@ public struct SHA256 {
 
     /// The lowercase hex SHA-256 of a file, read in 1 MiB chunks.
     /// - Throws: `.io` when the file cannot be read.
-    public static func hex(ofFile path: String) throws -> String {
+    package static func hex(ofFile path: String) throws -> String {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "open") }
         defer { close(descriptor) }
@@ -65,10 +65,10 @@ public struct SHA256 {
 }
 
 /// Lowercase hexadecimal.
-public enum Hex {
+package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    package static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)
         for byte in bytes {
@@ -80,7 +80,7 @@ public enum Hex {
 
     /// Write the lowercase hex of `bytes` to `output` (`2 × bytes.count` bytes).
     @inline(__always)
-    public static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) {
+    package static func encode(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) {
         let table: StaticString = "0123456789abcdef"
         table.withUTF8Buffer { digits in
             var position = 0
@@ -93,7 +93,7 @@ public enum Hex {
     }
 
     /// Decode hex text (either case); nil when it is not an even number of hex digits.
-    public static func decode<C: Collection>(_ text: C) -> [UInt8]? where C.Element == UInt8 {
+    package static func decode<C: Collection>(_ text: C) -> [UInt8]? where C.Element == UInt8 {
         guard text.count % 2 == 0 else { return nil }
         var bytes = [UInt8]()
         bytes.reserveCapacity(text.count / 2)
@@ -119,10 +119,10 @@ public enum Hex {
 
 extension SHA256: ByteObserver {
     /// Hash `bytes` at once, on the caller's thread (so the ticket is 0: already read).
-    public func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    package func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         update(bytes)
         return 0
     }
 
-    public func waitUntilRead(through ticket: UInt64) {}
+    package func waitUntilRead(through ticket: UInt64) {}
 }

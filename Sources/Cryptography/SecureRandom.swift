@@ -2,10 +2,10 @@ import COpenSSL
 import PathlinkCore
 
 /// Random bytes from OpenSSL's CSPRNG (`RAND_bytes`).
-public enum SecureRandom {
+package enum SecureRandom {
     /// `count` random bytes.
     /// - Throws: `.internal` if the generator fails (it should not on a working system).
-    public static func bytes(_ count: Int) throws -> [UInt8] {
+    package static func bytes(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let status = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
         guard status == 1 else {
@@ -17,7 +17,7 @@ public enum SecureRandom {
 }
 
 /// Overwrite secret bytes in memory (`OPENSSL_cleanse`, which the compiler cannot elide).
-public func wipe(_ bytes: inout [UInt8]) {
+package func wipe(_ bytes: inout [UInt8]) {
     let count = bytes.count
     bytes.withUnsafeMutableBytes { raw in
         if let base = raw.baseAddress { OPENSSL_cleanse(base, count) }
@@ -25,8 +25,8 @@ public func wipe(_ bytes: inout [UInt8]) {
 }
 
 /// Overwrite memory that held a secret.
-public enum OpenSSLCleanse {
-    public static func cleanse(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+package enum OpenSSLCleanse {
+    package static func cleanse(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
         if let base = buffer.baseAddress, buffer.count > 0 { OPENSSL_cleanse(base, buffer.count) }
     }
 }

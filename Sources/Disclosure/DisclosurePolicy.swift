@@ -2,7 +2,7 @@ import Foundation
 import PathlinkCore
 
 /// Whether a true zero is published as `0` or hidden like a small count.
-public enum ZeroRule: String, Sendable, Equatable, Codable {
+package enum ZeroRule: String, Sendable, Equatable, Codable {
     /// Zeros are published. A reader then knows every hidden cell holds at least one unit.
     case show
     /// Zeros are hidden too (primary suppression).
@@ -16,20 +16,20 @@ public enum ZeroRule: String, Sendable, Equatable, Codable {
 /// decodes the fields `threshold`, `zeros`, `secondary`, `rounding` and `symbol`, each
 /// optional (a missing field keeps its default). `structuralSymbol` is fixed by the GSS
 /// shorthand (`[z]`) and not read from the file.
-public struct DisclosurePolicy: Sendable, Equatable, Codable {
+package struct DisclosurePolicy: Sendable, Equatable, Codable {
     /// Counts `1..<threshold` are suppressed (primary suppression).
-    public var threshold: Int = 3
-    public var zeros: ZeroRule = .show
+    package var threshold: Int = 3
+    package var zeros: ZeroRule = .show
     /// Complementary suppression so that no hidden cell can be worked out from published ones.
-    public var secondary: Bool = true
+    package var secondary: Bool = true
     /// `0` = publish true counts; else publish counts rounded half-up to a multiple of this base.
-    public var rounding: Int = 0
+    package var rounding: Int = 0
     /// Shown in place of a suppressed count (GSS: confidential).
-    public var symbol: String = "[c]"
+    package var symbol: String = "[c]"
     /// Shown for a structural zero (GSS: not applicable).
-    public var structuralSymbol: String = "[z]"
+    package var structuralSymbol: String = "[z]"
 
-    public init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
+    package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
                 symbol: String = "[c]", structuralSymbol: String = "[z]") {
         self.threshold = threshold
         self.zeros = zeros
@@ -43,7 +43,7 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
         case threshold, zeros, secondary, rounding, symbol
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = DisclosurePolicy()
         threshold = try container.decodeIfPresent(Int.self, forKey: .threshold) ?? defaults.threshold
@@ -54,7 +54,7 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
         structuralSymbol = defaults.structuralSymbol
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(threshold, forKey: .threshold)
         try container.encode(zeros, forKey: .zeros)
@@ -69,7 +69,7 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
     ///   negative rounding base, or a symbol that is empty or reads as a number (a hidden
     ///   cell printed as `0` is the very failure this stage exists to prevent).
     @discardableResult
-    public func validated() throws -> DisclosurePolicy {
+    package func validated() throws -> DisclosurePolicy {
         if threshold < 1 {
             throw Self.invalid("threshold", "the threshold must be 1 or more",
                                "set threshold to the smallest count that may be published (3 by default)")
@@ -100,7 +100,7 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
     /// multiple of this one (coarser). Symbols are presentation and may differ.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the first field that would loosen
     ///   the policy, or an invalid field of `other`.
-    public func tightened(by other: DisclosurePolicy) throws -> DisclosurePolicy {
+    package func tightened(by other: DisclosurePolicy) throws -> DisclosurePolicy {
         try other.validated()
         if other.threshold < threshold {
             throw Self.loosening("threshold", "the threshold \(other.threshold) is lower than the policy's \(threshold)")
@@ -119,7 +119,7 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
 
     /// This policy tightened by the fields a spec actually sets; unset fields keep this
     /// policy's values. Same rules as ``tightened(by:)-(DisclosurePolicy)``.
-    public func tightened(by override: DisclosurePolicyOverride) throws -> DisclosurePolicy {
+    package func tightened(by override: DisclosurePolicyOverride) throws -> DisclosurePolicy {
         var other = self
         if let value = override.threshold { other.threshold = value }
         if let value = override.zeros { other.zeros = value }
@@ -130,13 +130,13 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
     }
 
     /// Rounds a true count to the published value: half up to a multiple of `rounding`.
-    public func published(_ count: Int) -> Int {
+    package func published(_ count: Int) -> Int {
         guard rounding > 0 else { return count }
         return (count + rounding / 2) / rounding * rounding
     }
 
     /// The true counts that publish as `value`, for a reader who knows the rounding rule.
-    public func trueRange(ofPublished value: Int) -> ClosedRange<Int> {
+    package func trueRange(ofPublished value: Int) -> ClosedRange<Int> {
         guard rounding > 0 else { return value...value }
         let half = rounding / 2
         return max(0, value - half)...(value + rounding - 1 - half)
@@ -154,14 +154,14 @@ public struct DisclosurePolicy: Sendable, Equatable, Codable {
 }
 
 /// The policy fields a report spec sets; `nil` = keep the policy's value.
-public struct DisclosurePolicyOverride: Sendable, Equatable, Codable {
-    public var threshold: Int?
-    public var zeros: ZeroRule?
-    public var secondary: Bool?
-    public var rounding: Int?
-    public var symbol: String?
+package struct DisclosurePolicyOverride: Sendable, Equatable, Codable {
+    package var threshold: Int?
+    package var zeros: ZeroRule?
+    package var secondary: Bool?
+    package var rounding: Int?
+    package var symbol: String?
 
-    public init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
+    package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
                 symbol: String? = nil) {
         self.threshold = threshold
         self.zeros = zeros

@@ -9,32 +9,32 @@
 /// audit sees that — which is what defeats differencing between tables.
 
 /// The counts of units by the full combination of the release's variables.
-public struct Microdata: Sendable, Equatable {
+package struct Microdata: Sendable, Equatable {
     /// The variables, in a fixed order.
-    public var variables: [String]
+    package var variables: [String]
     /// Units in each combination; a key holds one category per variable, in `variables` order.
     /// Combinations with no unit are absent.
-    public var counts: [[String]: Int]
+    package var counts: [[String]: Int]
 
-    public init(variables: [String], counts: [[String]: Int]) {
+    package init(variables: [String], counts: [[String]: Int]) {
         self.variables = variables
         self.counts = counts
     }
 }
 
 /// A count table to publish: one to three dimensions, every margin included.
-public struct TableDefinition: Sendable, Equatable {
-    public var id: String
+package struct TableDefinition: Sendable, Equatable {
+    package var id: String
     /// Variable names: row variables first, the column variable last.
-    public var dimensions: [String]
+    package var dimensions: [String]
     /// The categories shown for each dimension, in display order (no `Total`).
-    public var categories: [[String]]
+    package var categories: [[String]]
     /// Only atoms whose category of each named variable is in the set are counted.
-    public var filter: [String: Set<String>]
+    package var filter: [String: Set<String>]
     /// Interior combinations (one category per dimension) that cannot occur: shown `[z]`.
-    public var structuralZeros: Set<[String]>
+    package var structuralZeros: Set<[String]>
 
-    public init(id: String, dimensions: [String], categories: [[String]], filter: [String: Set<String>] = [:],
+    package init(id: String, dimensions: [String], categories: [[String]], filter: [String: Set<String>] = [:],
                 structuralZeros: Set<[String]> = []) {
         self.id = id
         self.dimensions = dimensions
@@ -45,10 +45,10 @@ public struct TableDefinition: Sendable, Equatable {
 }
 
 /// The literal a margin's dimension holds.
-public let totalCategory = "Total"
+package let totalCategory = "Total"
 
 /// What is published for a cell.
-public enum CellStatus: Sendable, Equatable {
+package enum CellStatus: Sendable, Equatable {
     /// The published count (after rounding, if the policy rounds).
     case published(Int)
     /// Hidden (primary or secondary: published files never say which).
@@ -58,36 +58,36 @@ public enum CellStatus: Sendable, Equatable {
 }
 
 /// One cell of a protected table, margins included.
-public struct ProtectedCell: Sendable, Equatable {
+package struct ProtectedCell: Sendable, Equatable {
     /// One category per dimension; `Total` for a margin.
-    public var coordinates: [String]
-    public var status: CellStatus
-    public init(coordinates: [String], status: CellStatus) {
+    package var coordinates: [String]
+    package var status: CellStatus
+    package init(coordinates: [String], status: CellStatus) {
         self.coordinates = coordinates
         self.status = status
     }
 }
 
-public struct ProtectedTable: Sendable, Equatable {
-    public var definition: TableDefinition
+package struct ProtectedTable: Sendable, Equatable {
+    package var definition: TableDefinition
     /// Every cell including margins, in row-major order of `categories` + `Total` last.
-    public var cells: [ProtectedCell]
-    public init(definition: TableDefinition, cells: [ProtectedCell]) {
+    package var cells: [ProtectedCell]
+    package init(definition: TableDefinition, cells: [ProtectedCell]) {
         self.definition = definition
         self.cells = cells
     }
 }
 
 /// One suppressed cell in the audit sidecar (never published).
-public struct AuditEntry: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case primary, secondary }
-    public var table: String
-    public var coordinates: [String]
-    public var kind: Kind
+package struct AuditEntry: Sendable, Equatable, Codable {
+    package enum Kind: String, Sendable, Codable { case primary, secondary }
+    package var table: String
+    package var coordinates: [String]
+    package var kind: Kind
     /// The feasible range of the cell given everything published.
-    public var lower: Double
-    public var upper: Double
-    public init(table: String, coordinates: [String], kind: Kind, lower: Double, upper: Double) {
+    package var lower: Double
+    package var upper: Double
+    package init(table: String, coordinates: [String], kind: Kind, lower: Double, upper: Double) {
         self.table = table
         self.coordinates = coordinates
         self.kind = kind

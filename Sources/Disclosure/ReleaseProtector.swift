@@ -20,10 +20,10 @@ import PathlinkCore
 ///    must hold more than one value and reach the threshold, or nothing is released.
 ///
 /// Decisions are made on true counts; rounding, if any, applies to what is printed.
-public struct ReleaseProtector {
-    public var policy: DisclosurePolicy
+package struct ReleaseProtector {
+    package var policy: DisclosurePolicy
 
-    public init(policy: DisclosurePolicy) {
+    package init(policy: DisclosurePolicy) {
         self.policy = policy
     }
 
@@ -36,7 +36,7 @@ public struct ReleaseProtector {
     ///   warm-started linear programs per hidden cell.
     /// - Throws: `PathlinkError(.invalidDocument)` for an invalid policy or table;
     ///   `PathlinkError(.disclosure)` if the audit fails (nothing may be written then).
-    public func protect(_ microdata: Microdata, tables: [TableDefinition]) throws -> ProtectedRelease {
+    package func protect(_ microdata: Microdata, tables: [TableDefinition]) throws -> ProtectedRelease {
         try policy.validated()
         let system = try ReleaseSystem(microdata: microdata, tables: tables)
         var states = primaryStates(system)

@@ -11,10 +11,10 @@ import Tabular
 /// postcodes, NHS numbers (with a valid check digit) or free text (long, many words), and
 /// date-of-birth-like dates in an attribute or in a quasi column not declared as a date.
 /// Near-unique columns are warnings.
-public struct ExportProfiler {
-    public let manifest: Manifest
+package struct ExportProfiler {
+    package let manifest: Manifest
 
-    public init(manifest: Manifest) { self.manifest = manifest }
+    package init(manifest: Manifest) { self.manifest = manifest }
 
     enum Pattern: Int, CaseIterable {
         case email, phone, postcode, nhsNumber, freeText, date
@@ -33,7 +33,7 @@ public struct ExportProfiler {
 
     /// Check the export's header and profile its leaving columns.
     /// - Throws: header and CSV errors, as extract would.
-    public func profile(input: String) throws -> [ReviewSheet.Finding] {
+    package func profile(input: String) throws -> [ReviewSheet.Finding] {
         let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8
         let reader = try CSVReader(path: input, delimiter: manifest.input.delimiter, encoding: encoding)
         _ = try HeaderCheck(manifest: manifest, header: reader.header, file: input).layout()

@@ -559,10 +559,10 @@ enum DateText {
 }
 
 /// UK postcodes, as PRODUCT.md's `postcode` normaliser reads them.
-public enum Postcode {
+package enum Postcode {
     /// Upper-case A–Z0–9 only, or nil unless it is a UK postcode shape
     /// (`^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$`) and not a ZZ99 pseudo-postcode.
-    public static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func normalised(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var value: [UInt8] = []
         value.reserveCapacity(8)
         for byte in bytes {
@@ -595,7 +595,7 @@ public enum Postcode {
     }
 
     /// The district (all but the last three characters), or nil when not a postcode.
-    public static func district(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    package static func district(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let value = normalised(bytes) else { return nil }
         return String(decoding: value[0..<(value.count - 3)], as: UTF8.self)
     }

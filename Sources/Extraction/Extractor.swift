@@ -14,27 +14,27 @@ import Tabular
 /// fails closed. The extract and its receipt appear atomically; on any error neither does.
 ///
 /// Memory is bounded: the export is streamed record by record.
-public struct Extractor {
-    public let manifest: Manifest
-    public var force = false
-    public var showProgress: Bool? = nil
+package struct Extractor {
+    package let manifest: Manifest
+    package var force = false
+    package var showProgress: Bool? = nil
 
-    public init(manifest: Manifest, force: Bool = false) {
+    package init(manifest: Manifest, force: Bool = false) {
         self.manifest = manifest
         self.force = force
     }
 
     /// Counts from a finished extract (also in its receipt).
-    public struct Summary: Sendable {
-        public var recordsRead = 0
-        public var recordsWritten = 0
-        public var excluded: [(condition: String, count: Int)] = []
+    package struct Summary: Sendable {
+        package var recordsRead = 0
+        package var recordsWritten = 0
+        package var excluded: [(condition: String, count: Int)] = []
     }
 
     /// Extract `input` into `output` (and `output.receipt.json`).
     /// - Throws: `PathlinkError` naming file, row and column; nothing is written then.
     @discardableResult
-    public func run(input: String, output: String) throws -> Summary {
+    package func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
         try Receipt.refuseExisting(for: output, force: force)

@@ -5,15 +5,15 @@
 /// ASCII digits where the fields are, and the same separators (PRODUCT.md: "ASCII
 /// digits, fixed width as written"). A matching value may still be an impossible
 /// calendar date (31/02/2001); ``parse(_:)`` tells the two apart.
-public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
-    public let text: String
+package struct DateFormat: Sendable, Equatable, CustomStringConvertible {
+    package let text: String
     private let pattern: [UInt8]
     private let yearOffset: Int
     private let monthOffset: Int
     private let dayOffset: Int
 
     /// - Returns: nil when `text` is not a valid format.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         func offset(of field: String) -> Int? {
             let needle = Array(field.utf8)
@@ -46,10 +46,10 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
         dayOffset = day
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The result of reading a value with a format.
-    public enum Reading: Equatable, Sendable {
+    package enum Reading: Equatable, Sendable {
         case date(CalendarDate)
         /// The value has the format's shape but is no calendar date (e.g. 31/02/2001).
         case impossible
@@ -58,7 +58,7 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Read `bytes` (already trimmed) with this format.
-    public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Reading {
+    package func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Reading {
         guard bytes.count == pattern.count else { return .mismatch }
         for index in 0..<pattern.count {
             let expected = pattern[index]
@@ -78,32 +78,32 @@ public struct DateFormat: Sendable, Equatable, CustomStringConvertible {
         return date.isValid ? .date(date) : .impossible
     }
 
-    public func parse(_ text: String) -> Reading {
+    package func parse(_ text: String) -> Reading {
         var copy = text
         return copy.withUTF8 { parse($0) }
     }
 }
 
 /// A proleptic Gregorian calendar date.
-public struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
-    public var year: Int
-    public var month: Int
-    public var day: Int
+package struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
+    package var year: Int
+    package var month: Int
+    package var day: Int
 
     @inlinable
-    public init(year: Int, month: Int, day: Int) {
+    package init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
-    public var isValid: Bool {
+    package var isValid: Bool {
         guard year >= 1 && (1...12).contains(month) && day >= 1 else { return false }
         return day <= CalendarDate.daysIn(month: month, year: year)
     }
 
     @inlinable
-    public static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -111,20 +111,20 @@ public struct CalendarDate: Sendable, Equatable, Comparable, Hashable {
         }
     }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+    package static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// Completed years from `self` (a birth date) to `date`.
     @inlinable
-    public func age(at date: CalendarDate) -> Int {
+    package func age(at date: CalendarDate) -> Int {
         var years = date.year - year
         if (date.month, date.day) < (month, day) { years -= 1 }
         return years
     }
 
     /// `YYYY-MM-DD`.
-    public var iso: String {
+    package var iso: String {
         "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 }
@@ -135,17 +135,17 @@ func pad(_ value: Int, _ width: Int) -> String {
 }
 
 /// The MoJ report's age bands.
-public enum AgeBand {
-    public static let labels = ["Under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"]
+package enum AgeBand {
+    package static let labels = ["Under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"]
 
     /// The band of an age in completed years; nil for a negative age.
-    public static func label(forAge age: Int) -> String? {
+    package static func label(forAge age: Int) -> String? {
         index(forAge: age).map { labels[$0] }
     }
 
     /// The position in ``labels`` of an age's band; nil for a negative age.
     @inlinable @inline(__always)
-    public static func index(forAge age: Int) -> Int? {
+    package static func index(forAge age: Int) -> Int? {
         switch age {
         case ..<0: return nil
         case ..<18: return 0
@@ -161,12 +161,12 @@ public enum AgeBand {
 }
 
 /// Values that mean "not known" rather than a value (PRODUCT.md "Placeholders").
-public enum Placeholder {
+package enum Placeholder {
     /// Upper-cased, trimmed placeholder texts.
-    public static let texts: Set<String> = ["UNKNOWN", "NOT KNOWN", "N/A", "NA", "-9", "NO NAME"]
+    package static let texts: Set<String> = ["UNKNOWN", "NOT KNOWN", "N/A", "NA", "-9", "NO NAME"]
 
     /// Whether a value is empty or a placeholder (after trimming and upper-casing).
-    public static func isMissing(_ value: String) -> Bool {
+    package static func isMissing(_ value: String) -> Bool {
         let trimmed = value.trimmingWhitespace
         return trimmed.isEmpty || texts.contains(trimmed.uppercased())
     }

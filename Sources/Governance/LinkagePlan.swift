@@ -3,61 +3,61 @@ import PathlinkCore
 /// A linkage plan (PRODUCT.md "Linkage plan"; `governance/linkage.yaml`): the project,
 /// the person match keys and confirm keys, the links between datasets, and the shape of
 /// the linked output.
-public struct LinkagePlan: Sendable {
-    public var version: Int
+package struct LinkagePlan: Sendable {
+    package var version: Int
     /// Separates tokens between projects (part of every domain key).
-    public var project: String
+    package var project: String
     /// Tried in order; see `docs/link.md` for the cascade.
-    public var matchKeys: [KeyDefinition]
+    package var matchKeys: [KeyDefinition]
     /// Computed like match keys, never used to link on their own.
-    public var confirmKeys: [KeyDefinition]
-    public var links: [LinkDefinition]
-    public var output: OutputRule
-    public var path: String
+    package var confirmKeys: [KeyDefinition]
+    package var links: [LinkDefinition]
+    package var output: OutputRule
+    package var path: String
 
     /// Every match key then every confirm key.
-    public var allKeys: [KeyDefinition] { matchKeys + confirmKeys }
+    package var allKeys: [KeyDefinition] { matchKeys + confirmKeys }
 
-    public func key(named name: String) -> KeyDefinition? { allKeys.first { $0.name == name } }
+    package func key(named name: String) -> KeyDefinition? { allKeys.first { $0.name == name } }
 }
 
-public struct KeyDefinition: Sendable, Equatable {
+package struct KeyDefinition: Sendable, Equatable {
     /// `MK1`, `CK1`, …: also the column name in pseudonymised files.
-    public var name: String
-    public var fields: [KeyField]
+    package var name: String
+    package var fields: [KeyField]
     /// `person/<name>`.
-    public var domain: String { "person/\(name)" }
+    package var domain: String { "person/\(name)" }
 }
 
 /// The person fields a match key can combine (PRODUCT.md "Normalisers").
-public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public var rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
+package struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    package var rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
 
-    public static let forename = KeyField(rawValue: "forename")
-    public static let forenameInitial = KeyField(rawValue: "forename-initial")
-    public static let surname = KeyField(rawValue: "surname")
-    public static let dateOfBirth = KeyField(rawValue: "date-of-birth")
-    public static let dateOfBirthUnordered = KeyField(rawValue: "date-of-birth-unordered")
+    package static let forename = KeyField(rawValue: "forename")
+    package static let forenameInitial = KeyField(rawValue: "forename-initial")
+    package static let surname = KeyField(rawValue: "surname")
+    package static let dateOfBirth = KeyField(rawValue: "date-of-birth")
+    package static let dateOfBirthUnordered = KeyField(rawValue: "date-of-birth-unordered")
     /// Two of the three parts of the date of birth (`YYYYMM`, `MMDD`, `YYYYDD`; token
     /// specification 5.4): a one-part typo keeps one of them equal.
-    public static let dateOfBirthYearMonth = KeyField(rawValue: "date-of-birth-year-month")
-    public static let dateOfBirthMonthDay = KeyField(rawValue: "date-of-birth-month-day")
-    public static let dateOfBirthYearDay = KeyField(rawValue: "date-of-birth-year-day")
-    public static let postcode = KeyField(rawValue: "postcode")
-    public static let postcodeDistrict = KeyField(rawValue: "postcode-district")
-    public static let sex = KeyField(rawValue: "sex")
+    package static let dateOfBirthYearMonth = KeyField(rawValue: "date-of-birth-year-month")
+    package static let dateOfBirthMonthDay = KeyField(rawValue: "date-of-birth-month-day")
+    package static let dateOfBirthYearDay = KeyField(rawValue: "date-of-birth-year-day")
+    package static let postcode = KeyField(rawValue: "postcode")
+    package static let postcodeDistrict = KeyField(rawValue: "postcode-district")
+    package static let sex = KeyField(rawValue: "sex")
 
     /// The fields specified in token derivation version 1. Error-tolerant fields are added
     /// here only once they are specified with test vectors in governance/token-specification.md.
-    nonisolated(unsafe) public static var known: [KeyField] = [
+    nonisolated(unsafe) package static var known: [KeyField] = [
         .forename, .forenameInitial, .surname, .dateOfBirth, .dateOfBirthUnordered, .postcode, .postcodeDistrict, .sex,
         .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
     ]
 
     /// The person field a key field is computed from.
-    public var source: PersonField? {
+    package var source: PersonField? {
         switch self {
         case .forename, .forenameInitial: return .forename
         case .surname: return .surname
@@ -70,32 +70,32 @@ public struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConver
     }
 
     /// Sources of fields registered by other modules (e.g. error-tolerant name fields).
-    nonisolated(unsafe) public static var extraSources: [String: PersonField] = [:]
+    nonisolated(unsafe) package static var extraSources: [String: PersonField] = [:]
 }
 
 /// A link between two datasets: by which reference domains and/or `person`.
-public struct LinkDefinition: Sendable, Equatable {
-    public var from: String
-    public var to: String
+package struct LinkDefinition: Sendable, Equatable {
+    package var from: String
+    package var to: String
     /// Reference domains (e.g. `crime-reference`) and/or `person`, in order.
-    public var by: [String]
+    package var by: [String]
     /// Keys (match or confirm) of which one must agree for a reference link to merge persons.
-    public var confirm: [String]
+    package var confirm: [String]
     /// Keys that stop a reference link from merging persons when both records have at
     /// least one of them and every one they both have differs (e.g. the date of birth and
     /// its two-part pieces, so that a name-only confirm key cannot merge a mother and her
     /// namesake daughter). Empty: nothing refutes.
-    public var refute: [String] = []
+    package var refute: [String] = []
 }
 
-public struct OutputRule: Sendable, Equatable {
+package struct OutputRule: Sendable, Equatable {
     /// The dataset with one row per record in journeys.csv.
-    public var spine: String
+    package var spine: String
     /// Per dataset: how to choose among several records of the same person.
-    public var attach: [String: AttachRule]
+    package var attach: [String: AttachRule]
 }
 
-public enum AttachRule: Sendable, Equatable {
+package enum AttachRule: Sendable, Equatable {
     /// The record whose date column `other` is nearest the spine's date column `spine`.
     case nearest(spine: String, other: String)
 }
@@ -103,11 +103,11 @@ public enum AttachRule: Sendable, Equatable {
 extension LinkagePlan {
     /// Load and validate a plan.
     /// - Throws: `.invalidDocument` with the YAML line.
-    public static func load(path: String) throws -> LinkagePlan {
+    package static func load(path: String) throws -> LinkagePlan {
         try parse(YAMLDocument(path: path))
     }
 
-    public static func parse(_ document: YAMLDocument) throws -> LinkagePlan {
+    package static func parse(_ document: YAMLDocument) throws -> LinkagePlan {
         let top = try document.root.mapping(allowed: ["linkage", "project", "person", "links", "output", "description"])
         let versionValue = try top.required("linkage")
         guard try versionValue.int() == 1 else {

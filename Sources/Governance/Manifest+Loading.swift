@@ -5,7 +5,7 @@ extension Manifest {
     /// command uses: classes, keys per class, regexes and templates, formats, value lists,
     /// references between columns.
     /// - Throws: `.invalidDocument` naming the file and YAML line, saying what to do.
-    public static func load(path: String) throws -> Manifest {
+    package static func load(path: String) throws -> Manifest {
         try parse(YAMLDocument(path: path))
     }
 
@@ -13,7 +13,7 @@ extension Manifest {
     static let columnKeys = ["name", "class", "description", "reviewed", "domain", "identifies", "normalise",
                              "field", "order", "format", "type", "generalise", "at", "values"]
 
-    public static func parse(_ document: YAMLDocument) throws -> Manifest {
+    package static func parse(_ document: YAMLDocument) throws -> Manifest {
         let top = try document.root.mapping(allowed: topKeys)
         let versionValue = try top.required("manifest")
         let version = try versionValue.int()

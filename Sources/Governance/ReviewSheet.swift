@@ -2,36 +2,36 @@ import Foundation
 
 /// What a governance reviewer reads: column by column, what leaves the owner and in what
 /// form, plus lints on the manifest and (with data) findings on the export.
-public struct ReviewSheet: Sendable {
-    public var dataset: String
-    public var title: String
-    public var owner: String
-    public var manifestPath: String
+package struct ReviewSheet: Sendable {
+    package var dataset: String
+    package var title: String
+    package var owner: String
+    package var manifestPath: String
     /// SHA-256 of the manifest file: the value to record in the approvals register.
-    public var manifestSHA256: String
-    public var rows: [Row]
-    public var rowConditions: [String]
-    public var findings: [Finding]
+    package var manifestSHA256: String
+    package var rows: [Row]
+    package var rowConditions: [String]
+    package var findings: [Finding]
 
-    public struct Row: Sendable, Codable {
-        public var column: String
-        public var `class`: String
+    package struct Row: Sendable, Codable {
+        package var column: String
+        package var `class`: String
         /// What leaves the owner, in plain words.
-        public var leaves: String
-        public var description: String?
-        public var reviewed: Bool
+        package var leaves: String
+        package var description: String?
+        package var reviewed: Bool
     }
 
     /// A lint or a data finding. Never holds a data value.
-    public struct Finding: Sendable, Codable, Equatable {
-        public enum Severity: String, Sendable, Codable { case error, warning }
-        public var severity: Severity
-        public var column: String?
-        public var message: String
+    package struct Finding: Sendable, Codable, Equatable {
+        package enum Severity: String, Sendable, Codable { case error, warning }
+        package var severity: Severity
+        package var column: String?
+        package var message: String
         /// Rows (data rows, header = 1) where it was seen: the count and the first.
-        public var count: Int?
-        public var firstRow: Int?
-        public init(severity: Severity, column: String?, message: String, count: Int? = nil, firstRow: Int? = nil) {
+        package var count: Int?
+        package var firstRow: Int?
+        package init(severity: Severity, column: String?, message: String, count: Int? = nil, firstRow: Int? = nil) {
             self.severity = severity
             self.column = column
             self.message = message
@@ -40,9 +40,9 @@ public struct ReviewSheet: Sendable {
         }
     }
 
-    public var hasErrors: Bool { findings.contains { $0.severity == .error } }
+    package var hasErrors: Bool { findings.contains { $0.severity == .error } }
 
-    public init(manifest: Manifest, sha256: String) {
+    package init(manifest: Manifest, sha256: String) {
         dataset = manifest.dataset
         title = manifest.title
         owner = manifest.owner
@@ -94,7 +94,7 @@ public struct ReviewSheet: Sendable {
 
     // MARK: Rendering
 
-    public func text() -> String {
+    package func text() -> String {
         var lines = ["Review sheet: \(dataset) — \(title)", "Owner: \(owner)", "Manifest: \(manifestPath)",
                      "SHA-256 to approve: \(manifestSHA256)", ""]
         if !rowConditions.isEmpty {
@@ -113,7 +113,7 @@ public struct ReviewSheet: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func markdown() -> String {
+    package func markdown() -> String {
         var lines = ["# Review sheet: \(dataset)", "", "**\(title)** — owner: \(owner)", "",
                      "- Manifest: `\(manifestPath)`", "- SHA-256 to approve: `\(manifestSHA256)`", ""]
         if !rowConditions.isEmpty {
@@ -131,7 +131,7 @@ public struct ReviewSheet: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func json() -> String {
+    package func json() -> String {
         struct Document: Encodable {
             var dataset, title, owner, manifest, sha256: String
             var rowConditions: [String]
@@ -159,13 +159,13 @@ public struct ReviewSheet: Sendable {
 }
 
 /// Lints on a manifest alone.
-public enum ManifestLint {
+package enum ManifestLint {
     /// Words in a column name that suggest personal data.
-    public static let suspiciousWords = ["name", "dob", "birth", "address", "postcode", "post_code", "phone", "mobile", "email",
+    package static let suspiciousWords = ["name", "dob", "birth", "address", "postcode", "post_code", "phone", "mobile", "email",
                                          "e-mail", "nhs", "notes", "note", "comment", "description", "narrative", "free", "text",
                                          "surname", "forename", "street", "ni_number", "nino"]
 
-    public static func findings(_ manifest: Manifest) -> [ReviewSheet.Finding] {
+    package static func findings(_ manifest: Manifest) -> [ReviewSheet.Finding] {
         var findings: [ReviewSheet.Finding] = []
         for column in manifest.columns where column.columnClass == .attribute || column.columnClass == .quasi {
             let lowered = column.name.lowercased()

@@ -8,9 +8,9 @@ import PathlinkCore
 /// template uses `$1`–`$9` for groups and `$$` for a dollar sign; an optional group that
 /// did not take part gives the empty string. A template naming a group the regex does
 /// not have makes the manifest invalid — checked when the manifest is loaded.
-public struct ValuePattern: @unchecked Sendable {
-    public let pattern: String
-    public let template: String
+package struct ValuePattern: @unchecked Sendable {
+    package let pattern: String
+    package let template: String
     private let regex: Regex<AnyRegexOutput>
     private let pieces: [Piece]
 
@@ -18,7 +18,7 @@ public struct ValuePattern: @unchecked Sendable {
 
     /// Compile and check `pattern` and `template`.
     /// - Throws: a description of the problem (the caller adds the YAML line).
-    public init(pattern: String, template: String) throws {
+    package init(pattern: String, template: String) throws {
         self.pattern = pattern
         self.template = template
         do {
@@ -60,7 +60,7 @@ public struct ValuePattern: @unchecked Sendable {
 
     /// The template filled from a full match of `value` (already trimmed, NFKC, upper-cased
     /// by the caller), or nil when the value does not match.
-    public func apply(_ value: String) -> String? {
+    package func apply(_ value: String) -> String? {
         guard let match = try? regex.wholeMatch(in: value) else { return nil }
         var result = ""
         for piece in pieces {
@@ -103,11 +103,11 @@ public struct ValuePattern: @unchecked Sendable {
     }
 }
 
-public enum ValuePatternError: Error, CustomStringConvertible {
+package enum ValuePatternError: Error, CustomStringConvertible {
     case badRegex(String)
     case badTemplate(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badRegex(let detail): return "the pattern is not a valid regular expression (\(detail))"
         case .badTemplate(let detail): return "the template is invalid: \(detail)"

@@ -8,15 +8,15 @@ import Yams
 /// declarative, so the reader is strict: anchors and aliases are refused (they are never
 /// needed, and alias "bombs" can exhaust memory), unknown keys are errors with a
 /// suggestion, and the document is limited to 1 MiB.
-public struct YAMLDocument {
-    public let path: String
-    public let root: YAMLValue
+package struct YAMLDocument {
+    package let path: String
+    package let root: YAMLValue
     /// The SHA-256 of the exact bytes read is computed by the caller (Provenance).
-    public let text: String
+    package let text: String
 
     /// Read and compose `path`.
     /// - Throws: `.invalidDocument` with the line of any syntax error.
-    public init(path: String) throws {
+    package init(path: String) throws {
         let bytes = try FilePath.readAll(path, limit: 1 << 20)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PathlinkError(.invalidDocument, file: path, problem: "the file is not valid UTF-8", remedy: "save it as UTF-8 text")
@@ -24,7 +24,7 @@ public struct YAMLDocument {
         try self.init(text: text, path: path)
     }
 
-    public init(text: String, path: String) throws {
+    package init(text: String, path: String) throws {
         self.path = path
         self.text = text
         if let line = YAMLDocument.firstAliasOrAnchorLine(in: text) {
@@ -67,7 +67,7 @@ public struct YAMLDocument {
     /// The line of the first anchor (`&x`) or alias (`*x`) token, skipping quoted
     /// strings, comments and block scalars; nil if there is none. Public so that every
     /// YAML reader (the report spec and policy parser too) refuses alias bombs the same way.
-    public static func firstAliasOrAnchorLine(in text: String) -> Int? {
+    package static func firstAliasOrAnchorLine(in text: String) -> Int? {
         var lineNumber = 0
         var blockIndent: Int? = nil   // inside a block scalar deeper than this indent
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -133,49 +133,49 @@ public struct YAMLDocument {
 }
 
 /// A YAML value with its place in the document, and strict typed accessors.
-public struct YAMLValue {
-    public let node: Node
-    public let path: String
+package struct YAMLValue {
+    package let node: Node
+    package let path: String
     /// How errors name this value: `column "dob"`, `the document`, `links[2]`.
-    public let context: String
+    package let context: String
 
-    public init(node: Node, path: String, context: String) {
+    package init(node: Node, path: String, context: String) {
         self.node = node
         self.path = path
         self.context = context
     }
 
     /// The 1-based line of this value.
-    public var line: Int? { node.mark.map { $0.line } }
+    package var line: Int? { node.mark.map { $0.line } }
 
-    public func error(_ problem: String, remedy: String? = nil) -> PathlinkError {
+    package func error(_ problem: String, remedy: String? = nil) -> PathlinkError {
         PathlinkError(.invalidDocument, file: path, line: line, problem: "\(context): \(problem)", remedy: remedy)
     }
 
     // MARK: Scalars
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .scalar(let scalar) = node { return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) }
         return false
     }
 
-    public func string() throws -> String {
+    package func string() throws -> String {
         guard case .scalar(let scalar) = node else { throw error("expected a text value") }
         return scalar.string
     }
 
-    public func nonEmptyString() throws -> String {
+    package func nonEmptyString() throws -> String {
         let value = try string()
         guard !value.trimmingWhitespace.isEmpty else { throw error("must not be empty") }
         return value
     }
 
-    public func int() throws -> Int {
+    package func int() throws -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw error("expected a whole number") }
         return value
     }
 
-    public func bool() throws -> Bool {
+    package func bool() throws -> Bool {
         guard case .scalar(let scalar) = node else { throw error("expected true or false") }
         switch scalar.string {
         case "true", "True", "TRUE", "yes", "Yes": return true
@@ -185,7 +185,7 @@ public struct YAMLValue {
     }
 
     /// One of `allowed` (case-sensitive).
-    public func choice(_ allowed: [String]) throws -> String {
+    package func choice(_ allowed: [String]) throws -> String {
         let value = try string()
         guard allowed.contains(value) else {
             throw error("\"\(value)\" is not one of: \(allowed.joined(separator: ", "))", remedy: Suggestion.didYouMean(value, allowed))
@@ -195,19 +195,19 @@ public struct YAMLValue {
 
     // MARK: Collections
 
-    public func sequence() throws -> [YAMLValue] {
+    package func sequence() throws -> [YAMLValue] {
         guard case .sequence(let items) = node else { throw error("expected a list") }
         return items.enumerated().map { YAMLValue(node: $0.element, path: path, context: "\(context)[\($0.offset + 1)]") }
     }
 
     /// A list of text values, or a single text value taken as a one-item list.
-    public func stringList() throws -> [String] {
+    package func stringList() throws -> [String] {
         if case .scalar = node { return [try string()] }
         return try sequence().map { try $0.string() }
     }
 
     /// The mapping's entries in document order; refuses any key not in `allowed`.
-    public func mapping(allowed: [String]) throws -> YAMLMapping {
+    package func mapping(allowed: [String]) throws -> YAMLMapping {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping of keys to values") }
         var entries: [(String, YAMLValue)] = []
         for (key, value) in mapping {
@@ -225,31 +225,31 @@ public struct YAMLValue {
     }
 
     /// A mapping whose keys are free (e.g. column names), in document order.
-    public func freeMapping() throws -> YAMLMapping { try mapping(allowed: []) }
+    package func freeMapping() throws -> YAMLMapping { try mapping(allowed: []) }
 }
 
 /// A mapping's entries, with helpers for required and optional keys.
-public struct YAMLMapping {
-    public let entries: [(String, YAMLValue)]
+package struct YAMLMapping {
+    package let entries: [(String, YAMLValue)]
     let owner: YAMLValue
 
-    public subscript(_ key: String) -> YAMLValue? {
+    package subscript(_ key: String) -> YAMLValue? {
         entries.first { $0.0 == key }?.1
     }
 
-    public func required(_ key: String) throws -> YAMLValue {
+    package func required(_ key: String) throws -> YAMLValue {
         guard let value = self[key], !value.isNull else {
             throw owner.error("the key \"\(key)\" is required", remedy: "add \(key): to this entry")
         }
         return value
     }
 
-    public func has(_ key: String) -> Bool { self[key] != nil }
+    package func has(_ key: String) -> Bool { self[key] != nil }
 }
 
 /// "Did you mean …?" for misspelt keys and values.
-public enum Suggestion {
-    public static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
+package enum Suggestion {
+    package static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
         let best = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= max(2, word.count / 3) else { return nil }
         return "did you mean \"\(best.0)\"?"
@@ -273,7 +273,7 @@ public enum Suggestion {
 
 extension String {
     /// Without leading and trailing Unicode White_Space.
-    public var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!

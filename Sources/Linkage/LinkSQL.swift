@@ -14,16 +14,16 @@ import Provenance
 /// which Pathlink does with union–find as it goes; so a later key in SQL sees a person as
 /// "linked" only through its own earlier links, not through its cluster. It does no
 /// re-keying: run it only where the linker's re-keyed tokens, never an owner's, are held.
-public enum LinkSQL {
-    public struct Input: Sendable {
-        public var dataset: String
-        public var path: String
+package enum LinkSQL {
+    package struct Input: Sendable {
+        package var dataset: String
+        package var path: String
         /// Per reference domain: the token column holding it.
-        public var referenceColumns: [String: String]
+        package var referenceColumns: [String: String]
         /// Match and confirm key columns present.
-        public var keyColumns: Set<String>
+        package var keyColumns: Set<String>
 
-        public init(dataset: String, path: String, referenceColumns: [String: String], keyColumns: Set<String>) {
+        package init(dataset: String, path: String, referenceColumns: [String: String], keyColumns: Set<String>) {
             self.dataset = dataset
             self.path = path
             self.referenceColumns = referenceColumns
@@ -32,7 +32,7 @@ public enum LinkSQL {
 
         /// The columns of a pseudonymised file, from its receipt.
         /// - Throws: `.provenance` (from `Receipt.read`) when the receipt is missing or unreadable.
-        public static func fromReceipt(dataset: String, path: String) throws -> Input {
+        package static func fromReceipt(dataset: String, path: String) throws -> Input {
             let receipt = try Receipt.read(for: path)
             var references: [String: String] = [:]
             var keys = Set<String>()
@@ -48,7 +48,7 @@ public enum LinkSQL {
     }
 
     /// The SQL script for `plan` over `inputs` (one per dataset the plan links).
-    public static func render(plan: LinkagePlan, inputs: [Input]) -> String {
+    package static func render(plan: LinkagePlan, inputs: [Input]) -> String {
         let inputs = inputs.sorted { $0.dataset < $1.dataset }
         var table: [String: String] = [:]
         for (index, input) in inputs.enumerated() { table[input.dataset] = "d\(index)" }

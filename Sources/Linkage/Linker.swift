@@ -7,19 +7,19 @@ import Provenance
 import Tabular
 
 /// What `pathlink link` needs.
-public struct LinkOptions {
-    public var planPath: String
+package struct LinkOptions {
+    package var planPath: String
     /// `DATASET=PATH` pairs, in any order.
-    public var inputs: [(dataset: String, path: String)]
+    package var inputs: [(dataset: String, path: String)]
     /// The linked folder.
-    public var outputPath: String
-    public var secret: LinkerSecret
-    public var force: Bool
+    package var outputPath: String
+    package var secret: LinkerSecret
+    package var force: Bool
     /// Threads for reading inputs and writing files; nil = `PATHLINK_THREADS`, else every
     /// core. The output's bytes do not depend on it.
-    public var threads: Int?
+    package var threads: Int?
 
-    public init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool,
+    package init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool,
                 threads: Int? = nil) {
         self.threads = threads
         self.planPath = planPath
@@ -31,20 +31,20 @@ public struct LinkOptions {
 }
 
 /// What a run did, for the command line.
-public struct LinkSummary: Sendable {
-    public var records: Int
-    public var persons: Int
-    public var links: Int
-    public var ambiguousTokens: Int
-    public var warnings: [String]
+package struct LinkSummary: Sendable {
+    package var records: Int
+    package var persons: Int
+    package var links: Int
+    package var ambiguousTokens: Int
+    package var warnings: [String]
 }
 
 /// The linking stage (PRODUCT.md "Linkage plan"; docs/link.md).
-public enum Linker {
+package enum Linker {
     /// Link the inputs and write the linked folder with its receipt beside it.
     /// - Throws: `PathlinkError` naming the file (and row, column or YAML line); never a token.
     @discardableResult
-    public static func link(_ options: LinkOptions) throws -> LinkSummary {
+    package static func link(_ options: LinkOptions) throws -> LinkSummary {
         let started = Date()
         let plan = try LinkagePlan.load(path: options.planPath)
         let inputs = try checkedInputs(options.inputs, plan: plan)

@@ -16,7 +16,7 @@ import PathlinkCore
 ///
 /// The bytes live in memory owned by this object alone (never a shared Swift array, which
 /// copy-on-write would leave unwiped) and are overwritten when it is released.
-public final class LinkerSecret {
+package final class LinkerSecret {
     private let storage: UnsafeMutableBufferPointer<UInt8>
 
     deinit {
@@ -25,12 +25,12 @@ public final class LinkerSecret {
     }
 
     /// A fresh random secret (the default).
-    public static func fresh() throws -> LinkerSecret {
+    package static func fresh() throws -> LinkerSecret {
         LinkerSecret(bytes: try SecureRandom.bytes(32))
     }
 
     /// A secret from bytes (tests).
-    public init(bytes: [UInt8]) {
+    package init(bytes: [UInt8]) {
         storage = .allocate(capacity: bytes.count)
         _ = storage.initialize(from: bytes)
     }
@@ -38,7 +38,7 @@ public final class LinkerSecret {
     /// Load a secret file.
     /// - Throws: `.key` when the file is missing, readable by group or others, or not in
     ///   the key-file format. The error never shows a byte of the file.
-    public static func load(_ path: String) throws -> LinkerSecret {
+    package static func load(_ path: String) throws -> LinkerSecret {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw refusal(path, "the secret file does not exist or is not a regular file",

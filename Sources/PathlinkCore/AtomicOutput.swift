@@ -13,19 +13,19 @@ import Darwin
 /// never mistaken for an output and is removed by the next run writing the same path.
 ///
 /// Folders work the same way: the folder is built under a temporary name and renamed.
-public final class AtomicOutput {
+package final class AtomicOutput {
     /// The final path.
-    public let path: String
+    package let path: String
     /// Where content is written until ``commit()``.
-    public let temporaryPath: String
-    public let isDirectory: Bool
+    package let temporaryPath: String
+    package let isDirectory: Bool
     private let force: Bool
     private var committed = false
 
     /// Prepare an output at `path`.
     /// - Throws: `.outputExists` if `path` exists and `force` is false; `.io` if the
     ///   folder it goes in does not exist or is not writable.
-    public init(path: String, isDirectory: Bool = false, force: Bool) throws {
+    package init(path: String, isDirectory: Bool = false, force: Bool) throws {
         self.path = path
         self.isDirectory = isDirectory
         self.force = force
@@ -58,7 +58,7 @@ public final class AtomicOutput {
     }
 
     /// Make the output appear at its final path (replacing an old one when forced).
-    public func commit() throws {
+    package func commit() throws {
         precondition(!committed, "AtomicOutput committed twice")
         // Under the interrupt lock: an interrupt now waits for the renames to finish, and
         // then finds nothing of ours to remove (InterruptCleanup).
@@ -97,7 +97,7 @@ public final class AtomicOutput {
     }
 
     /// Remove the temporary (on failure). Safe to call after ``commit()``.
-    public func discard() {
+    package func discard() {
         guard !committed else { return }
         if isDirectory { FilePath.removeTree(temporaryPath) } else { unlink(temporaryPath) }
         InterruptCleanup.shared.unregister(temporaryPath)
@@ -116,7 +116,7 @@ public final class AtomicOutput {
 
 extension PathlinkError {
     /// An I/O failure with the system's reason (`strerror(errno)`), which never holds data.
-    public static func io(path: String, operation: String, remedy: String? = nil) -> PathlinkError {
+    package static func io(path: String, operation: String, remedy: String? = nil) -> PathlinkError {
         let reason = String(cString: strerror(errno))
         return PathlinkError(.io, file: path, problem: "could not \(operation) the file: \(reason)",
                              remedy: remedy ?? "check the path, the permissions and the free disk space, then run again")

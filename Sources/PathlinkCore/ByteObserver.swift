@@ -6,7 +6,7 @@
 /// ``waitUntilRead(through:)`` with its ticket (or a later one) has returned. The CSV
 /// reader and writer keep that rule: they wait before they move, overwrite or free
 /// memory they have lent.
-public protocol ByteObserver {
+package protocol ByteObserver {
     /// Take `bytes` (read in the order lent). Returns the block's ticket; tickets increase,
     /// and 0 means the block has been read already (an observer that reads at once).
     func lend(_ bytes: UnsafeRawBufferPointer) -> UInt64

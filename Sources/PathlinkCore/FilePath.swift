@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// Small path and file-system helpers over POSIX, shared by every stage.
-public enum FilePath {
+package enum FilePath {
     /// Split into (parent folder, last component); the parent of `x` is `.`.
-    public static func split(_ path: String) -> (parent: String, name: String) {
+    package static func split(_ path: String) -> (parent: String, name: String) {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let slash = trimmed.lastIndex(of: "/") else { return (".", trimmed) }
@@ -15,28 +15,28 @@ public enum FilePath {
         return (parent.isEmpty ? "/" : parent, String(trimmed[trimmed.index(after: slash)...]))
     }
 
-    public static func join(_ parent: String, _ name: String) -> String {
+    package static func join(_ parent: String, _ name: String) -> String {
         if parent == "." { return name }
         return parent.hasSuffix("/") ? parent + name : parent + "/" + name
     }
 
-    public static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    public static func isRegularFile(_ path: String) -> Bool {
+    package static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The names in a folder, sorted, without `.` and `..`.
-    public static func contents(of folder: String) -> [String] {
+    package static func contents(of folder: String) -> [String] {
         guard let directory = opendir(folder) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
@@ -50,7 +50,7 @@ public enum FilePath {
     }
 
     /// Remove a file or a folder and everything in it.
-    public static func removeTree(_ path: String) {
+    package static func removeTree(_ path: String) {
         if isDirectory(path) {
             for name in contents(of: path) { removeTree(join(path, name)) }
             rmdir(path)
@@ -77,7 +77,7 @@ public enum FilePath {
     }
 
     /// Read a whole (small) file: manifests, plans, receipts, keys.
-    public static func readAll(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+    package static func readAll(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw PathlinkError.io(path: path, operation: "open", remedy: "check that the file exists and that you may read it")
@@ -102,7 +102,7 @@ public enum FilePath {
     }
 
     /// Read a whole (small) text file as UTF-8.
-    public static func readText(_ path: String) throws -> String {
+    package static func readText(_ path: String) throws -> String {
         let bytes = try readAll(path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw PathlinkError(.invalidDocument, file: path, problem: "the file is not valid UTF-8 text",
@@ -112,7 +112,7 @@ public enum FilePath {
     }
 
     /// Write a small file atomically (temporary + rename).
-    public static func writeAtomically(_ bytes: [UInt8], to path: String, force: Bool, mode: mode_t = 0o644) throws {
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, force: Bool, mode: mode_t = 0o644) throws {
         let output = try AtomicOutput(path: path, force: force)
         let descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }
@@ -131,12 +131,12 @@ public enum FilePath {
     }
 
     /// Write a small text file atomically.
-    public static func writeAtomically(_ text: String, to path: String, force: Bool, mode: mode_t = 0o644) throws {
+    package static func writeAtomically(_ text: String, to path: String, force: Bool, mode: mode_t = 0o644) throws {
         try writeAtomically(Array(text.utf8), to: path, force: force, mode: mode)
     }
 
     /// A path relative to `base` folder when possible (for receipts), else absolute.
-    public static func relative(_ path: String, to base: String) -> String {
+    package static func relative(_ path: String, to base: String) -> String {
         let target = absolute(path).split(separator: "/")
         let from = absolute(base).split(separator: "/")
         var common = 0
@@ -148,7 +148,7 @@ public enum FilePath {
     }
 
     /// An absolute, `.`/`..`-resolved path (lexically; symbolic links are not followed).
-    public static func absolute(_ path: String) -> String {
+    package static func absolute(_ path: String) -> String {
         var full = path
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))

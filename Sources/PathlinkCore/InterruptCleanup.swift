@@ -13,8 +13,8 @@ import Darwin
 /// signal handler, it may allocate and take locks: a handler that called `opendir` while
 /// the interrupted thread held the `malloc` lock deadlocked the process (found by the
 /// interrupt tests, issue 7: `pathlink link` hung on SIGINT).
-public final class InterruptCleanup: @unchecked Sendable {
-    public static let shared = InterruptCleanup()
+package final class InterruptCleanup: @unchecked Sendable {
+    package static let shared = InterruptCleanup()
 
     private static let capacity = 256
     private static let pathLength = 4096
@@ -40,7 +40,7 @@ public final class InterruptCleanup: @unchecked Sendable {
     /// Threads started later inherit the blocked mask, so the signals reach only the
     /// waiting thread — whatever mask the parent process left (a blocked mask is
     /// inherited across `exec`; the waiting thread takes the signals either way).
-    public func install() {
+    package func install() {
         guard !Self.isInstalled else { return }
         Self.isInstalled = true
         var signals = Self.handledSignals

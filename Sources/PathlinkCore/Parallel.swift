@@ -13,16 +13,16 @@ import Foundation
 /// the order in which jobs finish; tests run both `PATHLINK_THREADS=1` and `2` and
 /// compare the bytes. Used by link (reading inputs, writing files) and by `pathlink run`
 /// (the extracts and pseudonymisations of independent datasets).
-public enum Parallel {
+package enum Parallel {
     /// `PATHLINK_THREADS` when it is a positive integer, else the number of active cores.
-    public static var threads: Int {
+    package static var threads: Int {
         if let text = getenv("PATHLINK_THREADS").map({ String(cString: $0) }), let value = Int(text), value > 0 { return value }
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     /// Run every job and return their results in job order; the first error (by job
     /// order) is thrown after all jobs finished.
-    public static func run<T>(_ jobs: [() throws -> T], threads: Int = Parallel.threads) throws -> [T] {
+    package static func run<T>(_ jobs: [() throws -> T], threads: Int = Parallel.threads) throws -> [T] {
         let threads = min(threads, jobs.count)
         if threads <= 1 { return try jobs.map { try $0() } }
         let slots = Slots<T>(jobs.count)
@@ -46,11 +46,11 @@ extension Parallel {
     /// A job on a thread of its own (not a dispatch worker, so the caller can still use
     /// both cores with ``run(_:threads:)`` or ``both(_:_:threads:)`` meanwhile); with one
     /// thread, the job runs at once on the calling thread.
-    public final class Background<T>: @unchecked Sendable {
+    package final class Background<T>: @unchecked Sendable {
         private var result: T?
         private let done = DispatchSemaphore(value: 0)
 
-        public init(threads: Int, _ job: @escaping () -> T) {
+        package init(threads: Int, _ job: @escaping () -> T) {
             if threads <= 1 {
                 result = job()
                 done.signal()
@@ -64,14 +64,14 @@ extension Parallel {
         }
 
         /// The job's result, once it has finished (call once).
-        public func wait() -> T {
+        package func wait() -> T {
             done.wait()
             return result!
         }
     }
 
     /// `job(0)`, …, `job(count - 1)` in order, on up to `threads` threads.
-    public static func map<T>(_ count: Int, threads: Int = Parallel.threads, _ job: (Int) -> T) -> [T] {
+    package static func map<T>(_ count: Int, threads: Int = Parallel.threads, _ job: (Int) -> T) -> [T] {
         if threads <= 1 || count <= 1 { return (0..<count).map(job) }
         return withoutActuallyEscaping(job) { job in
             let results = (0..<count).map { _ in Box<T>() }
@@ -85,7 +85,7 @@ extension Parallel {
     }
 
     /// `first()` and `second()`, at the same time when `threads` > 1.
-    public static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
+    package static func both<A, B>(_ first: () -> A, _ second: () -> B, threads: Int = Parallel.threads) -> (A, B) {
         if threads <= 1 { return (first(), second()) }
         return withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
@@ -108,7 +108,7 @@ private final class Slots<T>: @unchecked Sendable {
 }
 
 /// A result filled in by one job of ``Parallel/run(_:threads:)`` and read after it.
-public final class Box<T>: @unchecked Sendable {
-    public var value: T?
-    public init() {}
+package final class Box<T>: @unchecked Sendable {
+    package var value: T?
+    package init() {}
 }

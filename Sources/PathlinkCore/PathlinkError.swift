@@ -7,56 +7,56 @@
 /// A `PathlinkError` never carries a value from an `identifier`, `linkage`, `direct` or
 /// `free-text` column, nor any key material: code that builds one names the column and
 /// says what kind of value was wrong, never which value.
-public struct PathlinkError: Error, CustomStringConvertible, Equatable, Sendable {
+package struct PathlinkError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What kind of failure this is; tests match on it, scripts can rely on it.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    package struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package var rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
+        package var description: String { rawValue }
 
         /// The command line was wrong.
-        public static let usage = Code(rawValue: "usage")
+        package static let usage = Code(rawValue: "usage")
         /// A CSV input is malformed (quotes, field counts, encoding, size limits).
-        public static let malformedCSV = Code(rawValue: "malformed-csv")
+        package static let malformedCSV = Code(rawValue: "malformed-csv")
         /// A CSV header does not match its manifest (fail closed).
-        public static let header = Code(rawValue: "header")
+        package static let header = Code(rawValue: "header")
         /// A value does not fit its column's declaration (format, value list).
-        public static let invalidValue = Code(rawValue: "invalid-value")
+        package static let invalidValue = Code(rawValue: "invalid-value")
         /// A manifest, plan, spec, policy or pipeline file is invalid.
-        public static let invalidDocument = Code(rawValue: "invalid-document")
+        package static let invalidDocument = Code(rawValue: "invalid-document")
         /// A key or secret file is refused.
-        public static let key = Code(rawValue: "key")
+        package static let key = Code(rawValue: "key")
         /// Reading or writing a file failed.
-        public static let io = Code(rawValue: "io")
+        package static let io = Code(rawValue: "io")
         /// An output exists and `--force` was not given.
-        public static let outputExists = Code(rawValue: "output-exists")
+        package static let outputExists = Code(rawValue: "output-exists")
         /// A receipt is missing or does not match its file, or the chain is broken.
-        public static let provenance = Code(rawValue: "provenance")
+        package static let provenance = Code(rawValue: "provenance")
         /// A release would disclose: the audit refused it.
-        public static let disclosure = Code(rawValue: "disclosure")
+        package static let disclosure = Code(rawValue: "disclosure")
         /// A document is not in the approvals register.
-        public static let notApproved = Code(rawValue: "not-approved")
+        package static let notApproved = Code(rawValue: "not-approved")
         /// The run was interrupted.
-        public static let interrupted = Code(rawValue: "interrupted")
+        package static let interrupted = Code(rawValue: "interrupted")
         /// A bug in Pathlink; please report it.
-        public static let `internal` = Code(rawValue: "internal")
+        package static let `internal` = Code(rawValue: "internal")
     }
 
-    public var code: Code
+    package var code: Code
     /// The file concerned, as given by the user.
-    public var file: String?
+    package var file: String?
     /// The 1-based row in a CSV file, counting the header as row 1 (as a spreadsheet does).
-    public var row: Int?
+    package var row: Int?
     /// The column name (a header text, never a cell value).
-    public var column: String?
+    package var column: String?
     /// The 1-based line in a YAML or text file.
-    public var line: Int?
+    package var line: Int?
     /// What is wrong, in plain words, with no protected value in it.
-    public var problem: String
+    package var problem: String
     /// What the user should do about it.
-    public var remedy: String?
+    package var remedy: String?
 
-    public init(
+    package init(
         _ code: Code, file: String? = nil, row: Int? = nil, column: String? = nil,
         line: Int? = nil, problem: String, remedy: String? = nil
     ) {
@@ -70,7 +70,7 @@ public struct PathlinkError: Error, CustomStringConvertible, Equatable, Sendable
     }
 
     /// Where the problem is: `file, row 12, column "dob"`, or `file, line 7`.
-    public var location: String {
+    package var location: String {
         var parts: [String] = []
         if let file { parts.append(file) }
         if let line { parts.append("line \(line)") }
@@ -79,14 +79,14 @@ public struct PathlinkError: Error, CustomStringConvertible, Equatable, Sendable
         return parts.joined(separator: ", ")
     }
 
-    public var description: String {
+    package var description: String {
         var text = location.isEmpty ? problem : "\(location): \(problem)"
         if let remedy { text += "\n  → \(remedy)" }
         return text
     }
 
     /// The same error, placed in a file (when it does not already name one).
-    public func inFile(_ path: String) -> PathlinkError {
+    package func inFile(_ path: String) -> PathlinkError {
         var copy = self
         if copy.file == nil { copy.file = path }
         return copy

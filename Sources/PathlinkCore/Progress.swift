@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Updates are throttled to a few per second; the line is rewritten in place and
 /// cleared by ``finish()``. It shows counts and rates only, never a value.
-public final class Progress {
+package final class Progress {
     private let label: String
     private let total: Int?
     @usableFromInline let isEnabled: Bool
@@ -19,7 +19,7 @@ public final class Progress {
     ///   - label: what is being done, e.g. "extract police.crimes".
     ///   - total: the expected count (rows or bytes), if known.
     ///   - unit: shown after the count.
-    public init(_ label: String, total: Int? = nil, unit: String = "rows", enabled: Bool? = nil) {
+    package init(_ label: String, total: Int? = nil, unit: String = "rows", enabled: Bool? = nil) {
         self.label = label
         self.total = total
         self.unit = unit
@@ -30,7 +30,7 @@ public final class Progress {
 
     /// Report that `done` units are finished. Cheap when nothing is drawn.
     @inlinable @inline(__always)
-    public func update(_ done: Int) {
+    package func update(_ done: Int) {
         guard isEnabled, done & 0x3FF == 0 else { return }
         draw(done)
     }
@@ -48,12 +48,12 @@ public final class Progress {
     }
 
     /// Clear the progress line.
-    public func finish() {
+    package func finish() {
         guard isEnabled, lastDraw > 0 else { return }
         fputs("\r\u{1B}[K", stderr)
     }
 
-    public static func now() -> Double {
+    package static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9

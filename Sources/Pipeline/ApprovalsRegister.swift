@@ -11,21 +11,21 @@ import PathlinkCore
 /// ```
 /// With `--require-approved` (or `require-approved: true` in a pipeline) nothing runs on
 /// a document whose exact bytes are not in the register.
-public struct ApprovalsRegister: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public var kind: String
-        public var name: String
-        public var sha256: String
-        public var approvedBy: String
-        public var approvedOn: String
+package struct ApprovalsRegister: Sendable {
+    package struct Entry: Sendable, Equatable {
+        package var kind: String
+        package var name: String
+        package var sha256: String
+        package var approvedBy: String
+        package var approvedOn: String
     }
 
-    public var path: String
-    public var entries: [Entry]
+    package var path: String
+    package var entries: [Entry]
 
-    public static let kinds = ["manifest", "plan", "spec", "policy", "pipeline"]
+    package static let kinds = ["manifest", "plan", "spec", "policy", "pipeline"]
 
-    public static func load(path: String) throws -> ApprovalsRegister {
+    package static func load(path: String) throws -> ApprovalsRegister {
         let document = try YAMLDocument(path: path)
         let top = try document.root.mapping(allowed: ["approvals", "entries", "description"])
         let version = try top.required("approvals")
@@ -46,13 +46,13 @@ public struct ApprovalsRegister: Sendable {
     }
 
     /// The approval of a document, or nil.
-    public func approval(kind: String, sha256: String) -> Entry? {
+    package func approval(kind: String, sha256: String) -> Entry? {
         entries.first { $0.kind == kind && $0.sha256 == sha256 }
     }
 
     /// Refuse a document whose exact bytes are not approved.
     /// - Throws: `.notApproved` naming the document and the hash to approve.
-    public func require(kind: String, name: String, path document: String, sha256: String) throws {
+    package func require(kind: String, name: String, path document: String, sha256: String) throws {
         guard approval(kind: kind, sha256: sha256) == nil else { return }
         let approvedVersions = entries.filter { $0.kind == kind && $0.name == name }
         var problem = "the \(kind) \(name) is not in the approvals register \(path)"

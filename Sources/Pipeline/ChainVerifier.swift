@@ -15,29 +15,29 @@ import Pseudonymisation
 ///   chain starts — must itself be an output listed by its own receipt, so every stage's
 ///   inputs are the previous stage's outputs.
 /// Findings name the receipt and the file; they hold hashes and paths, never data.
-public struct ChainVerifier {
-    public struct Finding: Sendable, Equatable, CustomStringConvertible {
-        public var receipt: String
-        public var file: String?
-        public var problem: String
-        public var description: String {
+package struct ChainVerifier {
+    package struct Finding: Sendable, Equatable, CustomStringConvertible {
+        package var receipt: String
+        package var file: String?
+        package var problem: String
+        package var description: String {
             "\(receipt): \(file.map { "\($0): " } ?? "")\(problem)"
         }
     }
 
-    public struct Result: Sendable {
-        public var receiptsChecked: [String] = []
-        public var filesChecked = 0
-        public var findings: [Finding] = []
-        public var isIntact: Bool { findings.isEmpty && !receiptsChecked.isEmpty }
+    package struct Result: Sendable {
+        package var receiptsChecked: [String] = []
+        package var filesChecked = 0
+        package var findings: [Finding] = []
+        package var isIntact: Bool { findings.isEmpty && !receiptsChecked.isEmpty }
     }
 
     /// Stages whose inputs must come from an earlier stage's receipt.
     static let chainedStages: Set<String> = ["pseudonymise", "link", "report"]
 
-    public init() {}
+    package init() {}
 
-    public func verify(_ paths: [String]) throws -> Result {
+    package func verify(_ paths: [String]) throws -> Result {
         var result = Result()
         var receipts: [String] = []
         for path in paths {

@@ -3,23 +3,23 @@ import PathlinkCore
 
 /// A pipeline file (`pipeline: 1`): the sources, the plan, the key, the report — what
 /// `pathlink run` needs to run every stage on one machine. See docs/pipeline.md.
-public struct PipelineDefinition: Sendable {
-    public struct Source: Sendable, Equatable {
-        public var dataset: String
-        public var manifest: String
+package struct PipelineDefinition: Sendable {
+    package struct Source: Sendable, Equatable {
+        package var dataset: String
+        package var manifest: String
         /// The raw export: a path relative to the pipeline file, or with `synth`, a file
         /// name in the output's `raw/` folder.
-        public var raw: String
+        package var raw: String
     }
 
-    public enum KeySource: Sendable, Equatable {
+    package enum KeySource: Sendable, Equatable {
         /// Generate a new key into the output folder (owner-only permissions): the demo.
         case generate
         /// Use an existing key file.
         case file(String)
     }
 
-    public enum SecretSource: Sendable, Equatable {
+    package enum SecretSource: Sendable, Equatable {
         /// Draw a fresh linker secret and discard it (the default).
         case fresh
         /// Generate one into the output folder and keep it, so the run can be repeated exactly.
@@ -27,20 +27,20 @@ public struct PipelineDefinition: Sendable {
         case file(String)
     }
 
-    public var name: String
-    public var path: String
-    public var synth: (persons: Int, seed: UInt64)?
-    public var sources: [Source]
-    public var plan: String
-    public var key: KeySource
-    public var secret: SecretSource
-    public var spec: String
-    public var policy: String?
-    public var requireApproved: Bool
-    public var approvals: String?
+    package var name: String
+    package var path: String
+    package var synth: (persons: Int, seed: UInt64)?
+    package var sources: [Source]
+    package var plan: String
+    package var key: KeySource
+    package var secret: SecretSource
+    package var spec: String
+    package var policy: String?
+    package var requireApproved: Bool
+    package var approvals: String?
 
     /// Load and validate a pipeline file; every path is resolved against its folder.
-    public static func load(path: String) throws -> PipelineDefinition {
+    package static func load(path: String) throws -> PipelineDefinition {
         let document = try YAMLDocument(path: path)
         let top = try document.root.mapping(allowed: ["pipeline", "name", "description", "synth", "sources", "plan", "key",
                                                       "linker-secret", "report", "require-approved", "approvals"])

@@ -18,16 +18,16 @@ import Synthesis
 /// The whole run is built in a hidden temporary folder beside the output and renamed
 /// into place only when every stage has succeeded: after a failure or an interrupt no
 /// partial output exists. Receipts hold relative paths, so the rename keeps them valid.
-public struct PipelineRunner {
-    public var definition: PipelineDefinition
-    public var output: String
-    public var force: Bool
+package struct PipelineRunner {
+    package var definition: PipelineDefinition
+    package var output: String
+    package var force: Bool
     /// Refuse documents not in the approvals register (also set by the pipeline file).
-    public var requireApproved: Bool
+    package var requireApproved: Bool
     /// Called with one line per step, for progress.
-    public var log: (String) -> Void
+    package var log: (String) -> Void
 
-    public init(definition: PipelineDefinition, output: String, force: Bool = false, requireApproved: Bool = false,
+    package init(definition: PipelineDefinition, output: String, force: Bool = false, requireApproved: Bool = false,
                 log: @escaping (String) -> Void = { _ in }) {
         self.definition = definition
         self.output = output
@@ -37,25 +37,25 @@ public struct PipelineRunner {
     }
 
     /// The layout of a run's output folder.
-    public struct Layout {
-        public let root: String
-        public var raw: String { FilePath.join(root, "raw") }
-        public func extract(_ dataset: String) -> String { FilePath.join(root, "extracts/\(dataset).csv") }
-        public func tokens(_ dataset: String) -> String { FilePath.join(root, "tokens/\(dataset).csv") }
-        public var key: String { FilePath.join(root, "keys/owner.key") }
-        public var secret: String { FilePath.join(root, "keys/linker.secret") }
-        public var linked: String { FilePath.join(root, "linked") }
-        public var release: String { FilePath.join(root, "release") }
-        public var audit: String { FilePath.join(root, "release.audit.json") }
+    package struct Layout {
+        package let root: String
+        package var raw: String { FilePath.join(root, "raw") }
+        package func extract(_ dataset: String) -> String { FilePath.join(root, "extracts/\(dataset).csv") }
+        package func tokens(_ dataset: String) -> String { FilePath.join(root, "tokens/\(dataset).csv") }
+        package var key: String { FilePath.join(root, "keys/owner.key") }
+        package var secret: String { FilePath.join(root, "keys/linker.secret") }
+        package var linked: String { FilePath.join(root, "linked") }
+        package var release: String { FilePath.join(root, "release") }
+        package var audit: String { FilePath.join(root, "release.audit.json") }
     }
 
-    public struct Summary: Sendable {
-        public var output: String
-        public var report: String
-        public var audit: String
+    package struct Summary: Sendable {
+        package var output: String
+        package var report: String
+        package var audit: String
     }
 
-    public func run() throws -> Summary {
+    package func run() throws -> Summary {
         ErrorTolerantField.register()
         try checkApprovals()
         let folder = try AtomicOutput(path: output, isDirectory: true, force: force)

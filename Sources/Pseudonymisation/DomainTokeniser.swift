@@ -4,11 +4,11 @@ import Cryptography
 ///
 /// The domain key is derived and primed once; each token copies the primed state
 /// (see ``HMACKey``). Not thread-safe.
-public final class DomainTokeniser {
-    public let domain: String
+package final class DomainTokeniser {
+    package let domain: String
     private let key: HMACKey
 
-    public init(key: MasterKey, project: String, domain: String) {
+    package init(key: MasterKey, project: String, domain: String) {
         self.domain = domain
         self.key = key.domainKey(project: project, domain: domain)
     }
@@ -16,7 +16,7 @@ public final class DomainTokeniser {
     /// The token of a normalised value; empty for nil or an empty value — never the
     /// HMAC of an empty string.
     /// - Complexity: one HMAC-SHA256 of the value's UTF-8 bytes.
-    public func token(_ normalised: String?) -> String {
+    package func token(_ normalised: String?) -> String {
         guard var value = normalised, !value.isEmpty else { return "" }
         return value.withUTF8 { bytes in
             String(unsafeUninitializedCapacity: 32) { hex in
@@ -31,13 +31,13 @@ public final class DomainTokeniser {
     /// without making a `String`.
     /// - Complexity: one HMAC-SHA256; no allocation.
     @inline(__always)
-    public func writeToken(of value: UnsafeRawBufferPointer, into hex: UnsafeMutablePointer<UInt8>) {
+    package func writeToken(of value: UnsafeRawBufferPointer, into hex: UnsafeMutablePointer<UInt8>) {
         precondition(value.count > 0, "an empty value has no token")
         key.authenticateHex(value, into: hex)
     }
 
     /// The token of a normalisation outcome (empty unless it is a value).
-    public func token(_ normalised: Normalised) -> String {
+    package func token(_ normalised: Normalised) -> String {
         token(normalised.text)
     }
 }

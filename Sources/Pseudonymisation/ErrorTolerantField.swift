@@ -6,7 +6,7 @@ import Governance
 /// can combine, so that records with a nickname, a misspelt surname or swapped names can
 /// still agree on some key. Specified in `governance/token-specification.md` with
 /// vectors in `governance/token-vectors.json`.
-public enum ErrorTolerantField: String, CaseIterable, Sendable {
+package enum ErrorTolerantField: String, CaseIterable, Sendable {
     /// The canonical form of the first given name from ``nicknames`` (KATIE → KATHERINE),
     /// or the first given name itself when the table does not list it.
     case forenameNickname = "forename-nickname"
@@ -18,7 +18,7 @@ public enum ErrorTolerantField: String, CaseIterable, Sendable {
 
     /// Make the fields known to plan validation (Governance's `KeyField.known`).
     /// Idempotent; call before loading a plan that may use them.
-    public static func register() {
+    package static func register() {
         registration
     }
 
@@ -31,7 +31,7 @@ public enum ErrorTolerantField: String, CaseIterable, Sendable {
     }()
 
     /// The value for a record, or nil when a part it needs is missing.
-    public func value(for record: PersonRecord) -> String? {
+    package func value(for record: PersonRecord) -> String? {
         switch self {
         case .forenameNickname:
             guard let first = record.firstForename.text else { return nil }
@@ -48,7 +48,7 @@ public enum ErrorTolerantField: String, CaseIterable, Sendable {
     /// first letter, then digits for the following consonants (BFPV 1, CGJKQSXZ 2, DT 3,
     /// L 4, MN 5, R 6); adjacent letters with the same digit count once, also across H
     /// and W (but not across vowels); padded with zeros or cut to four characters.
-    public static func soundex(_ letters: String) -> String? {
+    package static func soundex(_ letters: String) -> String? {
         let bytes = Array(letters.utf8)
         guard let first = bytes.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return nil }
         func code(_ byte: UInt8) -> UInt8 {
@@ -80,7 +80,7 @@ public enum ErrorTolerantField: String, CaseIterable, Sendable {
     /// Nickname → canonical forename, all `name`-normalised. Deliberately small: only
     /// names whose nicknames are not shared by another common name (so SAM, ALEX, CHRIS,
     /// PAT, JO are absent). Changing it changes tokens: it is part of the specification.
-    public static let nicknames: [String: String] = {
+    package static let nicknames: [String: String] = {
         let groups: [(String, [String])] = [
             ("ABIGAIL", ["ABBY", "ABBIE", "ABI"]),
             ("ANTHONY", ["TONY", "ANTONY"]),

@@ -11,11 +11,11 @@ import PathlinkCore
 /// Format (PRODUCT.md, "Token derivation"): an even number, 64 or more, of hex digits,
 /// optionally followed by one LF or one CRLF, and nothing else. Every refusal names the
 /// file and says how to fix it; none ever shows a byte of the file.
-public enum KeyFile {
+package enum KeyFile {
     /// Load the master key from `path`.
     /// - Throws: `.key` when the file is missing, not a regular file, readable by group
     ///   or others, unreadable, or not in the key-file format.
-    public static func load(_ path: String) throws -> MasterKey {
+    package static func load(_ path: String) throws -> MasterKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT {
@@ -78,7 +78,7 @@ public enum KeyFile {
     ///   so the key text is never read back through an unwiped buffer.
     /// - Throws: `.outputExists` when `path` exists and `force` is false; `.io`.
     @discardableResult
-    public static func save(_ key: MasterKey, to path: String, force: Bool) throws -> String {
+    package static func save(_ key: MasterKey, to path: String, force: Bool) throws -> String {
         let output = try AtomicOutput(path: path, force: force)
         let descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }

@@ -3,10 +3,10 @@ import PathlinkCore
 import Provenance
 
 /// `pathlink keygen`: a new master key file and its receipt.
-public enum KeyGeneration {
+package enum KeyGeneration {
     /// Generate a key, write it to `output` (mode 0600) with `output.receipt.json`
     /// beside it (fingerprint only), and return the fingerprint.
-    public static func generate(output: String, force: Bool) throws -> String {
+    package static func generate(output: String, force: Bool) throws -> String {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
         if !force && FilePath.exists(output) {

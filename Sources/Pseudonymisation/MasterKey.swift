@@ -6,15 +6,15 @@ import PathlinkCore
 /// Everything derived from it — domain keys, the fingerprint — is computed here; the key
 /// bytes never leave this type, never appear in a description, and are wiped
 /// (`OPENSSL_cleanse`) when it is released. See `governance/token-specification.md`.
-public final class MasterKey: CustomStringConvertible {
+package final class MasterKey: CustomStringConvertible {
     /// The minimum key length in bytes (PRODUCT.md: at least 32 random bytes).
-    public static let minimumByteCount = 32
+    package static let minimumByteCount = 32
 
     private var bytes: [UInt8]
 
     /// Wrap key bytes (taken over: the caller should not keep a copy).
     /// - Throws: `.key` when shorter than ``minimumByteCount``.
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         guard bytes.count >= MasterKey.minimumByteCount else {
             var discarded = bytes
             wipe(&discarded)
@@ -27,19 +27,19 @@ public final class MasterKey: CustomStringConvertible {
     deinit { wipe(&bytes) }
 
     /// A new random key of 32 bytes from OpenSSL's CSPRNG.
-    public static func generate() throws -> MasterKey {
+    package static func generate() throws -> MasterKey {
         try MasterKey(bytes: SecureRandom.bytes(minimumByteCount))
     }
 
     /// The key fingerprint: first 16 hex digits of `HMAC-SHA256(K, "pathlink/1/fingerprint")`.
     /// Safe to print and to record in receipts.
-    public var fingerprint: String {
+    package var fingerprint: String {
         String(Hex.encode(HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
     }
 
     /// The domain key `K_d = HMAC-SHA256(K, "pathlink/1/" + project + "/" + domain)`,
     /// primed for per-value use. The raw `K_d` bytes are wiped before returning.
-    public func domainKey(project: String, domain: String) -> HMACKey {
+    package func domainKey(project: String, domain: String) -> HMACKey {
         var derived = HMACKey(key: bytes).authenticate("pathlink/1/\(project)/\(domain)")
         defer { wipe(&derived) }
         return HMACKey(key: derived)
@@ -60,5 +60,5 @@ public final class MasterKey: CustomStringConvertible {
     }
 
     /// Never the key: only its fingerprint.
-    public var description: String { "MasterKey(fingerprint: \(fingerprint))" }
+    package var description: String { "MasterKey(fingerprint: \(fingerprint))" }
 }

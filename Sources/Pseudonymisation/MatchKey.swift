@@ -2,23 +2,23 @@ import Governance
 
 /// A match key or confirm key of the plan: fields joined by U+001F, tokenised in the
 /// domain `person/<name>`.
-public struct MatchKey: Equatable, Sendable {
+package struct MatchKey: Equatable, Sendable {
     /// The separator between normalised fields (INFORMATION SEPARATOR ONE).
-    public static let separator = "\u{1F}"
+    package static let separator = "\u{1F}"
 
-    public var name: String
-    public var fields: [KeyField]
+    package var name: String
+    package var fields: [KeyField]
 
-    public init(name: String, fields: [KeyField]) {
+    package init(name: String, fields: [KeyField]) {
         self.name = name
         self.fields = fields
     }
 
     /// The token domain: `person/<name>`.
-    public var domain: String { "person/\(name)" }
+    package var domain: String { "person/\(name)" }
 
     /// The value to tokenise, or nil when any part is missing (then the token is empty).
-    public func value(for record: PersonRecord) -> String? {
+    package func value(for record: PersonRecord) -> String? {
         var parts: [String] = []
         parts.reserveCapacity(fields.count)
         for field in fields {

@@ -1,27 +1,27 @@
 import Governance
 
 /// The normalised person data of one record: what its linkage columns say.
-public struct PersonRecord: Equatable, Sendable {
+package struct PersonRecord: Equatable, Sendable {
     /// All given names, `name`-normalised (Jane Mary → JANEMARY).
-    public var forename: Normalised = .missing
+    package var forename: Normalised = .missing
     /// The first given name alone (for `forename-nickname`).
-    public var firstForename: Normalised = .missing
-    public var surname: Normalised = .missing
+    package var firstForename: Normalised = .missing
+    package var surname: Normalised = .missing
     /// `YYYYMMDD`.
-    public var dateOfBirth: Normalised = .missing
-    public var postcode: Normalised = .missing
-    public var sex: Normalised = .missing
+    package var dateOfBirth: Normalised = .missing
+    package var postcode: Normalised = .missing
+    package var sex: Normalised = .missing
 
-    public init() {}
+    package init() {}
 
     /// Set forename and first forename from a forename column's raw value.
-    public mutating func setForename(_ raw: String) {
+    package mutating func setForename(_ raw: String) {
         forename = NameNormalisation.name(raw)
         firstForename = NameNormalisation.firstName(raw)
     }
 
     /// The value of `field`, or nil when it is missing or invalid.
-    public func value(of field: KeyField) -> String? {
+    package func value(of field: KeyField) -> String? {
         switch field {
         case .forename: return forename.text
         case .forenameInitial: return forename.text.map { String($0.prefix(1)) }

@@ -21,15 +21,15 @@ import Tabular
 ///
 /// The extract is streamed (memory is bounded by one record); the output and its receipt
 /// appear atomically, and on any error neither does.
-public struct Pseudonymiser {
-    public let manifest: Manifest
-    public let plan: LinkagePlan
-    public let key: MasterKey
-    public var force: Bool
+package struct Pseudonymiser {
+    package let manifest: Manifest
+    package let plan: LinkagePlan
+    package let key: MasterKey
+    package var force: Bool
     /// Show progress on stderr (nil: when stderr is a terminal).
-    public var showProgress: Bool?
+    package var showProgress: Bool?
 
-    public init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil) {
+    package init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil) {
         self.manifest = manifest
         self.plan = plan
         self.key = key
@@ -39,17 +39,17 @@ public struct Pseudonymiser {
 
     /// Load a linkage plan, knowing the error-tolerant key fields (``ErrorTolerantField``).
     /// Use this (or call ``ErrorTolerantField/register()`` first) wherever a plan is read.
-    public static func loadPlan(path: String) throws -> LinkagePlan {
+    package static func loadPlan(path: String) throws -> LinkagePlan {
         ErrorTolerantField.register()
         return try LinkagePlan.load(path: path)
     }
 
     /// What a run did (also in its receipt).
-    public struct Summary: Sendable, Equatable {
-        public var records = 0
+    package struct Summary: Sendable, Equatable {
+        package var records = 0
         /// Output column names, in order.
-        public var columns: [String] = []
-        public var warnings: [String] = []
+        package var columns: [String] = []
+        package var warnings: [String] = []
     }
 
     /// Pseudonymise `input` (an extract of ``manifest`` with its receipt) into `output`
@@ -58,7 +58,7 @@ public struct Pseudonymiser {
     ///   manifest or dataset; `.header` when its header is not the manifest's extract
     ///   columns; `.outputExists`, `.io`, `.malformedCSV`.
     @discardableResult
-    public func run(input: String, output: String) throws -> Summary {
+    package func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
         if !force && FilePath.exists(output) {

@@ -6,9 +6,9 @@ import Foundation
 /// Every method MACs the same short identifiers with the same key on one thread; the
 /// best of several passes is reported as tokens per second. The HMAC methods must agree
 /// on a checksum of all digests before any figure is printed.
-public enum TokenBenchmark {
+package enum TokenBenchmark {
     /// One line per method: `method<TAB>tokens/s<TAB>ns/token`.
-    public static func run(valueCount: Int, passes: Int) -> [String] {
+    package static func run(valueCount: Int, passes: Int) -> [String] {
         let values = HMACBenchmark.Values.shortIdentifiers(count: valueCount)
         let key = Array(0..<32).map(UInt8.init)
         var lines: [String] = []

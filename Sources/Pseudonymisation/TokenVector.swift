@@ -5,13 +5,13 @@ import PathlinkCore
 /// A file of token test vectors (`governance/token-vectors.json`): key, project and
 /// cases, each with its raw input, normalised value and token. The format is described
 /// in `governance/token-specification.md`.
-public struct TokenVectorFile: Sendable {
-    public var keyHex: String
-    public var project: String
-    public var fingerprint: String
-    public var cases: [TokenVector]
+package struct TokenVectorFile: Sendable {
+    package var keyHex: String
+    package var project: String
+    package var fingerprint: String
+    package var cases: [TokenVector]
 
-    public init(json: Data) throws {
+    package init(json: Data) throws {
         guard let object = try JSONSerialization.jsonObject(with: json) as? [String: Any],
               let keyHex = object["key_hex"] as? String, let project = object["project"] as? String,
               let fingerprint = object["fingerprint"] as? String, let cases = object["cases"] as? [[String: Any]]
@@ -26,17 +26,17 @@ public struct TokenVectorFile: Sendable {
 }
 
 /// One test vector: a normaliser (or match key) applied to a raw input, and its token.
-public struct TokenVector: Sendable, Equatable, CustomStringConvertible {
+package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
     /// `name`, `date-of-birth`, `postcode`, `pattern`, `matchkey`, `full-name`, `text`, `sex`.
-    public var kind: String
-    public var domain: String?
-    public var domainKeyHex: String?
+    package var kind: String
+    package var domain: String?
+    package var domainKeyHex: String?
     /// The expected token ("" = missing); nil for kinds without a token (`full-name`).
-    public var token: String?
+    package var token: String?
     /// The expected normalised value, as canonical JSON (`null`, a string, or an object).
-    public var normalised: String
+    package var normalised: String
     /// The raw input, as canonical JSON.
-    public var raw: String
+    package var raw: String
     private let rawObject: JSONValue
 
     init(object: [String: Any]) throws {
@@ -52,18 +52,18 @@ public struct TokenVector: Sendable, Equatable, CustomStringConvertible {
         self.raw = rawObject.canonical
     }
 
-    public static func == (left: TokenVector, right: TokenVector) -> Bool {
+    package static func == (left: TokenVector, right: TokenVector) -> Bool {
         left.kind == right.kind && left.domain == right.domain && left.domainKeyHex == right.domainKeyHex
             && left.token == right.token && left.normalised == right.normalised && left.raw == right.raw
     }
 
-    public var description: String {
+    package var description: String {
         let shown = raw.count > 60 ? String(raw.prefix(57)) + "…" : raw
         return "\(kind)\(domain.map { " [\($0)]" } ?? ""): \(shown)"
     }
 
     /// Compute this vector with `key`: the normalised value (canonical JSON) and token.
-    public func compute(key: MasterKey, project: String) throws -> (normalised: String, token: String?) {
+    package func compute(key: MasterKey, project: String) throws -> (normalised: String, token: String?) {
         func text(_ value: Normalised) -> JSONValue { value.text.map(JSONValue.string) ?? .null }
         func tokenise(_ value: String?) -> String? {
             guard let domain else { return nil }

@@ -6,22 +6,22 @@ import Tabular
 /// The folder `pathlink link` writes (PRODUCT.md, "Linkage plan"), as the report reads it:
 /// one linked table (`journeys.csv` by default), the linkage-quality report and the
 /// folder's receipt.
-public struct LinkedFolder {
-    public let path: String
+package struct LinkedFolder {
+    package let path: String
     /// The table the spec names (`<source>.csv`).
-    public let tablePath: String
-    public let table: CSVTable
+    package let tablePath: String
+    package let table: CSVTable
     /// `quality.json`, parsed as generic JSON, when present.
-    public let quality: GenericJSON?
+    package let quality: GenericJSON?
     /// The linked folder's receipt (`LINKED_DIR.receipt.json`), when present.
-    public let receipt: Receipt?
+    package let receipt: Receipt?
     /// The SHA-256 of that receipt file.
-    public let receiptSHA256: String?
+    package let receiptSHA256: String?
 
     /// Read the linked folder.
     /// - Throws: `.io` when the folder or the table is missing; `.malformedCSV` for a damaged
     ///   table; `.invalidDocument` when it lacks `record_id` or `person_id`.
-    public init(path: String, source: String) throws {
+    package init(path: String, source: String) throws {
         guard FilePath.isDirectory(path) else {
             throw PathlinkError(.io, file: path, problem: "this is not a folder",
                                 remedy: "give the folder that `pathlink link` wrote (it holds journeys.csv and quality.json)")
@@ -63,7 +63,7 @@ public struct LinkedFolder {
 }
 
 /// A JSON document read generically (quality.json), with booleans kept apart from numbers.
-public indirect enum GenericJSON: Decodable, Equatable, Sendable {
+package indirect enum GenericJSON: Decodable, Equatable, Sendable {
     case bool(Bool)
     case number(Double)
     case string(String)
@@ -71,7 +71,7 @@ public indirect enum GenericJSON: Decodable, Equatable, Sendable {
     case object([String: GenericJSON])
     case null
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }

@@ -2,17 +2,17 @@ import Disclosure
 import PathlinkCore
 
 /// The settings a policy file or a spec's `policy:` block gives; absent ones are nil.
-public struct PolicyOverrides: Sendable, Equatable {
-    public var threshold: Int?
-    public var zeros: ZeroRule?
-    public var secondary: Bool?
-    public var rounding: Int?
-    public var symbol: String?
-    public var structuralSymbol: String?
+package struct PolicyOverrides: Sendable, Equatable {
+    package var threshold: Int?
+    package var zeros: ZeroRule?
+    package var secondary: Bool?
+    package var rounding: Int?
+    package var symbol: String?
+    package var structuralSymbol: String?
     /// The YAML line of the block (for a refused loosening).
-    public var line: Int?
+    package var line: Int?
 
-    public init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
+    package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
                 symbol: String? = nil, structuralSymbol: String? = nil, line: Int? = nil) {
         self.threshold = threshold
         self.zeros = zeros
@@ -24,7 +24,7 @@ public struct PolicyOverrides: Sendable, Equatable {
     }
 
     /// `base` with these settings put over it.
-    public func applied(to base: DisclosurePolicy) -> DisclosurePolicy {
+    package func applied(to base: DisclosurePolicy) -> DisclosurePolicy {
         var policy = base
         if let threshold { policy.threshold = threshold }
         if let zeros { policy.zeros = zeros }
@@ -75,14 +75,14 @@ public struct PolicyOverrides: Sendable, Equatable {
 }
 
 /// The disclosure policy file (`governance/disclosure-policy.yaml`, `policy: 1`).
-public enum PolicyDocument {
+package enum PolicyDocument {
     /// Read and validate a policy file; fields it omits keep the defaults of PRODUCT.md.
-    public static func load(path: String) throws -> DisclosurePolicy {
+    package static func load(path: String) throws -> DisclosurePolicy {
         let text = try FilePath.readText(path)
         return try parse(text, file: path)
     }
 
-    public static func parse(_ text: String, file: String) throws -> DisclosurePolicy {
+    package static func parse(_ text: String, file: String) throws -> DisclosurePolicy {
         let root = try YAMLField.document(text, file: file, kind: "disclosure policy")
         try root.expectKeys(PolicyOverrides.fieldNames.union(["policy", "description"]))
         let version = try root.required("policy", what: "1 (the policy format version)")

@@ -1,28 +1,28 @@
 import Disclosure
 
 /// A table as published: the protector's cells, with rates worked out from published counts only.
-public struct PublishedTable: Sendable, Equatable {
-    public struct Cell: Sendable, Equatable {
+package struct PublishedTable: Sendable, Equatable {
+    package struct Cell: Sendable, Equatable {
         /// One category per dimension; `Total` for a margin.
-        public var coordinates: [String]
+        package var coordinates: [String]
         /// The count (count tables) or the numerator (rate tables).
-        public var count: CellStatus
+        package var count: CellStatus
         /// The denominator (rate tables only).
-        public var denominator: CellStatus?
+        package var denominator: CellStatus?
         /// The rate in percent, when it can be published.
-        public var rate: Double?
+        package var rate: Double?
 
-        public var isMargin: Bool { coordinates.contains(totalCategory) }
+        package var isMargin: Bool { coordinates.contains(totalCategory) }
     }
 
-    public var spec: TableSpec
+    package var spec: TableSpec
     /// The categories of each dimension, in display order (no `Total`).
-    public var categories: [[String]]
-    public var unit: CountUnit
+    package var categories: [[String]]
+    package var unit: CountUnit
     /// Every cell, margins included, in row-major order with `Total` last.
-    public var cells: [Cell]
+    package var cells: [Cell]
 
-    public var grandTotal: Cell { cells.first { $0.coordinates.allSatisfy { $0 == totalCategory } }! }
+    package var grandTotal: Cell { cells.first { $0.coordinates.allSatisfy { $0 == totalCategory } }! }
 
     /// Join the protected count table(s) of `spec`.
     /// A rate is published only when its numerator and its denominator are published and
@@ -52,7 +52,7 @@ public struct PublishedTable: Sendable, Equatable {
         }
     }
 
-    public func cell(_ coordinates: [String]) -> Cell? { cells.first { $0.coordinates == coordinates } }
+    package func cell(_ coordinates: [String]) -> Cell? { cells.first { $0.coordinates == coordinates } }
 }
 
 /// How cells are written: numbers, or the policy's symbols.

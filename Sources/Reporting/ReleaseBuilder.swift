@@ -3,16 +3,16 @@ import PathlinkCore
 import Tabular
 
 /// The counts a release is made of, before disclosure control: the atoms and the tables.
-public struct ReleaseInput: Sendable, Equatable {
+package struct ReleaseInput: Sendable, Equatable {
     /// Units by the full combination of every variable any table uses (dimensions and conditions).
-    public var microdata: Microdata
+    package var microdata: Microdata
     /// Every table given to the protector: count tables, and for each rate table its
     /// numerator (`<id>#numerator`) and denominator (`<id>#denominator`).
-    public var definitions: [TableDefinition]
+    package var definitions: [TableDefinition]
     /// The categories of every variable, in display order.
-    public var categories: [String: [String]]
+    package var categories: [String: [String]]
     /// The number of units (persons or records) in the linked table.
-    public var unitCount: Int
+    package var unitCount: Int
 }
 
 /// Builds the atoms and tables of a release from a linked table and a spec.
@@ -24,11 +24,11 @@ public struct ReleaseInput: Sendable, Equatable {
 /// (numeric order when both are numbers). Filters and dimensions all read that row, so a
 /// person is never counted in two cells of a table, and every table's grand total is at
 /// most the number of persons. See docs/report-spec.md.
-public struct ReleaseBuilder {
-    public let spec: ReportSpec
-    public let specPath: String
+package struct ReleaseBuilder {
+    package let spec: ReportSpec
+    package let specPath: String
 
-    public init(spec: ReportSpec, specPath: String) {
+    package init(spec: ReportSpec, specPath: String) {
         self.spec = spec
         self.specPath = specPath
     }
@@ -36,7 +36,7 @@ public struct ReleaseBuilder {
     static func numeratorID(_ id: String) -> String { id + "#numerator" }
     static func denominatorID(_ id: String) -> String { id + "#denominator" }
 
-    public func build(from table: CSVTable, tablePath: String) throws -> ReleaseInput {
+    package func build(from table: CSVTable, tablePath: String) throws -> ReleaseInput {
         let columnIndex = Dictionary(table.header.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let declared = Dictionary(spec.variables.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
 

@@ -2,12 +2,12 @@ import PathlinkCore
 
 extension ReportSpec {
     /// Read and validate a report spec file.
-    public static func load(path: String) throws -> ReportSpec {
+    package static func load(path: String) throws -> ReportSpec {
         try parse(try FilePath.readText(path), file: path)
     }
 
     /// Parse a report spec. Every error names the file, the YAML line and the field.
-    public static func parse(_ text: String, file: String) throws -> ReportSpec {
+    package static func parse(_ text: String, file: String) throws -> ReportSpec {
         let root = try YAMLField.document(text, file: file, kind: "report spec")
         try root.expectKeys(["report", "id", "title", "source", "count", "person-record", "missing", "policy",
                              "variables", "tables", "notes"])

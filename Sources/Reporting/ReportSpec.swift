@@ -2,25 +2,25 @@ import PathlinkCore
 
 /// A report spec (`report: 1`): which linked table to read, the variables (recodes) and the
 /// tables of one release. The format is documented in docs/report-spec.md.
-public struct ReportSpec: Sendable, Equatable {
-    public var id: String
-    public var title: String
+package struct ReportSpec: Sendable, Equatable {
+    package var id: String
+    package var title: String
     /// The linked table to read: `<source>.csv` in the linked folder (default `journeys`).
-    public var source: String
+    package var source: String
     /// The unit every table of the release counts.
-    public var unit: CountUnit
+    package var unit: CountUnit
     /// For `persons`: the column whose smallest value picks a person's record (then record_id).
-    public var personRecordOrder: String?
+    package var personRecordOrder: String?
     /// The category an empty value gets.
-    public var missingLabel: String
+    package var missingLabel: String
     /// Settings of the spec's own `policy:` block (only these fields were given).
-    public var policy: PolicyOverrides?
-    public var variables: [VariableDefinition]
-    public var tables: [TableSpec]
+    package var policy: PolicyOverrides?
+    package var variables: [VariableDefinition]
+    package var tables: [TableSpec]
     /// Free text shown in the report's methodology section.
-    public var notes: String?
+    package var notes: String?
 
-    public init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
+    package init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
                 personRecordOrder: String? = nil, missingLabel: String = "Not recorded", policy: PolicyOverrides? = nil,
                 variables: [VariableDefinition] = [], tables: [TableSpec], notes: String? = nil) {
         self.id = id
@@ -37,7 +37,7 @@ public struct ReportSpec: Sendable, Equatable {
 }
 
 /// What a release counts.
-public enum CountUnit: String, Sendable, Equatable {
+package enum CountUnit: String, Sendable, Equatable {
     /// Distinct persons (`person_id`), each counted once by one of their records.
     case persons
     /// Rows of the linked table.
@@ -45,11 +45,11 @@ public enum CountUnit: String, Sendable, Equatable {
 }
 
 /// A condition on variables: a unit passes when, for every variable, its category is listed.
-public typealias Condition = [String: [String]]
+package typealias Condition = [String: [String]]
 
 /// A variable of the release: a column of the linked table, or a recode of earlier variables.
-public struct VariableDefinition: Sendable, Equatable {
-    public enum Rule: Sendable, Equatable {
+package struct VariableDefinition: Sendable, Equatable {
+    package enum Rule: Sendable, Equatable {
         /// The column's own values; `categories`, when given, is the closed list in display order.
         case column(source: String, categories: [String]?)
         /// Groups of the source's categories, in display order; unlisted ones go to `other`
@@ -58,7 +58,7 @@ public struct VariableDefinition: Sendable, Equatable {
         /// The value of the first case whose condition holds, else `otherwise`.
         case cases([(Condition, String)], otherwise: String)
 
-        public static func == (lhs: Rule, rhs: Rule) -> Bool {
+        package static func == (lhs: Rule, rhs: Rule) -> Bool {
             switch (lhs, rhs) {
             case let (.column(a, b), .column(c, d)): return a == c && b == d
             case let (.map(a, b, c), .map(d, e, f)):
@@ -70,16 +70,16 @@ public struct VariableDefinition: Sendable, Equatable {
         }
     }
 
-    public var name: String
+    package var name: String
     /// A reader's name for the variable (column headings, charts).
-    public var label: String?
-    public var rule: Rule
+    package var label: String?
+    package var rule: Rule
     /// Display order of the categories, when it differs from the rule's order.
-    public var order: [String]?
+    package var order: [String]?
     /// The YAML line that declared it (for errors found while reading the data).
-    public var line: Int?
+    package var line: Int?
 
-    public init(name: String, label: String? = nil, rule: Rule, line: Int? = nil) {
+    package init(name: String, label: String? = nil, rule: Rule, line: Int? = nil) {
         self.name = name
         self.label = label
         self.rule = rule
@@ -88,29 +88,29 @@ public struct VariableDefinition: Sendable, Equatable {
 }
 
 /// One published table.
-public struct TableSpec: Sendable, Equatable {
-    public enum Kind: String, Sendable, Equatable { case count, rate }
+package struct TableSpec: Sendable, Equatable {
+    package enum Kind: String, Sendable, Equatable { case count, rate }
 
-    public var id: String
-    public var title: String
-    public var kind: Kind
+    package var id: String
+    package var title: String
+    package var kind: Kind
     /// One or two row variables.
-    public var rows: [String]
+    package var rows: [String]
     /// The column variable, if any.
-    public var column: String?
-    public var filter: Condition
+    package var column: String?
+    package var filter: Condition
     /// For a rate: the units counted above the line (within the denominator).
-    public var numerator: Condition
+    package var numerator: Condition
     /// For a rate: the units counted below the line (within the filter); empty = all.
-    public var denominator: Condition
+    package var denominator: Condition
     /// Interior combinations that cannot occur, one category per dimension.
-    public var structuralZeros: [[String]]
+    package var structuralZeros: [[String]]
     /// Decimal places of a rate.
-    public var decimals: Int
-    public var notes: String?
-    public var line: Int?
+    package var decimals: Int
+    package var notes: String?
+    package var line: Int?
 
-    public init(id: String, title: String, kind: Kind = .count, rows: [String], column: String? = nil,
+    package init(id: String, title: String, kind: Kind = .count, rows: [String], column: String? = nil,
                 filter: Condition = [:], numerator: Condition = [:], denominator: Condition = [:],
                 structuralZeros: [[String]] = [], decimals: Int = 1, notes: String? = nil, line: Int? = nil) {
         self.id = id
@@ -128,5 +128,5 @@ public struct TableSpec: Sendable, Equatable {
     }
 
     /// Row variables, then the column variable.
-    public var dimensions: [String] { rows + (column.map { [$0] } ?? []) }
+    package var dimensions: [String] { rows + (column.map { [$0] } ?? []) }
 }

@@ -4,23 +4,23 @@ import PathlinkCore
 import Provenance
 
 /// Stage 4: linked tables → a protected release (`pathlink report`).
-public struct ReportStage {
-    public var specPath: String
+package struct ReportStage {
+    package var specPath: String
     /// The linked folder written by `pathlink link`.
-    public var inputPath: String
+    package var inputPath: String
     /// The release folder to write.
-    public var outputPath: String
+    package var outputPath: String
     /// The disclosure policy file; the defaults of PRODUCT.md when nil.
-    public var policyPath: String?
+    package var policyPath: String?
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
-    public var auditPath: String?
-    public var force: Bool
+    package var auditPath: String?
+    package var force: Bool
     /// The disclosure engine (replaceable so that tests can make it refuse).
-    public var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
+    package var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
         try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
     }
 
-    public init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
+    package init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
                 auditPath: String? = nil, force: Bool = false) {
         self.specPath = specPath
         self.inputPath = inputPath
@@ -31,21 +31,21 @@ public struct ReportStage {
     }
 
     /// What a run produced (for the command's summary line).
-    public struct Summary: Sendable {
-        public var tables: Int
-        public var units: Int
-        public var unit: CountUnit
-        public var auditPath: String
-        public var warnings: [String]
+    package struct Summary: Sendable {
+        package var tables: Int
+        package var units: Int
+        package var unit: CountUnit
+        package var auditPath: String
+        package var warnings: [String]
     }
 
-    public var resolvedAuditPath: String {
+    package var resolvedAuditPath: String {
         auditPath ?? FilePath.trimmingTrailingSlashes(outputPath) + ".audit.json"
     }
 
     /// Read, protect and write. Nothing is written unless protection succeeds.
     @discardableResult
-    public func run() throws -> Summary {
+    package func run() throws -> Summary {
         let started = Date()
         let spec = try ReportSpec.load(path: specPath)
         let policy = try effectivePolicy(spec: spec)

@@ -3,49 +3,49 @@
 /// The rates are per record and per field; ``default`` is what `pathlink synth` uses and
 /// what linkage targets are measured on; ``none`` renders every record exactly (useful to
 /// tell a linker's errors from the data's).
-public struct MessRates: Sendable, Equatable {
+package struct MessRates: Sendable, Equatable {
     /// Use a nickname (Kate for Katherine) when the name has one.
-    public var nickname = 0.12
+    package var nickname = 0.12
     /// One keyboard slip in a name (substitution, transposition, deletion, insertion).
-    public var nameTypo = 0.015
+    package var nameTypo = 0.015
     /// Write a name in capitals or in lower case.
-    public var nameCase = 0.06
+    package var nameCase = 0.06
     /// Drop diacritics (Zoë → Zoe) when the name has them.
-    public var dropDiacritics = 0.5
+    package var dropDiacritics = 0.5
     /// Drop or space the apostrophe (O'Neill → ONeill, O Neill) when the name has one.
-    public var apostrophe = 0.35
+    package var apostrophe = 0.35
     /// Keep one half of a hyphenated surname, or space it.
-    public var hyphenation = 0.3
+    package var hyphenation = 0.3
     /// Use the former surname when the person has one.
-    public var formerSurname = 0.3
+    package var formerSurname = 0.3
     /// Prefix a title (Miss, Mrs, Ms) in a police name.
-    public var title = 0.04
+    package var title = 0.04
     /// Add the middle name where the source records all given names.
-    public var middleName = 0.12
+    package var middleName = 0.12
     /// Swap day and month of the date of birth (when both are 12 or less).
-    public var dateSwap = 0.02
+    package var dateSwap = 0.02
     /// A one-off error in the date of birth (day or year off by one).
-    public var dateTypo = 0.004
+    package var dateTypo = 0.004
     /// A placeholder date of birth (01/01/1900) or name (UNKNOWN).
-    public var placeholder = 0.004
+    package var placeholder = 0.004
     /// A missing date of birth.
-    public var missingDate = 0.005
+    package var missingDate = 0.005
     /// Postcode written without its space.
-    public var unspacedPostcode = 0.12
+    package var unspacedPostcode = 0.12
     /// Postcode in lower case.
-    public var lowercasePostcode = 0.03
+    package var lowercasePostcode = 0.03
     /// Postcode missing, `N/A`, `NFA` or a `ZZ99` pseudo-postcode.
-    public var missingPostcode = 0.03
+    package var missingPostcode = 0.03
     /// The former postcode, when the person has moved.
-    public var formerPostcode = 0.35
+    package var formerPostcode = 0.35
 
-    public init() {}
+    package init() {}
 
     /// What `pathlink synth` uses.
-    public static let `default` = MessRates()
+    package static let `default` = MessRates()
 
     /// No mess at all: every record renders the true identity in its source's format.
-    public static let none: MessRates = {
+    package static let none: MessRates = {
         var rates = MessRates()
         rates.nickname = 0; rates.nameTypo = 0; rates.nameCase = 0; rates.dropDiacritics = 0
         rates.apostrophe = 0; rates.hyphenation = 0; rates.formerSurname = 0; rates.title = 0

@@ -14,23 +14,23 @@ import Tabular
 /// aside). Records are generated person by person and written in blocks, each block
 /// shuffled, so memory stays bounded whatever the size, and no file's order follows
 /// another's. See docs/synthetic-data.md for what is generated and why.
-public enum Synthesiser {
+package enum Synthesiser {
     /// The largest population `synth` makes (client numbers are scrambled within 10⁷).
-    public static let maximumPersons = 5_000_000
+    package static let maximumPersons = 5_000_000
 
-    public struct Options: Sendable {
-        public var persons: Int
-        public var seed: UInt64
+    package struct Options: Sendable {
+        package var persons: Int
+        package var seed: UInt64
         /// The output folder; created when missing (its parent must exist).
-        public var output: String
-        public var force: Bool
-        public var rates: MessRates
+        package var output: String
+        package var force: Bool
+        package var rates: MessRates
         /// Persons per shuffled block.
-        public var blockSize: Int
+        package var blockSize: Int
         /// Show progress on stderr when it is a terminal (nil = decide by the terminal).
-        public var showsProgress: Bool?
+        package var showsProgress: Bool?
 
-        public init(persons: Int, seed: UInt64, output: String, force: Bool = false,
+        package init(persons: Int, seed: UInt64, output: String, force: Bool = false,
                     rates: MessRates = .default, blockSize: Int = 4096, showsProgress: Bool? = nil) {
             self.persons = persons
             self.seed = seed
@@ -43,16 +43,16 @@ public enum Synthesiser {
     }
 
     /// What was written: each file's path and data rows, in `SyntheticExport.all` order.
-    public struct Summary: Sendable, Equatable {
-        public var files: [(path: String, rows: Int)]
-        public var persons: Int
+    package struct Summary: Sendable, Equatable {
+        package var files: [(path: String, rows: Int)]
+        package var persons: Int
 
-        public static func == (lhs: Summary, rhs: Summary) -> Bool {
+        package static func == (lhs: Summary, rhs: Summary) -> Bool {
             lhs.persons == rhs.persons && lhs.files.map(\.path) == rhs.files.map(\.path) && lhs.files.map(\.rows) == rhs.files.map(\.rows)
         }
 
         /// The path of `export`'s file.
-        public func path(of export: SyntheticExport) -> String {
+        package func path(of export: SyntheticExport) -> String {
             files[SyntheticExport.all.firstIndex(of: export)!].path
         }
     }
@@ -61,7 +61,7 @@ public enum Synthesiser {
     /// - Throws: `.usage` for a bad size; `.outputExists` when any file or receipt exists
     ///   and `force` is false (checked before anything is written); `.io`.
     @discardableResult
-    public static func run(_ options: Options) throws -> Summary {
+    package static func run(_ options: Options) throws -> Summary {
         let started = Date()
         guard options.persons >= 1 && options.persons <= maximumPersons else {
             throw PathlinkError(.usage, problem: "--persons must be between 1 and \(maximumPersons)",

@@ -5,39 +5,39 @@ import Tabular
 ///
 /// The headers are exactly the column names declared in the shipped manifests
 /// (`schemas/…`); a test holds the two together.
-public struct SyntheticExport: Sendable, Equatable {
+package struct SyntheticExport: Sendable, Equatable {
     /// The file name inside the output folder.
-    public let fileName: String
+    package let fileName: String
     /// The manifest's `dataset` (`owner.table`), or nil for the ground truth.
-    public let dataset: String?
-    public let header: [String]
-    public let lineEnding: CSVWriter.LineEnding
-    public let byteOrderMark: Bool
+    package let dataset: String?
+    package let header: [String]
+    package let lineEnding: CSVWriter.LineEnding
+    package let byteOrderMark: Bool
 
     /// A DPMS-style rape crisis case export, as Excel saves it: CRLF and a UTF-8 BOM.
-    public static let supportService = SyntheticExport(
+    package static let supportService = SyntheticExport(
         fileName: "support-service-cases.csv", dataset: "support-service.cases",
         header: SupportColumn.names, lineEnding: .crlf, byteOrderMark: true)
 
     /// A police crime-victim export from a Unix reporting server: LF, no BOM.
-    public static let police = SyntheticExport(
+    package static let police = SyntheticExport(
         fileName: "police-crimes.csv", dataset: "police.crimes",
         header: PoliceColumn.names, lineEnding: .lf, byteOrderMark: false)
 
     /// A CPS case-management export: CRLF, no BOM.
-    public static let cps = SyntheticExport(
+    package static let cps = SyntheticExport(
         fileName: "cps-cases.csv", dataset: "cps.cases",
         header: CPSColumn.names, lineEnding: .crlf, byteOrderMark: false)
 
     /// Which person each record of the three exports truly belongs to (test data only).
-    public static let groundTruth = SyntheticExport(
+    package static let groundTruth = SyntheticExport(
         fileName: "ground-truth.csv", dataset: nil,
         header: GroundTruthColumn.allCases.map(\.rawValue), lineEnding: .lf, byteOrderMark: false)
 
     /// The three raw exports, in the order they are written.
-    public static let exports: [SyntheticExport] = [supportService, police, cps]
+    package static let exports: [SyntheticExport] = [supportService, police, cps]
     /// Every file `synth` writes.
-    public static let all: [SyntheticExport] = exports + [groundTruth]
+    package static let all: [SyntheticExport] = exports + [groundTruth]
 }
 
 /// The columns of `support-service-cases.csv`, in order (see `schemas/support-service/cases.yaml`).
@@ -125,7 +125,7 @@ enum CPSColumn: Int, CaseIterable {
 }
 
 /// The columns of `ground-truth.csv` (see docs/synthetic-data.md).
-public enum GroundTruthColumn: String, CaseIterable, Sendable {
+package enum GroundTruthColumn: String, CaseIterable, Sendable {
     /// `support-service.cases`, `police.crimes` or `cps.cases`.
     case dataset
     /// The record's row in its export, numbered as a spreadsheet does (header = 1).

@@ -22,25 +22,25 @@ import PathlinkCore
 /// a bare CR, an empty file, duplicate header names, and anything over the limits.
 ///
 /// Rows are numbered as a spreadsheet numbers them: the header is row 1.
-public final class CSVReader {
+package final class CSVReader {
     /// Size limits that bound memory; each breach is an error that says which.
-    public struct Limits: Sendable {
-        public var maxFieldBytes = 1 << 20
-        public var maxRecordBytes = 16 << 20
-        public var maxColumns = 10_000
-        public init() {}
+    package struct Limits: Sendable {
+        package var maxFieldBytes = 1 << 20
+        package var maxRecordBytes = 16 << 20
+        package var maxColumns = 10_000
+        package init() {}
     }
 
     /// The file being read, as given (used in errors).
-    public let path: String
+    package let path: String
     /// The header's column names.
-    public private(set) var header: [String] = []
+    package private(set) var header: [String] = []
     /// The current record's row number (header = 1).
-    public private(set) var row = 1
+    package private(set) var row = 1
     /// The physical line on which the current record starts (1-based).
-    public private(set) var line = 1
+    package private(set) var line = 1
     /// Bytes consumed so far (for progress).
-    public var bytesRead: Int { Int(consumedBefore) + start }
+    package var bytesRead: Int { Int(consumedBefore) + start }
 
     private let delimiter: UInt8
     private let encoding: TextEncoding
@@ -89,7 +89,7 @@ public final class CSVReader {
     ///   - encoding: the file's encoding; Windows-1252 is transcoded to UTF-8 as it is read.
     ///   - observer: lent the raw bytes as they are read (e.g. a background SHA-256).
     /// - Throws: `.io` when the file cannot be opened; `.malformedCSV` for a bad header.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
+    package init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8,
                 limits: Limits = Limits(), chunkSize: Int = 1 << 20,
                 observer: ByteObserver? = nil) throws {
         self.path = path
@@ -131,12 +131,12 @@ public final class CSVReader {
 
     /// The number of fields in the current record (equal to the header's).
     @inlinable
-    public var count: Int { fieldCount }
+    package var count: Int { fieldCount }
 
     /// The bytes of field `index` of the current record (UTF-8), valid until ``next()``.
     /// Inlinable: extract and pseudonymise call it for every field.
     @inlinable @inline(__always)
-    public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    package func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
         if fieldUnescapeStorage[index] { unescapeField(index) }
         let start = fieldStartStorage[index]
@@ -147,7 +147,7 @@ public final class CSVReader {
     /// record, delimiters between included — as they are in the file when none of the
     /// fields is quoted (``isQuoted(_:)``). Valid until ``next()``.
     @inlinable @inline(__always)
-    public func span(from first: Int, through last: Int) -> UnsafeBufferPointer<UInt8> {
+    package func span(from first: Int, through last: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(first >= 0 && first <= last && last < fieldCount, "field index out of range")
         let start = fieldStartStorage[first]
         return UnsafeBufferPointer(start: buffer + start, count: fieldEndStorage[last] - start)
@@ -174,31 +174,31 @@ public final class CSVReader {
     /// Whether field `index` of the current record was quoted in the file. An unquoted
     /// field holds no quote, CR or LF, nor the reader's delimiter.
     @inlinable @inline(__always)
-    public func isQuoted(_ index: Int) -> Bool {
+    package func isQuoted(_ index: Int) -> Bool {
         precondition(index >= 0 && index < fieldCount, "field index out of range")
         return fieldQuotedStorage[index]
     }
 
     /// Field `index` of the current record as a `String`.
-    public func string(_ index: Int) -> String {
+    package func string(_ index: Int) -> String {
         String(decoding: bytes(index), as: UTF8.self)
     }
 
     /// Every field of the current record as `String`s (convenient, slower).
-    public func strings() -> [String] {
+    package func strings() -> [String] {
         (0..<count).map(string)
     }
 
     /// Whether field `index` is empty.
     @inlinable @inline(__always)
-    public func isEmpty(_ index: Int) -> Bool { fieldEndStorage[index] == fieldStartStorage[index] }
+    package func isEmpty(_ index: Int) -> Bool { fieldEndStorage[index] == fieldStartStorage[index] }
 
     // MARK: Reading
 
     /// Advance to the next record.
     /// - Returns: false at the end of the file.
     /// - Throws: `.malformedCSV` naming the row (and column) of any damage.
-    public func next() throws -> Bool {
+    package func next() throws -> Bool {
         while true {
             switch try parseRecord() {
             case .record:

@@ -12,8 +12,8 @@ import PathlinkCore
 /// delimiter, a quote, CR or LF; quotes inside are doubled. The file appears at its path
 /// only on ``close()`` (see ``AtomicOutput``); ``discard()`` — or an error, or an
 /// interrupt — leaves nothing behind.
-public final class CSVWriter {
-    public let path: String
+package final class CSVWriter {
+    package let path: String
     private let output: AtomicOutput
     private let descriptor: Int32
     @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
@@ -25,7 +25,7 @@ public final class CSVWriter {
     /// Lent every block of bytes as it is written, e.g. to hash the output in the same
     /// pass. The writer fills a second buffer meanwhile, and waits for the observer before
     /// it reuses a lent one. Set it before writing anything.
-    public var observer: ByteObserver? {
+    package var observer: ByteObserver? {
         didSet { precondition(recordCount == 0 && used <= 3, "set the observer before writing") }
     }
     /// The buffer not being filled (allocated once there is an observer), and the ticket
@@ -36,11 +36,11 @@ public final class CSVWriter {
     private var lentThrough: UInt64 = 0
     @usableFromInline let lineEnding: LineEnding
     /// Records written so far (the header counts as one).
-    public var recordCount: Int { records }
+    package var recordCount: Int { records }
     @usableFromInline var records = 0
 
     /// How records end.
-    public enum LineEnding: Sendable {
+    package enum LineEnding: Sendable {
         /// CR LF, as RFC 4180 specifies (the default).
         case crlf
         /// LF alone, as Unix tools write.
@@ -52,7 +52,7 @@ public final class CSVWriter {
     ///   - lineEnding: how records end (CRLF unless asked otherwise).
     ///   - byteOrderMark: begin the file with a UTF-8 byte-order mark, as Excel does.
     /// - Throws: `.outputExists` when `path` exists and `force` is false; `.io`.
-    public init(path: String, force: Bool, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
+    package init(path: String, force: Bool, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
                 lineEnding: LineEnding = .crlf, byteOrderMark: Bool = false) throws {
         self.path = path
         self.delimiter = delimiter
@@ -84,7 +84,7 @@ public final class CSVWriter {
     /// - Complexity: one scan for bytes that need quoting, then one copy (worst case twice
     ///   the field's length); the buffer is checked for room once per field, not per byte.
     @inline(__always)
-    public func write(_ field: UnsafeBufferPointer<UInt8>) throws {
+    package func write(_ field: UnsafeBufferPointer<UInt8>) throws {
         let count = field.count
         // Room for a delimiter, the field with every byte doubled, and two quotes.
         if used + 2 * count + 3 > capacity {
@@ -135,7 +135,7 @@ public final class CSVWriter {
     /// an unquoted field read with the same delimiter, or hex — copied as it is.
     /// Inlinable: the record loops call it for most fields.
     @inlinable @inline(__always)
-    public func writeVerbatim(_ field: UnsafeBufferPointer<UInt8>) throws {
+    package func writeVerbatim(_ field: UnsafeBufferPointer<UInt8>) throws {
         let count = field.count
         if used + count + 1 > capacity {
             if used > 0 { try flush() }
@@ -153,7 +153,7 @@ public final class CSVWriter {
     /// which needs quoting — e.g. a run of unquoted fields read with the same delimiter,
     /// copied as one span.
     @inlinable @inline(__always)
-    public func writeVerbatimFields(_ span: UnsafeBufferPointer<UInt8>, count fields: Int) throws {
+    package func writeVerbatimFields(_ span: UnsafeBufferPointer<UInt8>, count fields: Int) throws {
         precondition(fields >= 1, "a span holds at least one field")
         let count = span.count
         if used + count + 1 > capacity {
@@ -225,13 +225,13 @@ public final class CSVWriter {
     }
 
     /// Append a field given as a `String`.
-    public func write(_ field: String) throws {
+    package func write(_ field: String) throws {
         var copy = field
         try copy.withUTF8 { try write($0) }
     }
 
     /// Append a whole record of `String`s.
-    public func writeRecord(_ fields: [String]) throws {
+    package func writeRecord(_ fields: [String]) throws {
         for field in fields { try write(field) }
         try endRecord()
     }
@@ -240,22 +240,22 @@ public final class CSVWriter {
     /// ``write(_:)-(UnsafeBufferPointer<UInt8>)`` would (``escaped(_:delimiter:)``), fields
     /// separated by the delimiter, records ended by ``recordEnd``. For callers that format
     /// many records themselves; `records` is added to ``recordCount``.
-    public func writeFormatted(_ bytes: UnsafeBufferPointer<UInt8>, records: Int) throws {
+    package func writeFormatted(_ bytes: UnsafeBufferPointer<UInt8>, records: Int) throws {
         precondition(fieldsInRecord == 0, "writeFormatted is for whole records")
         try put(bytes)
         self.records += records
     }
 
     /// The bytes that end a record (CR LF, or LF).
-    public var recordEnd: [UInt8] { lineEnding == .crlf ? [0x0D, 0x0A] : [0x0A] }
+    package var recordEnd: [UInt8] { lineEnding == .crlf ? [0x0D, 0x0A] : [0x0A] }
 
     /// The field separator.
-    public var fieldDelimiter: UInt8 { delimiter }
+    package var fieldDelimiter: UInt8 { delimiter }
 
     /// The bytes ``write(_:)-(UnsafeBufferPointer<UInt8>)`` appends for `field` (after any
     /// delimiter): the field itself, or quoted with inner quotes doubled when it holds the
     /// delimiter, a quote, CR or LF.
-    public static func escaped(_ field: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
+    package static func escaped(_ field: [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
         guard field.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
         var result: [UInt8] = [0x22]
         for byte in field {
@@ -268,7 +268,7 @@ public final class CSVWriter {
 
     /// End the current record (CRLF, or LF when so configured).
     @inlinable @inline(__always)
-    public func endRecord() throws {
+    package func endRecord() throws {
         if used + 2 > capacity { try flush() }
         if lineEnding == .crlf {
             buffer[used] = 0x0D
@@ -351,7 +351,7 @@ public final class CSVWriter {
     }
 
     /// Flush, sync and make the file appear at its path.
-    public func close() throws {
+    package func close() throws {
         guard !isClosed else { return }
         try flush()
         settleObserver()
@@ -366,7 +366,7 @@ public final class CSVWriter {
     }
 
     /// Abandon the file: nothing is left behind.
-    public func discard() {
+    package func discard() {
         settleObserver()
         guard !isClosed else { return }
         Glibc.close(descriptor)

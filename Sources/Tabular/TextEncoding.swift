@@ -1,5 +1,5 @@
 /// The character encodings an export may declare (manifest `input.encoding`).
-public enum TextEncoding: String, Sendable, CaseIterable {
+package enum TextEncoding: String, Sendable, CaseIterable {
     /// UTF-8, with or without a byte-order mark. The default.
     case utf8 = "utf-8"
     /// Windows-1252 ("ANSI"), as Excel on Windows often saves CSV. Transcoded to UTF-8 on read.

@@ -6,9 +6,9 @@ import Governance
 /// turn (ASCII digits, fixed width exactly as written); the first format that gives a
 /// real calendar date wins. The result is `YYYYMMDD`. 1900-01-01 is a placeholder
 /// (missing); a value no format reads is invalid.
-public enum DateOfBirth {
+package enum DateOfBirth {
     /// `YYYYMMDD`, or missing / invalid.
-    public static func normalise(_ value: String, formats: [DateFormat]) -> Normalised {
+    package static func normalise(_ value: String, formats: [DateFormat]) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         let trimmed = Whitespace.trim(value)
         for format in formats {
@@ -21,7 +21,7 @@ public enum DateOfBirth {
 
     /// `YYYY` + the smaller then the larger of day and month (two digits each), from a
     /// normalised `YYYYMMDD`: equal for a date and its day/month swap.
-    public static func unordered(_ normalised: String) -> String {
+    package static func unordered(_ normalised: String) -> String {
         let digits = Array(normalised.utf8)
         precondition(digits.count == 8, "unordered expects a normalised YYYYMMDD date")
         let month = String(decoding: digits[4..<6], as: UTF8.self)
@@ -33,7 +33,7 @@ public enum DateOfBirth {
     /// Two of the three parts of a normalised `YYYYMMDD` date (token specification 5.4):
     /// `YYYYMM`, `MMDD` or `YYYYDD`. A one-part typo (year or day off by one) keeps one of
     /// them equal; people born years apart differ in all three unless they share a birthday.
-    public static func parts(_ normalised: String, _ field: KeyField) -> String {
+    package static func parts(_ normalised: String, _ field: KeyField) -> String {
         let digits = Array(normalised.utf8)
         precondition(digits.count == 8, "parts expects a normalised YYYYMMDD date")
         let year = digits[0..<4], month = digits[4..<6], day = digits[6..<8]

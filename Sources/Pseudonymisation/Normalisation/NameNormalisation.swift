@@ -7,14 +7,14 @@ import Foundation
 /// checked for placeholders, then split on white space; every word whose own `name` is a
 /// title or suffix is removed; the remaining words' `name`s are concatenated
 /// (Jane Mary → JANEMARY). See `governance/token-specification.md`.
-public enum NameNormalisation {
+package enum NameNormalisation {
     /// Titles and suffixes removed word by word before a name is normalised.
-    public static let titlesAndSuffixes: Set<String> = [
+    package static let titlesAndSuffixes: Set<String> = [
         "MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "SIR", "LADY", "REV", "JR", "SR", "II", "III", "IV",
     ]
 
     /// Letters that NFKD leaves whole, and what they become (upper and lower case).
-    public static let wholeLetters: [Unicode.Scalar: String] = [
+    package static let wholeLetters: [Unicode.Scalar: String] = [
         "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
         "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n",
         "ı": "i", "Þ": "TH", "þ": "th", "Ð": "D", "ð": "d", "ß": "ss", "ẞ": "SS",
@@ -22,7 +22,7 @@ public enum NameNormalisation {
 
     /// `name` of one word or phrase (no placeholder or title handling): A–Z only.
     /// - Complexity: O(n); ASCII input takes a fast path without Unicode normalisation.
-    public static func letters(_ value: String) -> String {
+    package static func letters(_ value: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(value.utf8.count)
         if value.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -72,17 +72,17 @@ public enum NameNormalisation {
     }
 
     /// Whether a word is a title or suffix (by its own `name`).
-    public static func isTitleOrSuffix(_ word: String) -> Bool {
+    package static func isTitleOrSuffix(_ word: String) -> Bool {
         titlesAndSuffixes.contains(letters(word))
     }
 
     /// The words of `value` other than titles and suffixes.
-    public static func wordsWithoutTitles(_ value: String) -> [String] {
+    package static func wordsWithoutTitles(_ value: String) -> [String] {
         Whitespace.words(value).filter { !isTitleOrSuffix($0) }
     }
 
     /// A name field (`forename`, `surname`): placeholders, then titles removed, then `name`.
-    public static func name(_ value: String) -> Normalised {
+    package static func name(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         if let ascii = asciiName(value) { return ascii }
         return .nonEmpty(wordsWithoutTitles(value).map(letters).joined())
@@ -119,7 +119,7 @@ public enum NameNormalisation {
     }
 
     /// The first word (after titles) that has letters, `name`-normalised.
-    public static func firstName(_ value: String) -> Normalised {
+    package static func firstName(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         for word in wordsWithoutTitles(value) {
             let normalised = letters(word)
@@ -129,13 +129,13 @@ public enum NameNormalisation {
     }
 
     /// The first letter of the normalised forename (missing when the forename is).
-    public static func initial(_ value: String) -> Normalised {
+    package static func initial(_ value: String) -> Normalised {
         guard let forename = name(value).text else { return .missing }
         return .value(String(forename.prefix(1)))
     }
 
     /// How a `full-name` column is written.
-    public enum Order: String, Sendable, CaseIterable {
+    package enum Order: String, Sendable, CaseIterable {
         /// `SMITH, Jane` (split at the first comma) or `SMITH Jane` (the first word is the surname).
         case surnameFirst = "surname-first"
         /// `Jane Mary Smith`: the last word is the surname.
@@ -144,13 +144,13 @@ public enum NameNormalisation {
 
     /// Split a full name into normalised forename and surname: titles and suffixes are
     /// removed first, then the name is split per `order`.
-    public static func fullName(_ value: String, order: Order) -> (forename: Normalised, surname: Normalised) {
+    package static func fullName(_ value: String, order: Order) -> (forename: Normalised, surname: Normalised) {
         let split = splitFullName(value, order: order)
         return (split.forename, split.surname)
     }
 
     /// ``fullName(_:order:)`` and the first given name alone.
-    public static func splitFullName(_ value: String, order: Order) -> (forename: Normalised, firstForename: Normalised, surname: Normalised) {
+    package static func splitFullName(_ value: String, order: Order) -> (forename: Normalised, firstForename: Normalised, surname: Normalised) {
         if PlaceholderRule.isPlaceholder(value) { return (.missing, .missing, .missing) }
         let words = wordsWithoutTitles(value)
         guard !words.isEmpty else { return (.missing, .missing, .missing) }

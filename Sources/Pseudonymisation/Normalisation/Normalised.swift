@@ -5,13 +5,13 @@
 /// (an impossible date, a postcode of the wrong shape, a reference that does not match
 /// its pattern). Both give an empty token — never the HMAC of an empty string — and the
 /// receipt counts them separately per column.
-public enum Normalised: Equatable, Sendable {
+package enum Normalised: Equatable, Sendable {
     case value(String)
     case missing
     case invalid
 
     /// The normalised text, or nil when there is none.
-    public var text: String? {
+    package var text: String? {
         if case .value(let text) = self { return text }
         return nil
     }

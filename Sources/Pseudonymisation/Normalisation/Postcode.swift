@@ -4,8 +4,8 @@
 /// anything not of the UK shape `^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$` is invalid.
 /// `postcode-district`: the normalised postcode without its last three characters
 /// (the inward code), e.g. `SS11AA` → `SS1`.
-public enum Postcode {
-    public static func normalise(_ value: String) -> Normalised {
+package enum Postcode {
+    package static func normalise(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         let upper = value.utf8.allSatisfy({ $0 < 0x80 }) ? value : value.uppercased()
         var bytes: [UInt8] = []
@@ -23,7 +23,7 @@ public enum Postcode {
     }
 
     /// The district of a normalised postcode.
-    public static func district(_ normalised: String) -> String {
+    package static func district(_ normalised: String) -> String {
         String(normalised.dropLast(3))
     }
 

@@ -8,9 +8,9 @@ import PathlinkCore
 /// is `[A-Za-z0-9_]`, `\s` is ASCII white space) or it is invalid. The template is then
 /// filled from the capture groups: `$1`–`$9`, `$$` for a dollar sign; an unmatched
 /// optional group gives the empty string. A result that is empty is missing.
-public struct ReferencePattern: @unchecked Sendable {
-    public let pattern: String
-    public let template: String
+package struct ReferencePattern: @unchecked Sendable {
+    package let pattern: String
+    package let template: String
     private let regex: Regex<AnyRegexOutput>
     private let parts: [TemplatePart]
 
@@ -23,7 +23,7 @@ public struct ReferencePattern: @unchecked Sendable {
     /// - Throws: `.invalidDocument` when the regex does not compile, or the template is
     ///   malformed or names a group the regex lacks. The message names neither value
     ///   (both come from a manifest, which is not protected, but may be long).
-    public init(pattern: String, template: String) throws {
+    package init(pattern: String, template: String) throws {
         self.pattern = pattern
         self.template = template
         do {
@@ -76,7 +76,7 @@ public struct ReferencePattern: @unchecked Sendable {
     }
 
     /// Normalise a reference number.
-    public func normalise(_ value: String) -> Normalised {
+    package func normalise(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         var prepared = Whitespace.trim(value)
         if !prepared.utf8.allSatisfy({ $0 < 0x80 }) {

@@ -2,10 +2,10 @@ import Foundation
 
 /// The `text` normaliser (the default for an identifier without `normalise`) and the
 /// `sex` normaliser.
-public enum TextNormalisation {
+package enum TextNormalisation {
     /// `text`: trim White_Space, NFC, collapse runs of White_Space to one space, upper-case.
     /// Placeholders (checked on the trimmed, upper-cased value) are missing.
-    public static func text(_ value: String) -> Normalised {
+    package static func text(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         var composed = Whitespace.trim(value)
         let isASCII = composed.utf8.allSatisfy { $0 < 0x80 }
@@ -61,7 +61,7 @@ public enum TextNormalisation {
 
     /// `sex`: `M` for M or MALE, `F` for F or FEMALE (after trimming and upper-casing);
     /// placeholders are missing, anything else is invalid.
-    public static func sex(_ value: String) -> Normalised {
+    package static func sex(_ value: String) -> Normalised {
         if PlaceholderRule.isPlaceholder(value) { return .missing }
         switch Whitespace.trim(value).uppercased() {
         case "M", "MALE": return .value("M")

@@ -1,5 +1,5 @@
 /// White space as Unicode defines it (the `White_Space` property).
-public enum Whitespace {
+package enum Whitespace {
     @inline(__always)
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
@@ -10,7 +10,7 @@ public enum Whitespace {
     }
 
     /// `value` without leading and trailing White_Space characters.
-    public static func trim(_ value: String) -> String {
+    package static func trim(_ value: String) -> String {
         let scalars = value.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isWhitespace($0) })!
@@ -19,7 +19,7 @@ public enum Whitespace {
     }
 
     /// The words of `value`, split on runs of White_Space.
-    public static func words(_ value: String) -> [String] {
+    package static func words(_ value: String) -> [String] {
         value.unicodeScalars.split(whereSeparator: isWhitespace).map { String($0) }
     }
 }
