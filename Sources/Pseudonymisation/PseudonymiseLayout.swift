@@ -122,9 +122,7 @@ final class PseudonymiseLayout {
             }
             var lacking: [String] = []
             for field in definition.fields {
-                let sources: [PersonField] = field.rawValue == ErrorTolerantField.fullNameSorted.rawValue
-                    ? [.forename, .surname] : field.source.map { [$0] } ?? []
-                for source in sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
+                for source in field.sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
                     lacking.append(source.rawValue)
                 }
             }
@@ -164,7 +162,9 @@ final class PseudonymiseLayout {
             case .dateOfBirthUnordered: self = .dateOfBirthUnordered
             case .postcode: self = .postcode
             case .postcodeDistrict: self = .postcodeDistrict
-            default: self = .other(field)
+            case .forenameInitial, .sex, .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
+                 .forenameNickname, .surnameSoundex, .fullNameSorted:
+                self = .other(field)
             }
         }
     }

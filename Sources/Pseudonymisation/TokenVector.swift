@@ -96,9 +96,8 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             return (JSONValue.object(["forename": text(forename), "surname": text(surname)]).canonical, nil)
         case "matchkey":
             guard case .array(let fieldNames)? = rawObject["fields"] else { throw malformed() }
-            ErrorTolerantField.register()
             let fields = try fieldNames.map { name -> KeyField in
-                guard let field = name.string.map(KeyField.init(rawValue:)), KeyField.known.contains(field) else { throw malformed() }
+                guard let field = name.string.flatMap(KeyField.init(rawValue:)) else { throw malformed() }
                 return field
             }
             var record = PersonRecord()
