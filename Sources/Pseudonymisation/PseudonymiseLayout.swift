@@ -88,15 +88,7 @@ final class PseudonymiseLayout {
             switch declaration.columnClass {
             case .identifier:
                 var pattern: ReferencePattern? = nil
-                if case .pattern(let value)? = declaration.normalise {
-                    do {
-                        pattern = try ReferencePattern(pattern: value.pattern, template: value.template)
-                    } catch var error as PathlinkError {
-                        error.file = manifest.path
-                        error.column = name
-                        throw error
-                    }
-                }
+                if case .pattern(let value)? = declaration.normalise { pattern = value }   // checked when the manifest loaded
                 guard let domain = declaration.domain else {
                     throw PathlinkError(.invalidDocument, file: manifest.path, column: name, problem: "an identifier column has no domain",
                                         remedy: "add domain: to the column")

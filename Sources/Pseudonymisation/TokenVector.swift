@@ -87,7 +87,13 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
         case "pattern":
             guard let value = rawObject["value"]?.string, let pattern = rawObject["pattern"]?.string,
                   let template = rawObject["template"]?.string else { throw malformed() }
-            let outcome = try ReferencePattern(pattern: pattern, template: template).normalise(value)
+            let compiled: ReferencePattern
+            do {
+                compiled = try ReferencePattern(pattern: pattern, template: template)
+            } catch let error as ReferencePatternError {
+                throw PathlinkError(.invalidDocument, problem: error.description, remedy: error.remedy)
+            }
+            let outcome = compiled.normalise(value)
             return (text(outcome).canonical, tokenise(outcome.text))
         case "full-name":
             guard let value = rawObject["value"]?.string, let order = rawObject["order"]?.string.flatMap(NameNormalisation.Order.init(rawValue:))

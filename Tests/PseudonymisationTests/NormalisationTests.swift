@@ -135,10 +135,10 @@ struct NormalisationTests {
 
     @Test("reference patterns: templates are checked against the regex")
     func patternTemplates() throws {
-        #expect(throws: PathlinkError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$2") }
-        #expect(throws: PathlinkError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$") }
-        #expect(throws: PathlinkError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$a") }
-        #expect(throws: PathlinkError.self) { try ReferencePattern(pattern: #"^(\d+$"#, template: "$1") }
+        #expect(throws: ReferencePatternError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$2") }
+        #expect(throws: ReferencePatternError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$") }
+        #expect(throws: ReferencePatternError.self) { try ReferencePattern(pattern: #"^(\d+)$"#, template: "$a") }
+        #expect(throws: ReferencePatternError.self) { try ReferencePattern(pattern: #"^(\d+$"#, template: "$1") }
         let pattern = try ReferencePattern(pattern: #"^(?<force>\d{2})/(\d+)$"#, template: "$2 ($1)")
         #expect(pattern.normalise("42/7").text == "7 (42)")
         // Full match only, not a search.
