@@ -83,6 +83,9 @@ let package = Package(
         // real stage APIs and the built `pathlink` binary (see docs/hardening.md).
         .testTarget(name: "HardeningTests", dependencies: ["Pipeline", "Extraction", "Pseudonymisation", "Linkage", "Reporting",
                                                            "Governance", "Tabular", "PathlinkCore", "Synthesis", "Provenance"]),
+        // The module rules of ARCHITECTURE.md, read from the import lines of Sources; it
+        // depends on no project module, so it needs none of the modules it forbids.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]
