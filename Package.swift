@@ -6,6 +6,7 @@
 //   * Linkage, Disclosure and Reporting never import Pseudonymisation;
 //   * Tabular (CSV I/O) knows nothing of policy.
 // Cryptography is the one Swift module that calls OpenSSL (through COpenSSL).
+// ArchitectureTests checks these rules on the import lines of Sources.
 import PackageDescription
 
 let package = Package(

@@ -9,7 +9,7 @@ package enum ZeroRule: String, Sendable, Equatable, Codable {
     case suppress
 }
 
-/// The rules a release must satisfy (PRODUCT.md "Disclosure policy";
+/// The rules a release must satisfy (governance/disclosure-policy.md;
 /// governance/disclosure-control.md explains each field).
 ///
 /// The policy file (`governance/disclosure-policy.yaml`) is parsed by Reporting; this type

@@ -1,6 +1,6 @@
 import PathlinkCore
 
-/// A linkage plan (PRODUCT.md "Linkage plan"; `governance/linkage.yaml`): the project,
+/// A linkage plan (docs/link.md "The linkage plan"; `governance/linkage.yaml`): the project,
 /// the person match keys and confirm keys, the links between datasets, and the shape of
 /// the linked output.
 package struct LinkagePlan: Sendable {
@@ -29,7 +29,7 @@ package struct KeyDefinition: Sendable, Equatable {
     package var domain: String { "person/\(name)" }
 }
 
-/// The person fields a match key can combine (PRODUCT.md "Normalisers").
+/// The person fields a match key can combine (governance/token-specification.md 4).
 package struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     package var rawValue: String
     package init(rawValue: String) { self.rawValue = rawValue }

@@ -2,7 +2,7 @@ import Foundation
 import PathlinkCore
 
 /// A reference-number pattern: a regular expression that must match the whole value,
-/// and a template filled from its capture groups (PRODUCT.md, normaliser `pattern`).
+/// and a template filled from its capture groups (governance/token-specification.md 3.7).
 ///
 /// Matching uses ASCII semantics (`\d` is 0–9, `\w` and `\s` ASCII), full match. The
 /// template uses `$1`–`$9` for groups and `$$` for a dollar sign; an optional group that

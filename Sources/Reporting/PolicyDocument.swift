@@ -76,7 +76,8 @@ package struct PolicyOverrides: Sendable, Equatable {
 
 /// The disclosure policy file (`governance/disclosure-policy.yaml`, `policy: 1`).
 package enum PolicyDocument {
-    /// Read and validate a policy file; fields it omits keep the defaults of PRODUCT.md.
+    /// Read and validate a policy file; fields it omits keep the defaults of
+    /// governance/disclosure-control.md "The policy".
     package static func load(path: String) throws -> DisclosurePolicy {
         let text = try FilePath.readText(path)
         return try parse(text, file: path)

@@ -33,8 +33,8 @@ struct ModuleRuleTests {
                 checked += 1
                 for found in try ImportReader.imports(inFile: file) where rule.forbidden.contains(found.module) {
                     Issue.record("""
-                        \(sources.relative(file)):\(found.line) imports \(found.module), which \(rule.name) forbids: \
-                        \(rule.why) Remove the import (see ARCHITECTURE.md).
+                        \(sources.relative(file)):\(found.line) imports \(found.module), against the rule \
+                        "\(rule.name)": \(rule.why) Remove the import (see ARCHITECTURE.md).
                         """)
                 }
             }
@@ -96,6 +96,7 @@ struct ModuleRule: Sendable, CustomTestStringConvertible {
         "Pipeline", "Provenance", "Pseudonymisation", "Reporting", "Synthesis", "Tabular", "pathlink",
     ]
 
+    /// The "must never import" column of ARCHITECTURE.md, one rule per reason.
     static let all: [ModuleRule] = [
         ModuleRule(
             name: "linking unit and researchers hold no owner key",
@@ -108,27 +109,44 @@ struct ModuleRule: Sendable, CustomTestStringConvertible {
         ModuleRule(
             name: "extraction needs no key",
             modules: ["Extraction"], forbidden: ["Pseudonymisation", "Linkage", "COpenSSL"],
-            why: "stage 1 runs without the key; only unkeyed SHA-256 (Cryptography) is used, for receipts."),
+            why: "stage 1 runs without the key; it uses only unkeyed SHA-256 (Cryptography), for receipts."),
         ModuleRule(
             name: "only pseudonymisation reads the owners' key",
-            modules: ["PathlinkCore", "Tabular", "Cryptography", "Provenance", "Governance", "Extraction", "Linkage",
-                      "Disclosure", "Reporting", "Synthesis"],
+            modules: projectModules.subtracting(["Pseudonymisation", "Pipeline", "pathlink", "COpenSSL", "CGLPK"]).sorted(),
             forbidden: ["Pseudonymisation"],
             why: "the master key file is read only by Pseudonymisation, which only the two composition layers (Pipeline, pathlink) run."),
         ModuleRule(
+            name: "the owners' stage knows nothing downstream",
+            modules: ["Pseudonymisation"], forbidden: ["Linkage", "Disclosure", "Reporting", "Pipeline", "pathlink"],
+            why: "the code that holds the key depends on no later stage."),
+        ModuleRule(
             name: "Cryptography is the one module that calls OpenSSL",
             modules: projectModules.subtracting(["Cryptography", "COpenSSL", "CGLPK"]).sorted(), forbidden: ["COpenSSL"],
-            why: "one owner type per OpenSSL object lives in Cryptography; elsewhere a failed OpenSSL call could go unchecked."),
+            why: "one owner type per OpenSSL object lives in Cryptography, which checks every return code."),
+        ModuleRule(
+            name: "Disclosure is the one module that calls GLPK",
+            modules: projectModules.subtracting(["Disclosure", "COpenSSL", "CGLPK"]).sorted(), forbidden: ["CGLPK"],
+            why: "the LP audit is part of disclosure control."),
+        ModuleRule(
+            name: "the core depends on nothing",
+            modules: ["PathlinkCore"], forbidden: projectModules.subtracting(["PathlinkCore"]),
+            why: "every module uses PathlinkCore, so it can use none of them."),
         ModuleRule(
             name: "tabular I/O knows nothing of policy",
             modules: ["Tabular"], forbidden: projectModules.subtracting(["Tabular", "PathlinkCore"]),
             why: "the CSV reader and writer know nothing of manifests, plans, keys or receipts."),
         ModuleRule(
-            name: "the core depends on nothing",
-            modules: ["PathlinkCore"], forbidden: projectModules.subtracting(["PathlinkCore"]),
-            why: "every module uses PathlinkCore, so it can use none of them."),
+            name: "governing documents are read without secrets or stages",
+            modules: ["Governance"], forbidden: projectModules.subtracting(["Governance", "PathlinkCore"]),
+            why: "manifests and plans are read the same way by every stage and by check."),
+        ModuleRule(
+            name: "hashing and receipts know no stage",
+            modules: ["Cryptography", "Provenance"],
+            forbidden: projectModules.subtracting(["Cryptography", "Provenance", "PathlinkCore", "COpenSSL"]),
+            why: "every stage uses them, so they can use no stage."),
     ]
 }
+
 
 /// The repository's Sources folder, found from this file's own path.
 struct SourceTree {

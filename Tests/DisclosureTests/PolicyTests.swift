@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Disclosure policy")
 struct PolicyTests {
-    @Test("defaults are those of PRODUCT.md")
+    @Test("defaults are those of governance/disclosure-control.md")
     func defaults() {
         let policy = DisclosurePolicy()
         #expect(policy.threshold == 3 && policy.zeros == .show && policy.secondary && policy.rounding == 0)
