@@ -11,7 +11,7 @@ import PackageDescription
 
 let package = Package(
     name: "Pathlink",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pathlink", targets: ["pathlink"]),
     ],
@@ -89,5 +89,5 @@ let package = Package(
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

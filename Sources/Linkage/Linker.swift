@@ -66,11 +66,14 @@ package enum Linker {
         // The record numbering does not depend on the links: computed on a second thread
         // while the persons are built.
         let sizes = datasets.map { (name: $0.name, rows: $0.rows) }
-        let order = Parallel.Background(threads: threads) { ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) }
-        linker.run()
-        for dataset in datasets { dataset.releaseTokens() }
-        let roots = linker.roots()
-        let ids = ResearchIDs(order: order.wait(), roots: roots)
+        let (order, roots) = try Parallel.alongside(threads: threads, background: {
+            ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher)
+        }) {
+            linker.run()
+            for dataset in datasets { dataset.releaseTokens() }
+            return linker.roots()
+        }
+        let ids = ResearchIDs(order: order, roots: roots)
         let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, folder: output.temporaryPath)
         let files = try writer.writeAll(threads: threads)
         try output.commit()

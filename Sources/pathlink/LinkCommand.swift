@@ -75,7 +75,7 @@ struct LinkCommand: ParsableCommand {
             }
             let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
             let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
             print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }

@@ -5,7 +5,7 @@ import PathlinkCore
 
 @Suite("Normalisers and tokens")
 struct NormalisationTests {
-    static let key = try! MasterKey(bytes: Array(0..<32))
+    static var key: MasterKey { try! MasterKey(bytes: Array(0..<32)) }
 
     func token(_ value: Normalised, domain: String = "crime-reference", project: String = "p") -> String {
         DomainTokeniser(key: Self.key, project: project, domain: domain).token(value)
