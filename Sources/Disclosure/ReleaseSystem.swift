@@ -51,8 +51,9 @@ struct ReleaseSystem {
     init(microdata: Microdata, tables: [TableDefinition]) throws {
         self.tables = tables
         try Self.validate(microdata: microdata, tables: tables)
-        let variableIndex = Dictionary(uniqueKeysWithValues: microdata.variables.enumerated().map { ($1, $0) })
+        let variableIndex = Dictionary(uniqueKeysWithValues: (microdata.variables + microdata.derived.map(\.name)).enumerated().map { ($1, $0) })
         let shapes = tables.map { TableShape(definition: $0, variableIndex: variableIndex) }
+        let derivation = Derivation(microdata: microdata)
 
         var offset = 0
         for shape in shapes {
@@ -62,8 +63,17 @@ struct ReleaseSystem {
 
         // Combinations in a fixed order: present atoms sorted, then the empty ones.
         let atoms = microdata.counts.filter { $0.value > 0 }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        var combinations: [([String], Int)] = atoms.map { ($0.key, $0.value) }
-        for combination in Self.emptyCombinations(microdata: microdata, shapes: shapes, atoms: atoms.map(\.key)) {
+        var combinations: [([String], Int)] = []
+        for atom in atoms {
+            guard let extended = derivation.extend(atom.key) else {
+                throw Self.internalError("a unit's combination has no category of a derived variable")
+            }
+            combinations.append((extended, atom.value))
+        }
+        let empty = microdata.universes != nil
+            ? Self.possibleCombinations(microdata: microdata, derivation: derivation, shapes: shapes, atoms: combinations.map(\.0))
+            : Self.emptyCombinations(microdata: microdata, shapes: shapes, atoms: atoms.map(\.key))
+        for combination in empty {
             combinations.append((combination, 0))
         }
 
@@ -139,7 +149,10 @@ struct ReleaseSystem {
     // MARK: Validation
 
     static func validate(microdata: Microdata, tables: [TableDefinition]) throws {
-        if Set(microdata.variables).count != microdata.variables.count {
+        if !microdata.derived.isEmpty && microdata.universes?.count != microdata.variables.count {
+            throw internalError("derived variables need the universe of every atom variable")
+        }
+        if Set(microdata.variables + microdata.derived.map(\.name)).count != microdata.variables.count + microdata.derived.count {
             throw internalError("the microdata names a variable twice")
         }
         for (key, count) in microdata.counts {
@@ -163,8 +176,9 @@ struct ReleaseSystem {
             if Set(table.dimensions).count != table.dimensions.count {
                 throw refuse("a variable is used twice as a dimension", "use each variable once per table")
             }
+            let known = Set(microdata.variables + microdata.derived.map(\.name))
             for (dimension, categories) in zip(table.dimensions, table.categories) {
-                if !microdata.variables.contains(dimension) {
+                if !known.contains(dimension) {
                     throw refuse("the dimension \"\(dimension)\" is not a variable of the linked data", "check the variable name")
                 }
                 if categories.isEmpty || Set(categories).count != categories.count || categories.contains(totalCategory) {
@@ -172,7 +186,7 @@ struct ReleaseSystem {
                                  "list each category once; margins are added automatically")
                 }
             }
-            for variable in table.filter.keys where !microdata.variables.contains(variable) {
+            for variable in table.filter.keys where !known.contains(variable) {
                 throw refuse("the filter variable \"\(variable)\" is not a variable of the linked data", "check the variable name")
             }
             for zero in table.structuralZeros {
@@ -191,6 +205,43 @@ struct ReleaseSystem {
     }
 
     // MARK: Empty combinations
+
+    /// Combinations with no unit that a reader cannot rule out, when the atom variables'
+    /// universes are known: every combination of their categories, each with the derived
+    /// variables it implies (so "75+" never meets "Under 25"). When there are more than
+    /// ``exhaustiveLimit``, one possible combination per interior cell of each table stands
+    /// in for them (fewer unknowns can only narrow the audit's ranges: sound).
+    static func possibleCombinations(microdata: Microdata, derivation: Derivation, shapes: [TableShape],
+                                     atoms: [[String]]) -> [[String]] {
+        let universes = microdata.universes ?? []
+        let product = universes.reduce(1) { total, next in total > exhaustiveLimit ? total : total * max(next.count, 1) }
+        if product <= exhaustiveLimit {
+            var result: [[String]] = [[]]
+            for options in universes { result = result.flatMap { prefix in options.map { prefix + [$0] } } }
+            return result.compactMap(derivation.extend)
+        }
+        // Per table: walk the combinations of the atom variables it reads (the rest taken
+        // from a unit's combination) and keep the first that falls in each interior cell.
+        var result: [[String]] = []
+        let base = atoms.first.map { Array($0.prefix(microdata.variables.count)) } ?? universes.map { $0.first ?? "" }
+        for shape in shapes {
+            let read = derivation.atomVariables(readBy: shape.definition.dimensions + shape.definition.filter.keys.sorted())
+            var seen = Set<Int>()
+            var partial: [[String]] = [base]
+            var walked = 1
+            for v in read {
+                walked *= max(universes[v].count, 1)
+                if walked > 65_536 { break }
+                partial = partial.flatMap { prefix in universes[v].map { var next = prefix; next[v] = $0; return next } }
+            }
+            for combination in partial {
+                guard let extended = derivation.extend(combination), let cell = shape.interiorCell(of: extended),
+                      !shape.isStructural(shape.coordinateIndices(of: cell)), seen.insert(cell).inserted else { continue }
+                result.append(extended)
+            }
+        }
+        return result
+    }
 
     /// Combinations with no unit that a reader cannot rule out (see the type's note).
     static func emptyCombinations(microdata: Microdata, shapes: [TableShape], atoms: [[String]]) -> [[String]] {
@@ -242,6 +293,39 @@ struct ReleaseSystem {
             }
         }
         return result
+    }
+}
+
+/// Computes the derived variables of a combination of atom variables.
+struct Derivation {
+    let microdata: Microdata
+    /// For each derived variable, the positions of its sources among the atom variables.
+    let positions: [[Int]]
+
+    init(microdata: Microdata) {
+        self.microdata = microdata
+        let index = Dictionary(uniqueKeysWithValues: microdata.variables.enumerated().map { ($1, $0) })
+        positions = microdata.derived.map { $0.sources.compactMap { index[$0] } }
+    }
+
+    /// The combination followed by every derived variable's category; nil if it cannot occur.
+    func extend(_ combination: [String]) -> [String]? {
+        var result = combination
+        for (d, variable) in microdata.derived.enumerated() {
+            guard let category = variable.categories[positions[d].map { combination[$0] }] else { return nil }
+            result.append(category)
+        }
+        return result
+    }
+
+    /// Positions of the atom variables that the named variables read (themselves, for atom variables).
+    func atomVariables(readBy names: [String]) -> [Int] {
+        var result = Set<Int>()
+        for name in names {
+            if let v = microdata.variables.firstIndex(of: name) { result.insert(v) }
+            if let d = microdata.derived.firstIndex(where: { $0.name == name }) { result.formUnion(positions[d]) }
+        }
+        return result.sorted()
     }
 }
 
