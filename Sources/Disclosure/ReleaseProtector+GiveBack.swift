@@ -45,7 +45,7 @@ extension ReleaseProtector {
     ///   (rarely two) per hidden cell whose witness the candidate contradicts, within
     ///   `solveBudget` solves in all.
     @discardableResult
-    func giveBack(_ system: ReleaseSystem, _ states: inout [State],
+    func giveBack(_ system: ReleaseSystem, _ states: inout [State], groups: [ReleaseSystem.Group] = [],
                   solveBudget: Int = ReleaseProtector.giveBackSolveBudget) throws -> [Int] {
         let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
         var solves = 0
@@ -113,6 +113,16 @@ extension ReleaseProtector {
                     break
                 }
                 updated.append((hidden, result.witness))
+            }
+            // Sub-populations (differences of nested cells) must still reach the threshold.
+            if stillSafe {
+                for group in groups {
+                    solves += 1
+                    if try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.threshold) {
+                        stillSafe = false
+                        break
+                    }
+                }
             }
             if stillSafe {
                 for member in group { witnesses[member] = nil }

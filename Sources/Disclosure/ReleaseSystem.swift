@@ -146,6 +146,43 @@ struct ReleaseSystem {
 
     func cellIndex(table: Int, local: Int) -> Int { tableOffsets[table] + local }
 
+    /// A sub-population that is the difference of two cells of the release (a cell and a
+    /// cell of a filtered table inside it, two recodes…), with its true count.
+    struct Group {
+        var classes: [Int]
+        var value: Int
+        /// The larger cell and the cell inside it.
+        var outer: Int
+        var inner: Int
+    }
+
+    /// Every difference of two nested cells whose true count is in `1 ..< threshold` and
+    /// that is not itself a cell: a reader who learns it learns about fewer than
+    /// `threshold` persons, so the audit must keep its range reaching the threshold.
+    /// - Complexity: for each cell, the cells whose first class it holds.
+    func smallDifferences(below threshold: Int) -> [Group] {
+        var forms = Set<[Int]>()
+        for cell in cells where !cell.classes.isEmpty { forms.insert(cell.classes) }
+        var seen = Set<[Int]>()
+        var groups: [Group] = []
+        for (i, outer) in cells.enumerated() where outer.classes.count > 1 {
+            let members = Set(outer.classes)
+            for c in outer.classes {
+                for j in cellsOfClass[c] where j != i {
+                    let inner = cells[j]
+                    guard inner.classes.first == c, inner.classes.count < outer.classes.count,
+                          outer.value - inner.value > 0, outer.value - inner.value < threshold,
+                          inner.classes.allSatisfy(members.contains) else { continue }
+                    let innerSet = Set(inner.classes)
+                    let difference = outer.classes.filter { !innerSet.contains($0) }
+                    guard !forms.contains(difference), seen.insert(difference).inserted else { continue }
+                    groups.append(Group(classes: difference, value: outer.value - inner.value, outer: i, inner: j))
+                }
+            }
+        }
+        return groups
+    }
+
     // MARK: Validation
 
     static func validate(microdata: Microdata, tables: [TableDefinition]) throws {

@@ -72,4 +72,43 @@ struct ReleaseAttackTests {
         #expect(cells.contains { $0.known == nil }, "something is hidden")
         expectNoLeak(cells, atoms: space.atoms.count)
     }
+
+    /// The issue's differencing by filter: gender over everyone, and gender over every age
+    /// band but 75+, where one person is 75+. Both tables pass primary suppression; the
+    /// difference of their totals and of their Female cells gives that person's gender.
+    @Test("a filter that carves one person out of a published population is protected or refused")
+    func filterDifferencing() throws {
+        let scratch = ScratchFolder()
+        var persons: [[String]] = [["75+", "Female"]]
+        for (band, female, male) in [("25-34", 60, 9), ("35-44", 55, 10), ("45-54", 45, 9)] {
+            persons += Array(repeating: [band, "Female"], count: female) + Array(repeating: [band, "Male"], count: male)
+        }
+        let linked = scratch.linked(["age_band", "gender"], persons)
+        scratch.write("spec.yaml", """
+            report: 1
+            id: filter-differencing
+            title: Filter differencing
+            variables:
+              age_band: {from: age_band, categories: [25-34, 35-44, 45-54, 75+]}
+              gender: {from: gender, categories: [Female, Male]}
+            tables:
+              - {id: gender, title: Gender, rows: [gender]}
+              - {id: gender-under-75, title: Gender under 75, rows: [gender], filter: {age_band: [25-34, 35-44, 45-54]}}
+
+            """)
+        let run = try runPathlink(["report", "--spec", "spec.yaml", "--input", linked, "--output", "release"], in: scratch.path)
+        if run.status != 0 {
+            #expect(run.error.contains("gender"), "the refusal names the tables: \(run.error)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.file("release")), "nothing written")
+            return
+        }
+        let space = AtomSpace(columns: [("age_band", ["25-34", "35-44", "45-54", "75+"]), ("gender", ["Female", "Male"])])
+        let gender = { (atom: [String]) in space.value("gender", of: atom) }
+        let cells = try readRelease(scratch.file("release"), space: space, tables: [
+            TableReading(id: "gender", scope: ["value": { _ in true }], dimensions: ["gender": gender]),
+            TableReading(id: "gender-under-75", scope: ["value": { space.value("age_band", of: $0) != "75+" }],
+                         dimensions: ["gender": gender]),
+        ])
+        expectNoLeak(cells, atoms: space.atoms.count)
+    }
 }
