@@ -180,8 +180,51 @@ struct ReleaseSystem {
                 }
             }
         }
+        // Three cells: x − y − z (y, z disjoint inside x) and x + y − z (x ∩ y ⊆ z ⊆ x ∪ y),
+        // within a fixed budget of comparisons (a count, so the result stays deterministic).
+        var budget = Self.groupSearchBudget
+        let sets = cells.map { Set($0.classes) }
+        func add(_ members: Set<Int>, _ value: Int, _ outer: Int, _ inner: Int) {
+            let difference = members.sorted()
+            guard !difference.isEmpty, !forms.contains(difference), seen.insert(difference).inserted else { return }
+            groups.append(Group(classes: difference, value: value, outer: outer, inner: inner))
+        }
+        for (x, cell) in cells.enumerated() where cell.classes.count > 1 && budget > 0 {
+            var inside: [Int] = []
+            for c in cell.classes {
+                for j in cellsOfClass[c] where j != x && cells[j].classes.first == c && cells[j].value > 0
+                    && cells[j].value < cell.value && sets[j].isSubset(of: sets[x]) { inside.append(j) }
+            }
+            for (a, y) in inside.enumerated() {
+                for z in inside[(a + 1)...] {
+                    budget -= 1
+                    let value = cell.value - cells[y].value - cells[z].value
+                    guard value > 0, value < threshold, sets[y].isDisjoint(with: sets[z]) else { continue }
+                    add(sets[x].subtracting(sets[y]).subtracting(sets[z]), value, x, y)
+                }
+            }
+        }
+        for (z, cell) in cells.enumerated() where !cell.classes.isEmpty && budget > 0 {
+            var near = Set<Int>()
+            for c in cell.classes { near.formUnion(cellsOfClass[c]) }
+            near.remove(z)
+            let around = near.sorted()
+            for (a, x) in around.enumerated() {
+                for y in around[(a + 1)...] {
+                    budget -= 1
+                    let value = cells[x].value + cells[y].value - cell.value
+                    guard value > 0, value < threshold else { continue }
+                    let both = sets[x].intersection(sets[y]), either = sets[x].union(sets[y])
+                    guard both.isSubset(of: sets[z]), sets[z].isSubset(of: either) else { continue }
+                    add(either.subtracting(sets[z]).union(both), value, x, z)
+                }
+            }
+        }
         return groups
     }
+
+    /// Comparisons spent looking for sub-populations made of three cells.
+    static let groupSearchBudget = 4_000_000
 
     // MARK: Validation
 

@@ -81,9 +81,11 @@ struct WholeNumberAttacker {
         }
         let n = inTarget.count
         var rows: [(members: [Int], lower: Int, upper: Int)] = []
+        var seenRows = Set<[Int]>()
         for constraint in constraints {
-            let members = Set(constraint.atoms.map { classOf[signature[$0] + [target.contains($0) ? -1 : -2]]! })
-            rows.append((members.sorted(), constraint.lower, constraint.upper))
+            let members = Set(constraint.atoms.map { classOf[signature[$0] + [target.contains($0) ? -1 : -2]]! }).sorted()
+            guard seenRows.insert(members + [constraint.lower, constraint.upper]).inserted else { continue }
+            rows.append((members, constraint.lower, constraint.upper))
         }
         let objective = (0..<n).map { inTarget[$0] ? (maximising ? 1.0 : -1.0) : 0 }
         var best: Int?
@@ -121,45 +123,46 @@ struct WholeNumberAttacker {
     /// whose count is then known to lie within `1 ..< threshold`.
     func smallGroups(threshold: Int) -> [Finding] {
         let published = cells.filter { $0.known != nil }
+        let masks = published.map { Mask($0.atoms, count: atomCount) }
         var findings: [Finding] = []
-        var seen = Set<Set<Int>>()
-        func consider(_ group: Set<Int>, plus: [Cell], minus: [Cell]) {
+        var seen = Set<Mask>()
+        func consider(_ group: Mask, plus: [Int], minus: [Int]) {
             guard !group.isEmpty else { return }
-            let lower = plus.reduce(0) { $0 + $1.known!.lowerBound } - minus.reduce(0) { $0 + $1.known!.upperBound }
-            let upper = plus.reduce(0) { $0 + $1.known!.upperBound } - minus.reduce(0) { $0 + $1.known!.lowerBound }
-            guard max(lower, 1) <= upper, lower >= 1, upper < threshold, seen.insert(group).inserted else { return }
-            let how = plus.map(\.name).joined(separator: " + ") + minus.map { " − " + $0.name }.joined()
-            findings.append(Finding(how: how, atoms: group, lower: lower, upper: upper))
+            let lower = plus.reduce(0) { $0 + published[$1].known!.lowerBound } - minus.reduce(0) { $0 + published[$1].known!.upperBound }
+            let upper = plus.reduce(0) { $0 + published[$1].known!.upperBound } - minus.reduce(0) { $0 + published[$1].known!.lowerBound }
+            guard lower >= 1, upper < threshold, seen.insert(group).inserted else { return }
+            let how = plus.map { published[$0].name }.joined(separator: " + ") + minus.map { " − " + published[$0].name }.joined()
+            findings.append(Finding(how: how, atoms: group.atoms, lower: lower, upper: upper))
         }
         let n = published.count
         for a in 0..<n {
-            let x = published[a]
-            consider(x.atoms, plus: [x], minus: [])
+            let x = masks[a]
+            consider(x, plus: [a], minus: [])
             for b in 0..<n where b != a {
-                let y = published[b]
-                if y.atoms.isSubset(of: x.atoms) { consider(x.atoms.subtracting(y.atoms), plus: [x], minus: [y]) }
-                if b > a && x.atoms.isDisjoint(with: y.atoms) { consider(x.atoms.union(y.atoms), plus: [x, y], minus: []) }
+                let y = masks[b]
+                if y.isSubset(of: x) { consider(x.subtracting(y), plus: [a], minus: [b]) }
+                if b > a && x.isDisjoint(with: y) { consider(x.union(y), plus: [a, b], minus: []) }
             }
         }
         // Three cells: x − y − z (y, z disjoint inside x); x + y − z (x∩y ⊆ z ⊆ x∪y).
         for a in 0..<n {
-            let x = published[a]
+            let x = masks[a]
             for b in 0..<n where b != a {
-                let y = published[b]
-                if y.atoms.isSubset(of: x.atoms) && y.atoms != x.atoms {
-                    for c in (b + 1)..<max(b + 1, n) where c != a {
-                        let z = published[c]
-                        if z.atoms.isSubset(of: x.atoms) && z.atoms.isDisjoint(with: y.atoms) {
-                            consider(x.atoms.subtracting(y.atoms).subtracting(z.atoms), plus: [x], minus: [y, z])
+                let y = masks[b]
+                if y.isSubset(of: x) && y != x {
+                    for c in (b + 1)..<n where c != a {
+                        let z = masks[c]
+                        if z.isSubset(of: x) && z.isDisjoint(with: y) {
+                            consider(x.subtracting(y).subtracting(z), plus: [a], minus: [b, c])
                         }
                     }
                 }
                 guard b > a else { continue }
-                let both = x.atoms.intersection(y.atoms), either = x.atoms.union(y.atoms)
+                let both = x.intersection(y), either = x.union(y)
                 for c in 0..<n where c != a && c != b {
-                    let z = published[c]
-                    if both.isSubset(of: z.atoms) && z.atoms.isSubset(of: either) {
-                        consider(either.subtracting(z.atoms).union(both), plus: [x, y], minus: [z])
+                    let z = masks[c]
+                    if both.isSubset(of: z) && z.isSubset(of: either) {
+                        consider(either.subtracting(z).union(both), plus: [a, b], minus: [c])
                     }
                 }
             }
@@ -239,46 +242,59 @@ enum LinearProgram {
         let slacks = constraints.filter { $0.1 != .eq }.count
         let artificials = constraints.filter { $0.1 != .le }.count
         let width = n + slacks + artificials + 1
-        var tableau = Array(repeating: Array(repeating: 0.0, count: width), count: m)
+        // One flat row-major tableau; the pivot works on raw buffers (debug builds too).
+        var tableau = [Double](repeating: 0, count: m * width)
         var basis = Array(repeating: 0, count: m)
+        var isBasic = Array(repeating: false, count: width)
         var s = n, t = n + slacks
         for (i, (a, sense, rhs)) in constraints.enumerated() {
-            for j in 0..<n { tableau[i][j] = a[j] }
-            tableau[i][width - 1] = rhs
+            for j in 0..<n { tableau[i * width + j] = a[j] }
+            tableau[i * width + width - 1] = rhs
             switch sense {
-            case .le: tableau[i][s] = 1; basis[i] = s; s += 1
-            case .ge: tableau[i][s] = -1; s += 1; tableau[i][t] = 1; basis[i] = t; t += 1
-            case .eq: tableau[i][t] = 1; basis[i] = t; t += 1
+            case .le: tableau[i * width + s] = 1; basis[i] = s; s += 1
+            case .ge: tableau[i * width + s] = -1; s += 1; tableau[i * width + t] = 1; basis[i] = t; t += 1
+            case .eq: tableau[i * width + t] = 1; basis[i] = t; t += 1
             }
+            isBasic[basis[i]] = true
+        }
+        func pivot(_ row: Int, _ column: Int) {
+            tableau.withUnsafeMutableBufferPointer { cells in
+                let p = cells.baseAddress!
+                let pivot = p[row * width + column]
+                for k in 0..<width { p[row * width + k] /= pivot }
+                for r in 0..<m where r != row {
+                    let factor = p[r * width + column]
+                    if factor == 0 { continue }
+                    for k in 0..<width { p[r * width + k] -= factor * p[row * width + k] }
+                }
+            }
+            isBasic[basis[row]] = false
+            basis[row] = column
+            isBasic[column] = true
         }
         /// Minimises cost·x over the tableau (Bland's rule); false if unbounded.
         func run(_ cost: [Double], allowed: Int) -> Bool {
             while true {
-                // Reduced costs.
                 var entering = -1
-                for j in 0..<allowed where !basis.contains(j) {
-                    var reduced = cost[j]
-                    for i in 0..<m { reduced -= cost[basis[i]] * tableau[i][j] }
-                    if reduced < -1e-9 { entering = j; break }
+                tableau.withUnsafeBufferPointer { cells in
+                    for j in 0..<allowed where !isBasic[j] {
+                        var reduced = cost[j]
+                        for i in 0..<m { reduced -= cost[basis[i]] * cells[i * width + j] }
+                        if reduced < -1e-9 { entering = j; return }
+                    }
                 }
                 if entering < 0 { return true }
                 var leaving = -1
                 var ratio = Double.infinity
-                for i in 0..<m where tableau[i][entering] > 1e-9 {
-                    let r = tableau[i][width - 1] / tableau[i][entering]
+                for i in 0..<m where tableau[i * width + entering] > 1e-9 {
+                    let r = tableau[i * width + width - 1] / tableau[i * width + entering]
                     if r < ratio - 1e-12 || (abs(r - ratio) <= 1e-12 && basis[i] < basis[leaving]) {
                         ratio = r
                         leaving = i
                     }
                 }
                 if leaving < 0 { return false }
-                let pivot = tableau[leaving][entering]
-                for j in 0..<width { tableau[leaving][j] /= pivot }
-                for i in 0..<m where i != leaving && tableau[i][entering] != 0 {
-                    let factor = tableau[i][entering]
-                    for j in 0..<width { tableau[i][j] -= factor * tableau[leaving][j] }
-                }
-                basis[leaving] = entering
+                pivot(leaving, entering)
             }
         }
         // Phase 1: drive the artificials to zero.
@@ -286,27 +302,43 @@ enum LinearProgram {
         for j in (n + slacks)..<(width - 1) { phaseOne[j] = 1 }
         _ = run(phaseOne, allowed: width - 1)
         var infeasibility = 0.0
-        for i in 0..<m where basis[i] >= n + slacks { infeasibility += tableau[i][width - 1] }
+        for i in 0..<m where basis[i] >= n + slacks { infeasibility += tableau[i * width + width - 1] }
         if infeasibility > 1e-7 { return nil }
         // Artificials left in the basis at zero: pivot them out where possible.
         for i in 0..<m where basis[i] >= n + slacks {
-            if let j = (0..<(n + slacks)).first(where: { !basis.contains($0) && abs(tableau[i][$0]) > 1e-9 }) {
-                let pivot = tableau[i][j]
-                for k in 0..<width { tableau[i][k] /= pivot }
-                for r in 0..<m where r != i && tableau[r][j] != 0 {
-                    let factor = tableau[r][j]
-                    for k in 0..<width { tableau[r][k] -= factor * tableau[i][k] }
-                }
-                basis[i] = j
-            }
+            if let j = (0..<(n + slacks)).first(where: { !isBasic[$0] && abs(tableau[i * width + $0]) > 1e-9 }) { pivot(i, j) }
         }
         // Phase 2: maximise c (minimise −c) without the artificials.
         var phaseTwo = Array(repeating: 0.0, count: width - 1)
         for j in 0..<n { phaseTwo[j] = -c[j] }
         guard run(phaseTwo, allowed: n + slacks) else { return nil }
         var y = Array(repeating: 0.0, count: n)
-        for i in 0..<m where basis[i] < n { y[basis[i]] = tableau[i][width - 1] }
+        for i in 0..<m where basis[i] < n { y[basis[i]] = tableau[i * width + width - 1] }
         let x = (0..<n).map { y[$0] + Double(lower[$0]) }
         return ((0..<n).reduce(0.0) { $0 + c[$1] * x[$1] }, x)
     }
+}
+
+/// A set of atoms as bits (fast set algebra for the attacker's combinations).
+struct Mask: Hashable {
+    var words: [UInt64]
+
+    init(_ atoms: Set<Int>, count: Int) {
+        words = Array(repeating: 0, count: (count + 63) / 64)
+        for atom in atoms { words[atom / 64] |= 1 << UInt64(atom % 64) }
+    }
+
+    private init(words: [UInt64]) { self.words = words }
+
+    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    var atoms: Set<Int> {
+        var result = Set<Int>()
+        for (w, word) in words.enumerated() { for bit in 0..<64 where word & (1 << UInt64(bit)) != 0 { result.insert(w * 64 + bit) } }
+        return result
+    }
+    func isSubset(of other: Mask) -> Bool { zip(words, other.words).allSatisfy { $0 & ~$1 == 0 } }
+    func isDisjoint(with other: Mask) -> Bool { zip(words, other.words).allSatisfy { $0 & $1 == 0 } }
+    func union(_ other: Mask) -> Mask { Mask(words: zip(words, other.words).map { $0 | $1 }) }
+    func intersection(_ other: Mask) -> Mask { Mask(words: zip(words, other.words).map { $0 & $1 }) }
+    func subtracting(_ other: Mask) -> Mask { Mask(words: zip(words, other.words).map { $0 & ~$1 }) }
 }
