@@ -10,7 +10,7 @@ import PathlinkCore
 ///
 /// Drawn fresh (32 bytes from the CSPRNG) for each run and discarded, unless
 /// `link --secret FILE` fixes it for a reproducible rerun. The file has the owners'
-/// key-file format (PRODUCT.md "Token derivation"): an even number, 64 or more, of hex
+/// key-file format (governance/token-specification.md 1, "Key file"): an even number, 64 or more, of hex
 /// digits, optionally one LF or CRLF, readable by its owner only. It is a different
 /// secret from any owner's key and must never be one.
 ///
@@ -66,12 +66,13 @@ package final class LinkerSecret {
     }
 
     /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
-    func derivedKey(_ purpose: String) -> HMACKey {
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    func derivedKey(_ purpose: String) throws -> HMACKey {
         var bytes = Array(storage)
         defer { wipe(&bytes) }
-        let master = HMACKey(key: bytes)
-        var derived = master.authenticate("pathlink/link/" + purpose)
+        let master = try HMACKey(key: bytes)
+        var derived = try master.authenticate("pathlink/link/" + purpose)
         defer { wipe(&derived) }
-        return HMACKey(key: derived)
+        return try HMACKey(key: derived)
     }
 }
