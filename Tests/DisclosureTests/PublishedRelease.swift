@@ -29,7 +29,7 @@ func runPathlink(_ arguments: [String], in folder: String) throws -> (status: In
     environment["PATHLINK_PROGRESS"] = "0"
     process.environment = environment
     let errorFile = folder + "/.stderr-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: errorFile, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: errorFile) }
     process.standardError = FileHandle(forWritingAtPath: errorFile)
     process.standardOutput = FileHandle.nullDevice
