@@ -129,16 +129,35 @@ package struct ReportStage {
     /// land inside the release folder.
     func checkOutputs() throws {
         let audit = resolvedAuditPath
-        let folder = FilePath.absolute(outputPath)
-        if FilePath.absolute(audit).hasPrefix(folder + "/") {
-            throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder",
-                                remedy: "give --audit a path outside \(outputPath): the audit tells primary from secondary suppression and is not for release")
+        // Compared with every link followed (realpath), so that a link to the release
+        // folder, `..` or a second spelling cannot put the audit inside the release.
+        let realAudit = Self.resolvingLinks(audit)
+        let folder = Self.resolvingLinks(outputPath)
+        let releasePaths = [folder, Self.resolvingLinks(Receipt.path(for: outputPath))]
+        if realAudit.hasPrefix(folder + "/") || releasePaths.contains(realAudit)
+            || releasePaths.contains(Self.resolvingLinks(Receipt.path(for: audit))) {
+            throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder, or take the place of the release or its receipt",
+                                remedy: "give --audit a path outside \(outputPath), other than its receipt: the audit tells primary from secondary suppression and is not for release")
         }
         guard !force else { return }
         for path in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] where FilePath.exists(path) {
             throw PathlinkError(.outputExists, file: path, problem: "the output already exists",
                                 remedy: "choose another output path, or add --force to replace it")
         }
+    }
+
+    /// The absolute path with every symbolic link followed: `realpath` of the longest part
+    /// that exists, then the rest as written (`.` and `..` resolved).
+    static func resolvingLinks(_ path: String) -> String {
+        let absolute = FilePath.absolute(path)
+        if let resolved = realpath(absolute, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let parts = FilePath.split(absolute)
+        guard parts.parent != absolute, !parts.parent.isEmpty else { return absolute }
+        let parent = resolvingLinks(parts.parent)
+        return parent == "/" ? "/" + parts.name : parent + "/" + parts.name
     }
 
     private func inputEntries(linked: LinkedFolder, relativeTo receiptPath: String) throws -> [Receipt.FileEntry] {
