@@ -156,7 +156,7 @@ package struct ReleaseProtector {
                 failing.append(index)
             }
             var failingGroups: [ReleaseSystem.Group] = []
-            for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.threshold) {
+            for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
                 failingGroups.append(group)
             }
             if failing.isEmpty && failingGroups.isEmpty { return }
@@ -192,7 +192,7 @@ package struct ReleaseProtector {
     static func isHidden(_ state: State) -> Bool { state == .primary || state == .secondary }
 
     func passes(_ range: (lower: Double, upper: Double)) -> Bool {
-        range.upper > range.lower && range.upper >= Double(policy.threshold)
+        range.upper > range.lower && range.upper >= Double(policy.protectionLevel)
     }
 
     // MARK: Audit and output
@@ -210,7 +210,7 @@ package struct ReleaseProtector {
                                       lower: range.lower, upper: range.upper))
             if !passes(range) && !failures.contains(table.id) { failures.append(table.id) }
         }
-        for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.threshold) {
+        for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
             for cell in [group.outer, group.inner] {
                 let id = system.tables[system.cells[cell].table].id
                 if !failures.contains(id) { failures.append(id) }

@@ -132,10 +132,11 @@ struct AttackPropertyTests {
     }
 
     /// Protects a case; returns the attacker's findings, or nil when the release is refused.
-    static func attack(_ example: Case, _ microdata: Microdata) throws -> [WholeNumberAttacker.Finding]? {
+    static func attack(_ example: Case, _ microdata: Microdata, margin: Int = 0) throws -> [WholeNumberAttacker.Finding]? {
         do {
-            let release = try ReleaseProtector(policy: DisclosurePolicy()).protect(microdata, tables: example.tables)
-            return attacker(example, release).findings(threshold: 3)
+            let policy = DisclosurePolicy(protectionMargin: margin)
+            let release = try ReleaseProtector(policy: policy).protect(microdata, tables: example.tables)
+            return attacker(example, release).findings(threshold: policy.threshold, protection: policy.protectionLevel)
         } catch let error as PathlinkError where error.code == .disclosure {
             return nil
         }
@@ -147,7 +148,8 @@ struct AttackPropertyTests {
         var refused = 0
         for seed in UInt64(batch * 50)..<UInt64(batch * 50 + 50) {
             let example = Self.makeCase(seed: seed)
-            guard let findings = try Self.attack(example, example.atomMicrodata) else {
+            // Every other batch asks for a protection interval above the threshold.
+            guard let findings = try Self.attack(example, example.atomMicrodata, margin: batch % 2 == 0 ? 0 : 2) else {
                 refused += 1
                 continue
             }

@@ -170,9 +170,10 @@ struct WholeNumberAttacker {
         return findings
     }
 
-    /// Both attacks: pinned or small hidden cells, and small groups from published cells.
-    func findings(threshold: Int) -> [Finding] {
-        pinnedOrSmallHiddenCells(threshold: threshold) + smallGroups(threshold: threshold)
+    /// Both attacks: hidden cells pinned or whose largest value stays under `protection`
+    /// (the threshold, or threshold + a policy's margin), and small groups from published cells.
+    func findings(threshold: Int, protection: Int? = nil) -> [Finding] {
+        pinnedOrSmallHiddenCells(threshold: protection ?? threshold) + smallGroups(threshold: threshold)
     }
 }
 
