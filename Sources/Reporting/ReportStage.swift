@@ -53,6 +53,7 @@ package struct ReportStage {
 
         let linked = try LinkedFolder(path: inputPath, source: spec.source)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
+        try refuseNearIndividualTables(spec: spec, input: input)
         let release: ProtectedRelease
         do {
             release = try protect(policy, input.microdata, input.definitions)
@@ -114,6 +115,28 @@ package struct ReportStage {
 
         return Summary(tables: tables.count, units: input.unitCount, unit: spec.unit, auditPath: resolvedAuditPath,
                        warnings: release.warnings)
+    }
+
+    /// A dimension with more categories than this share of the units makes a table of
+    /// near-individual records (a near-unique variable), refused before any protection work.
+    static let nearIndividualShare = 0.5
+    /// …when it also has more categories than this (small releases keep small tables).
+    static let nearIndividualMinimum = 20
+
+    /// Refuses, before the disclosure engine runs, a table tabulated by a near-unique
+    /// variable: its cells would describe single persons and its protection would take
+    /// unbounded time (issue 15, item 7).
+    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput) throws {
+        for table in spec.tables {
+            for dimension in table.dimensions {
+                let count = input.categories[dimension]?.count ?? 0
+                guard count > Self.nearIndividualMinimum,
+                      Double(count) > Self.nearIndividualShare * Double(input.unitCount) else { continue }
+                throw PathlinkError(.disclosure, file: specPath, line: table.line,
+                                    problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), so the table would be near individual-level; nothing was written",
+                                    remedy: "group \(dimension)'s categories with a map: recode, or drop it from the table")
+            }
+        }
     }
 
     /// The policy file (or the defaults), tightened by the spec's `policy:` block; a

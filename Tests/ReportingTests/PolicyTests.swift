@@ -42,6 +42,25 @@ struct PolicyTests {
         }
     }
 
+    @Test("a table by a near-unique variable is refused before any protection work")
+    func nearIndividualTable() throws {
+        let scratch = Scratch()
+        let rows = (1...40).map { ["\($0)", "p\($0)", "code-\($0 / 2)"] }
+        let linked = scratch.linked(["record_id", "person_id", "postcode"], rows)
+        var protected = false
+        let specPath = scratch.write("spec.yaml", "report: 1\nid: r\ntitle: R\ntables:\n  - {id: by-postcode, title: P, rows: [postcode]}\n")
+        var stage = ReportStage(specPath: specPath, inputPath: linked, outputPath: scratch.file("release"))
+        stage.protect = { policy, microdata, tables in
+            protected = true
+            return try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
+        }
+        let error = expectRefused(.disclosure) { try stage.run() }
+        #expect(error?.problem.contains("near individual-level") == true)
+        #expect(error?.line == 5)
+        #expect(!protected, "refused before the disclosure engine ran")
+        #expect(!scratch.exists("release"))
+    }
+
     @Test("bad policy fields are refused at their line")
     func refusals() {
         let cases: [(String, Int?)] = [
