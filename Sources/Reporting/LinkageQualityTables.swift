@@ -8,8 +8,8 @@ import Tabular
 /// For every attached dataset `D` (a `D.link` column):
 /// - `linkage-D-by-rule`: units by the rule that attached a `D` record (`crime-reference`,
 ///   `MK1`, …) or `Not linked`: linked and unlinked, and persons (or records) per rule;
-/// - `linkage-D-rate-by-A`: the share linked to `D`, by every attribute `A` of the spine
-///   with 2 to ``maximumCategories`` categories — the bias check.
+/// - `linkage-D-rate-by-V`: the share linked to `D`, by every variable `V` of the spec's
+///   tables that reads spine attributes only (``biasVariables(_:table:)``) — the bias check.
 enum LinkageQualityTables {
     /// An attribute with more categories than this (a month, a free code) is not tabulated:
     /// its cells would be mostly suppressed and would only cost suppressions elsewhere.
@@ -25,9 +25,6 @@ enum LinkageQualityTables {
         let declaredNames = Set(spec.variables.map(\.name))
         let tableIDs = Set(spec.tables.map(\.id))
         let linkColumns = table.header.enumerated().filter { $0.element.hasSuffix(".link") }
-        let attributes = table.header.enumerated().filter { column in
-            !column.element.contains(".") && column.element != "record_id" && column.element != "person_id"
-        }
         for (linkIndex, linkColumn) in linkColumns {
             let dataset = String(linkColumn.dropLast(".link".count))
             let byRule = dataset + ".linked_by", linked = dataset + ".linked"
@@ -49,22 +46,58 @@ enum LinkageQualityTables {
                           title: "Linkage quality: \(units) with a \(dataset) record, by the rule that attached it",
                           rows: [byRule],
                           notes: "Not linked: no \(dataset) record was attached. Rules are those of the linkage plan (docs/link.md)."))
-            for (attributeIndex, attribute) in attributes {
-                let observed = Set(table.rows.map { $0[attributeIndex] }).subtracting([""])
-                guard (2...maximumCategories).contains(observed.count), !observed.contains(where: isDateLike) else { continue }
-                let variable = spec.variables.first { variable in
-                    if case .column(let source, _) = variable.rule { return source == attribute }
-                    return false
-                }
-                let label = variable?.label ?? attribute
-                add(TableSpec(id: "linkage-\(slug(dataset))-rate-by-\(slug(attribute))",
+            for variable in biasVariables(spec, table: table) {
+                let label = spec.variables.first { $0.name == variable }?.label ?? variable
+                add(TableSpec(id: "linkage-\(slug(dataset))-rate-by-\(slug(variable))",
                               title: "Linkage quality: linked to a \(dataset) record, by \(label.lowercased()) (%)",
-                              kind: .rate, rows: [variable?.name ?? attribute],
+                              kind: .rate, rows: [variable],
                               numerator: [linked: [linkedCategory]],
                               notes: "A group whose rate differs from the others is a sign of linkage bias."))
             }
         }
         return (result, ids)
+    }
+
+    /// The variables the bias check breaks link rates down by: every dimension of the spec's
+    /// own tables that reads spine attributes only (not a linked dataset's columns), with 2 to
+    /// ``maximumCategories`` categories, in the order the tables first use them. Only variables
+    /// the release already tabulates: a new cut of the persons would multiply the atoms of the
+    /// release's system of equations, and with them the work of its protection and audit.
+    static func biasVariables(_ spec: ReportSpec, table: CSVTable) -> [String] {
+        let declared = Dictionary(spec.variables.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func readsSpineOnly(_ name: String, depth: Int = 0) -> Bool {
+            guard depth < 64 else { return false }
+            guard let variable = declared[name] else { return !name.contains(".") && name != "record_id" && name != "person_id" }
+            switch variable.rule {
+            case .column(let source, _): return !source.contains(".")
+            case .map(let source, _, _): return source == name ? !source.contains(".") : readsSpineOnly(source, depth: depth + 1)
+            case .cases(let cases, _): return cases.allSatisfy { $0.0.keys.allSatisfy { readsSpineOnly($0, depth: depth + 1) } }
+            }
+        }
+        func categoryCount(_ name: String) -> Int {
+            switch declared[name]?.rule {
+            case .column(_, let categories?)?: return categories.count
+            case .map(_, let groups, let other)?: return groups.count + (other == nil ? 0 : 1)
+            case .cases(let cases, _)?: return Set(cases.map(\.1)).count + 1
+            case .column(let source, nil)?: return distinctValues(source, table)
+            case nil: return distinctValues(name, table)
+            }
+        }
+        var result: [String] = []
+        for tableSpec in spec.tables {
+            for name in tableSpec.dimensions where !result.contains(name) && readsSpineOnly(name)
+                && (2...maximumCategories).contains(categoryCount(name)) {
+                if case .column(let source, nil)? = declared[name]?.rule, let index = table.index(of: source),
+                   table.rows.contains(where: { isDateLike($0[index]) }) { continue }
+                result.append(name)
+            }
+        }
+        return result
+    }
+
+    static func distinctValues(_ column: String, _ table: CSVTable) -> Int {
+        guard let index = table.index(of: column) else { return 0 }
+        return Set(table.rows.map { $0[index] }).subtracting([""]).count
     }
 
     /// A date or month (`2024-05`, `2024-05-01`): a time axis, not a group to compare.
