@@ -164,7 +164,7 @@ struct SyntheticExtract {
 
     func pseudonymiser(force: Bool = false) throws -> Pseudonymiser {
         Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try Pseudonymiser.loadPlan(path: planPath),
-                             key: try KeyFile.load(keyPath), force: force, showProgress: false)
+                             key: try KeyFile.load(keyPath, allowTestKey: true), force: force, showProgress: false)
     }
 
     /// The JSON the Python recomputation reads: key, project, and what each column is.
