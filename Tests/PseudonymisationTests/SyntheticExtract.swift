@@ -43,7 +43,7 @@ struct SyntheticExtract {
       - {name: victim_postcode, class: linkage, field: postcode}
       - {name: victim_sex, class: linkage, field: sex}
       - {name: oic_name, class: direct}
-      - {name: month_reported, class: attribute}
+      - {name: month_reported, class: attribute, open: true}
       - {name: outcome_code, class: attribute, values: ["1", "14", "15"]}
     """
 
