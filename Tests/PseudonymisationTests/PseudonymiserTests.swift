@@ -199,7 +199,7 @@ struct PseudonymiserTests {
     func missingField() throws {
         let manifest = SyntheticExtract.manifest.replacingOccurrences(
             of: "  - {name: victim_postcode, class: linkage, field: postcode}\n",
-            with: "  - {name: victim_postcode, class: attribute}\n")
+            with: "  - {name: victim_postcode, class: direct}\n")
         let extract = try SyntheticExtract(rows: 12, manifestText: manifest)
         let output = extract.folder.path("out.csv")
         let summary = try extract.pseudonymiser().run(input: extract.extractPath, output: output)
