@@ -10,7 +10,7 @@ import PackageDescription
 
 let package = Package(
     name: "Pathlink",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pathlink", targets: ["pathlink"]),
     ],
@@ -87,5 +87,5 @@ let package = Package(
                                                            "Governance", "Tabular", "PathlinkCore", "Synthesis", "Provenance"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -50,7 +50,7 @@ enum InputConsistency {
                                 problem: "\(origin.dataset) was pseudonymised for project \(origin.project ?? "(none)"), but the plan \(plan.path) is for project \(plan.project)",
                                 remedy: "link with the plan the datasets were pseudonymised with")
         }
-        let secretFingerprint = secret.fingerprintAsOwnerKey
+        let secretFingerprint = try secret.fingerprintAsOwnerKey()
         if let owner = origins.first(where: { $0.fingerprint == secretFingerprint }) {
             throw PathlinkError(.key, problem: "the linker secret is the owners' key (fingerprint \(secretFingerprint), as in the receipt of \(owner.dataset))",
                                 remedy: "the linking unit must never hold the owners' key: give --secret a file of its own (`pathlink keygen --output FILE`), or leave it out for a fresh secret")

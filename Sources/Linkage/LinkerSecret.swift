@@ -70,10 +70,11 @@ package final class LinkerSecret {
     /// The fingerprint these bytes would have as an owner key (`HMAC-SHA256(S,
     /// "pathlink/1/fingerprint")`, 16 hex digits), to refuse a secret that is an owner's
     /// key: receipts carry the owners' key fingerprints.
-    package var fingerprintAsOwnerKey: String {
+    /// - Throws: `.internal` when an OpenSSL call fails (never a wrong fingerprint).
+    package func fingerprintAsOwnerKey() throws -> String {
         var bytes = Array(storage)
         defer { wipe(&bytes) }
-        return String(Hex.encode(HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
+        return String(Hex.encode(try HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
     }
 
     private static func refusal(_ path: String, _ problem: String, _ remedy: String) -> PathlinkError {
@@ -81,12 +82,13 @@ package final class LinkerSecret {
     }
 
     /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
-    func derivedKey(_ purpose: String) -> HMACKey {
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    func derivedKey(_ purpose: String) throws -> HMACKey {
         var bytes = Array(storage)
         defer { wipe(&bytes) }
-        let master = HMACKey(key: bytes)
-        var derived = master.authenticate("pathlink/link/" + purpose)
+        let master = try HMACKey(key: bytes)
+        var derived = try master.authenticate("pathlink/link/" + purpose)
         defer { wipe(&derived) }
-        return HMACKey(key: derived)
+        return try HMACKey(key: derived)
     }
 }

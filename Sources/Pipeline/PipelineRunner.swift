@@ -145,7 +145,7 @@ package struct PipelineRunner {
             keysToWrite.append((try MasterKey(bytes: bytes), layout.secret))
         case .file(let path): secret = try LinkerSecret.load(path, allowTestKey: testKey || definition.testKey)
         }
-        if secret.fingerprintAsOwnerKey == key.fingerprint {
+        if try secret.fingerprintAsOwnerKey() == key.fingerprint {
             throw PathlinkError(.key, file: definition.path, problem: "the linker secret is the owner key (both have fingerprint \(key.fingerprint))",
                                 remedy: "the linking unit must never hold the owners' key: give linker-secret a file of its own (`pathlink keygen --output FILE`), or fresh: true")
         }

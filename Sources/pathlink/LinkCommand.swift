@@ -80,7 +80,7 @@ struct LinkCommand: ParsableCommand {
             var options = LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force)
             options.guardedPaths = secret.map { [$0] } ?? []
             let summary = try Linker.link(options)
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
             print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }

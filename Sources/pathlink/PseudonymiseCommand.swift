@@ -47,7 +47,7 @@ struct PseudonymiseCommand: ParsableCommand {
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)
             print("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
         }
     }
 }

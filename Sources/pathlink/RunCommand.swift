@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
             var runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
-                fputs("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n", stderr)
+                StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n")
             }
             runner.testKey = testKey
             let summary = try runner.run()

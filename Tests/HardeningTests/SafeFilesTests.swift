@@ -60,7 +60,10 @@ struct SafeFilesTests {
 
     /// A one-table report spec (short runs in a debug build).
     static func smallReport(in folder: TestFolder) -> String {
-        folder.write("small-report.yaml", """
+        folder.write("small-report.yaml", smallReportText)
+    }
+
+    static let smallReportText = """
         report: 1
         id: small
         title: Referral source
@@ -70,8 +73,7 @@ struct SafeFilesTests {
           referral_source: {from: referral_source, label: Referral source}
         tables:
           - {id: referral, title: Referral source, rows: [referral_source]}
-        """)
-    }
+        """
 
     @Test("extract --input X --output X --force is refused and X is untouched")
     func extractOverItsInput() throws {
@@ -216,10 +218,11 @@ struct SafeFilesTests {
 }
 
 /// A 30-person run with a one-table report (seconds in a debug build, unlike ``World``'s
-/// example report): generated key and secret, extracts, tokens, a linked folder.
-final class SmallWorld: @unchecked Sendable {
+/// example report): generated key and secret, extracts, tokens, a linked folder. It lives
+/// for the whole test process (a static is never released), in a temporary folder.
+final class SmallWorld: Sendable {
     static let shared = SmallWorld()
-    let folder = TestFolder()
+    let root: String
     let output: String
     let error: String?
     var key: String { output + "/keys/owner.key" }
@@ -228,14 +231,19 @@ final class SmallWorld: @unchecked Sendable {
     var policeManifest: String { repositoryRoot + "/schemas/police/crimes.yaml" }
     var policeExtract: String { output + "/extracts/police.crimes.csv" }
     var policeTokens: String { output + "/tokens/police.crimes.csv" }
-    var spec: String { folder.file("small-report.yaml") }
+    var spec: String { root + "/small-report.yaml" }
     var policy: String { repositoryRoot + "/governance/disclosure-policy.yaml" }
 
     private init() {
-        folder.write("pipeline.yaml", World.pipelineText(synth: (30, 8), reportSpec: SafeFilesTests.smallReport(in: folder)))
-        output = folder.file("world")
+        var template = Array((NSTemporaryDirectory() + "pathlink-small-world-XXXXXX").utf8CString)
+        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        output = root + "/world"
+        let spec = SafeFilesTests.smallReportText
+        let pipeline = World.pipelineText(synth: (30, 8), reportSpec: root + "/small-report.yaml")
         do {
-            let result = try pathlink(["run", "pipeline.yaml", "--output", "world"], in: folder.path)
+            try spec.write(toFile: root + "/small-report.yaml", atomically: true, encoding: .utf8)
+            try pipeline.write(toFile: root + "/pipeline.yaml", atomically: true, encoding: .utf8)
+            let result = try pathlink(["run", "pipeline.yaml", "--output", "world"], in: root)
             error = result.status == 0 ? nil : "pathlink run failed (\(result.status)): \(result.standardError)"
         } catch {
             self.error = "could not start \(pathlinkBinary): \(error)"
