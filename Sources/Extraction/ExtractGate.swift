@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Governance
 import PathlinkCore
 
@@ -9,7 +14,7 @@ import PathlinkCore
 /// pass of its own over the export (only then: a manifest whose attributes all have closed
 /// lists costs nothing extra). A finding stops the extract with the file, the first row and
 /// the column, never the value.
-enum ExtractGate {
+package enum ExtractGate {
     static let remedy = "run `pathlink check MANIFEST --data EXPORT` for the full review sheet; fix the manifest or the export, then extract again"
 
     static func refuseLintErrors(_ manifest: Manifest) throws {
@@ -32,5 +37,36 @@ enum ExtractGate {
         throw PathlinkError(.invalidValue, file: input, row: first.firstRow, column: first.column,
                             problem: "the open column holds personal data or active content, so nothing is extracted: \(kinds.joined(separator: "; "))",
                             remedy: "declare the column direct or free-text (dropped at extract), give it a closed values: list, or clean the export")
+    }
+}
+
+extension ExtractGate {
+    /// What `extract` would refuse in `input` that the profile does not already report:
+    /// a value outside a closed list, a date in no declared format (an undeclared
+    /// placeholder such as `N/K`), a damaged row. `check --data` runs the real extract
+    /// into a hidden temporary folder (owner-only, removed at once, and on an interrupt)
+    /// and reports its refusal as an error finding, so that `check` flags everything
+    /// `extract` would refuse.
+    package static func dryRunRefusal(manifest: Manifest, input: String) -> PathlinkError? {
+        var template = Array(FilePath.join(temporaryFolder, "pathlink-check-XXXXXX").utf8CString)
+        guard let base = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else { return nil }
+        defer { FilePath.removeTree(base) }
+        guard let folder = try? AtomicOutput(path: FilePath.join(base, "extract"), isDirectory: true, force: false) else { return nil }
+        defer { folder.discard() }
+        var extractor = Extractor(manifest: manifest)
+        extractor.showProgress = false
+        do {
+            try extractor.run(input: input, output: FilePath.join(folder.temporaryPath, "extract.csv"))
+            return nil
+        } catch let error as PathlinkError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    private static var temporaryFolder: String {
+        if let variable = getenv("TMPDIR"), let text = String(validatingCString: variable), !text.isEmpty { return text }
+        return "/tmp"
     }
 }

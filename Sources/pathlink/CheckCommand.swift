@@ -19,8 +19,12 @@ struct CheckCommand: ParsableCommand {
         every column that would leave: values that look like e-mail addresses, UK
         phone numbers, UK postcodes, NHS numbers or free text in an attribute or quasi
         column are errors, and so are date-like values where no date is declared;
-        near-unique columns are warnings. Findings give counts and row numbers, never
-        values.
+        near-unique columns are warnings. In open columns (open: true), personal names,
+        dates inside text, spreadsheet formulas and markup are errors too. Then it runs
+        extract's own checks on the export (into a hidden owner-only temporary folder,
+        removed at once): whatever extract would refuse — a value outside a closed
+        list, a date in no declared format such as an undeclared placeholder — is an
+        error. Findings give counts and row numbers, never values.
 
         A linkage plan, report spec, disclosure policy or pipeline file (recognised by
         its first key: linkage:, report:, policy:, pipeline:) is validated as its stage
@@ -67,6 +71,13 @@ struct CheckCommand: ParsableCommand {
                 var sheet = ReviewSheet(manifest: manifest, sha256: try SHA256.hex(ofFile: path))
                 if let data {
                     sheet.findings += try ExportProfiler(manifest: manifest).profile(input: data)
+                    // Everything extract would refuse is an error here too (a value outside a
+                    // closed list, an undeclared placeholder in a date column), unless the
+                    // lints or the profile above already report it.
+                    if !sheet.hasErrors, let refusal = ExtractGate.dryRunRefusal(manifest: manifest, input: data) {
+                        sheet.findings.append(.init(severity: .error, column: refusal.column,
+                                                    message: "extract would refuse this export: \(refusal.problem)", count: 1, firstRow: refusal.row))
+                    }
                 }
                 switch format {
                 case "markdown": print(sheet.markdown())

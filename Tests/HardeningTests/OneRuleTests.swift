@@ -193,3 +193,23 @@ enum SHA256Hex {
         return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }
+
+extension OneRuleTests {
+    @Test("check --data flags what extract refuses: a value outside a closed list, an undeclared placeholder in a date column")
+    func checkDataFlagsExtractRefusals() throws {
+        for (label, row) in [
+            ("a value outside the outcome list", World.policeRow(5).replacingOccurrences(of: ",Rape,1,", with: ",Rape,99,")),
+            ("N/K as a date of birth", World.policeRow(5, dob: "N/K")),
+        ] {
+            let folder = TestFolder()
+            folder.write("police.csv", World.policeHeader + "\n" + World.policeRow(1) + "\n" + row + "\n")
+            let check = try pathlink(["check", Self.shipped, "--data", "police.csv"], in: folder.path)
+            #expect(check.status == 1, "\(label): \(check.standardOutput)")
+            #expect(check.standardOutput.contains("extract would refuse") && check.standardOutput.contains("row 3"),
+                    "\(label): \(check.standardOutput)")
+            let extract = try pathlink(["extract", "--manifest", Self.shipped, "--input", "police.csv", "--output", "out.csv"], in: folder.path)
+            #expect(extract.status != 0, "\(label): extract should refuse it")
+            #expect(folder.allFiles == ["police.csv"], "\(label): \(folder.allFiles)")
+        }
+    }
+}
