@@ -2,7 +2,6 @@ import Cryptography
 import Foundation
 import Governance
 import PathlinkCore
-import Pseudonymisation
 import Reporting
 
 /// `pathlink check` on a linkage plan, report spec, disclosure policy or pipeline file:
@@ -60,7 +59,6 @@ package struct DocumentReviewSheet: Sendable {
             name = manifest.dataset
             summary = []
         case .plan:
-            ErrorTolerantField.register()   // plans may name the error-tolerant key fields
             let plan = try LinkagePlan.load(path: path)
             name = plan.project
             summary = ["project \(plan.project): tokens of this project never match another's"]
@@ -71,7 +69,7 @@ package struct DocumentReviewSheet: Sendable {
                     + (link.confirm.isEmpty ? "" : "; confirmed by \(link.confirm.joined(separator: ", "))")
                     + (link.refute.isEmpty ? "" : "; refuted by \(link.refute.joined(separator: ", "))")
             }
-            let fields = Set(plan.allKeys.flatMap { $0.fields.compactMap(\.source?.rawValue) }).sorted()
+            let fields = Set(plan.allKeys.flatMap { $0.fields.flatMap { $0.sources.map(\.rawValue) } }).sorted()
             summary.append("personal data entering match and confirm keys: \(fields.joined(separator: ", "))")
         case .spec:
             let spec = try ReportSpec.load(path: path)
@@ -82,7 +80,6 @@ package struct DocumentReviewSheet: Sendable {
             name = FilePath.split(path).name
             summary = []   // the threshold and rules are in the document itself, shown below
         case .pipeline:
-            ErrorTolerantField.register()
             let definition = try PipelineDefinition.load(path: path)
             name = definition.name
             summary = definition.sources.map { "source \($0.dataset): manifest \($0.manifest)" }

@@ -58,7 +58,6 @@ package struct PipelineRunner {
     }
 
     package func run() throws -> Summary {
-        ErrorTolerantField.register()
         try checkApprovals()
         // `run proj/pipeline.yaml --output proj --force` deleted the pipeline file and the
         // raw exports: the output may not be, hold or lie in any file the run reads.
@@ -165,7 +164,6 @@ package struct PipelineRunner {
     /// With approvals required, every governing document must be in the register.
     func checkApprovals() throws {
         guard requireApproved || definition.requireApproved else { return }
-        ErrorTolerantField.register()
         let registerPath = definition.approvals ?? "governance/approvals.yaml"
         let register = try ApprovalsRegister.load(path: registerPath)
         for source in definition.sources {
