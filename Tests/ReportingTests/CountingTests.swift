@@ -5,14 +5,14 @@ import Testing
 
 @Suite("Counting persons and records, recodes, filters")
 struct CountingTests {
-    @Test("persons are counted once, by their lowest record_id; records are counted each")
+    @Test("persons are counted once, by the record whose values sort first; records are counted each")
     func personsVersusRecords() throws {
         let scratch = Scratch()
         let linked = scratch.linked(smallHeader, smallRows)
         try runReport(scratch, spec: "report: 1\nid: d\ntables:\n  - {id: by-sex, rows: [sex]}\n  - {id: by-outcome, rows: [outcome]}\n",
                       linked: linked)
         #expect(tidyCells(scratch, "by-sex") == ["F": "4", "M": "2", "Total": "6"])
-        // p1 counts by record 1 (Charged), not record 7 (NFA); p4's empty outcome is "Not recorded".
+        // p1 counts by Charged, which sorts before NFA (sex and region are equal); p4's empty outcome is "Not recorded".
         #expect(tidyCells(scratch, "by-outcome") == ["Charged": "2", "NFA": "2", "Withdrawn": "1", "Not recorded": "1", "Total": "6"])
 
         try runReport(scratch, spec: "report: 1\nid: d\ncount: records\ntables:\n  - {id: by-sex, rows: [sex]}\n", linked: linked, output: "records")
@@ -26,6 +26,51 @@ struct CountingTests {
         try runReport(scratch, spec: "report: 1\nid: d\nperson-record: {earliest-by: referral_month}\ntables:\n  - {id: by-outcome, rows: [outcome]}\n",
                       linked: linked)
         #expect(tidyCells(scratch, "by-outcome") == ["Charged": "1", "NFA": "3", "Withdrawn": "1", "Not recorded": "1", "Total": "6"])
+    }
+
+    @Test("the record that describes a person never depends on research ids: redrawn ids and row order give the same release bytes")
+    func researchIDsDoNotChooseTheRecord() throws {
+        let scratch = Scratch()
+        let first = scratch.linked(smallHeader, smallRows, name: "first")
+        // The same data as another linkage run writes them: every research id redrawn (record
+        // 1 and 7 now sort the other way), rows in the new id order.
+        let redrawn = smallRows.map { row -> [String] in
+            var row = row
+            row[0] = String(100 - Int(row[0])!)
+            row[1] = "q" + String(row[1].reversed())
+            return row
+        }.reversed()
+        let second = scratch.linked(smallHeader, Array(redrawn), name: "second")
+        let tables = "tables:\n  - {id: by-outcome, rows: [outcome]}\n  - {id: t, rows: [sex, region], columns: outcome}\n"
+        let specs = ["report: 1\nid: d\n" + tables,
+                     "report: 1\nid: d\nperson-record: {earliest-by: sex}\n" + tables,
+                     "report: 1\nid: d\nperson-record: {earliest-by: [region, referral_month]}\n" + tables]
+        for (number, spec) in specs.enumerated() {
+            try runReport(scratch, spec: spec, linked: first, output: "one\(number)")
+            try runReport(scratch, spec: spec, linked: second, output: "two\(number)")
+            for id in ["by-outcome", "t"] {
+                let one = scratch.read("one\(number)/\(id).csv")
+                #expect(!one.isEmpty)
+                #expect(one == scratch.read("two\(number)/\(id).csv"), "spec \(number), table \(id)")
+            }
+        }
+        // Ties on earliest-by (p1's two records are both F, North) go to the values that sort first.
+        #expect(tidyCells(scratch, "by-outcome", output: "one1")["Charged"] == "2")
+    }
+
+    @Test("person-record: earliest-by may not name a research id, and names every column it lists")
+    func earliestByRefusesResearchIDs() throws {
+        for column in ["record_id", "person_id", "police.crimes.record_id"] {
+            let error = expectRefused(.invalidDocument) {
+                _ = try ReportSpec.parse("report: 1\nid: d\nperson-record: {earliest-by: [referral_month, \(column)]}\ntables:\n  - {id: t, rows: [sex]}\n",
+                                         file: "spec.yaml")
+            }
+            #expect(error?.problem.contains("research id") == true)
+            #expect(error?.line == 3)
+        }
+        let spec = try ReportSpec.parse("report: 1\nid: d\nperson-record: {earliest-by: [region, referral_month]}\ntables:\n  - {id: t, rows: [sex]}\n",
+                                        file: "spec.yaml")
+        #expect(spec.personRecordOrder == ["region", "referral_month"])
     }
 
     @Test("two row variables and a column: every margin, Total in the margin's dimension, sums add up")
