@@ -43,6 +43,8 @@ final class IntegerProgram {
     private let model: UnsafeMutableRawPointer
     private let columnCount: Int
     private let objective: [Double]
+    private let rowLower: [Double]
+    private let rowUpper: [Double]
     private var isSolved = false
 
     init(matrix: SparseColumns, columnLower: [Double], columnUpper: [Double], objective: [Double],
@@ -67,6 +69,8 @@ final class IntegerProgram {
         self.model = model
         self.columnCount = columns
         self.objective = objective
+        self.rowLower = rowLower
+        self.rowUpper = rowUpper
     }
 
     deinit {
@@ -79,6 +83,12 @@ final class IntegerProgram {
     func solve(limits: Limits, start: [Double]? = nil) throws -> Result {
         guard !isSolved else { throw LinearProgram.failure("a CBC model was solved twice") }
         isSolved = true
+        if columnCount == 0 {
+            // Nothing to decide (CBC would not start): feasible exactly when every row admits 0.
+            let feasible = zip(rowLower, rowUpper).allSatisfy { $0 <= 1e-9 && $1 >= -1e-9 }
+            return Result(status: feasible ? .optimal : .infeasible, objective: feasible ? 0 : nil,
+                          solution: feasible ? [] : nil, bound: 0)
+        }
         Cbc_setMaximumSeconds(model, max(limits.seconds, 0.01))
         if let nodes = limits.nodes { Cbc_setMaximumNodes(model, Int32(clamping: nodes)) }
         if let start {
