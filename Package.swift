@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["PathlinkTestSupport", "Tabular", "PathlinkCore"]),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "PathlinkCore"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["PathlinkTestSupport", "Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["PathlinkTestSupport", "Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"]),
         .testTarget(name: "PseudonymisationTests", dependencies: ["Pseudonymisation", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"],
                     exclude: ["Fixtures", "python"]),  // read from disk by path; the Python check runs via Process
         // The ground-truth evaluation runs the owners' stages too (synth, extract, pseudonymise

@@ -54,8 +54,8 @@ package enum Linker {
         defer { output.discard() }
 
         let secret = options.secret
-        let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
-        let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
+        let rekeyer = Rekeyer(key: try secret.derivedKey("rekey"))
+        let idHasher = Rekeyer(key: try secret.derivedKey("research-ids"))
 
         let threads = options.threads ?? Parallel.threads
         let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan), threads: threads)
@@ -117,7 +117,7 @@ package enum Linker {
 
     /// Read every input, on up to PATHLINK_THREADS threads (each with its own HMAC context).
     private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed, threads: Int) throws -> [LinkDataset] {
-        let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
+        let rekeyers = try inputs.map { _ in try rekeyer.makeCopy() }
         let jobs: [() throws -> LinkDataset] = inputs.indices.map { index in
             { try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index], needed: needed) }
         }

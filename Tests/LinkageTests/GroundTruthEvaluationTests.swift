@@ -106,7 +106,7 @@ struct PipelineRun {
                                               secret: LinkerSecret(bytes: Self.secretBytes), force: false))
         // …and the same steps in memory, where the clusters can be seen.
         let secret = LinkerSecret(bytes: Self.secretBytes)
-        let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
+        let rekeyer = Rekeyer(key: try secret.derivedKey("rekey"))
         let datasets = try Linker.checkedInputs(inputs, plan: plan).map {
             try LinkDataset(name: $0.dataset, path: $0.path, rekeyer: rekeyer)
         }
