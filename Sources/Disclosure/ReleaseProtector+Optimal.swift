@@ -31,10 +31,12 @@ import Foundation
 /// computed first: it starts the master (CBC's first incumbent) and is the fallback when
 /// the optimiser runs out of its limits, and the cheaper of the two is released.
 ///
-/// Limits: ``SuppressionSettings/Limits`` — rounds of cuts and nodes per master are
-/// counts, so a search that ends within them gives the same release on any machine; the
-/// wall-clock budget per release is a guard for very large releases (when it stops the
-/// search the greedy pattern is used, and the audit sidecar says so).
+/// Limits: ``SuppressionSettings/Limits`` — rounds of cuts, nodes per master and linear
+/// solves of the separation are counts, so a search that ends within them gives the same
+/// release on any machine; the wall-clock budget per release is a guard for very large
+/// releases. When a limit stops the search, the last master's pattern (cheap, but not yet
+/// protecting every cell) is mended by the greedy loop and compared with the greedy
+/// pattern like a converged one; the audit sidecar says which was released and why.
 extension ReleaseProtector {
     /// The outcome of the optimiser, for the audit sidecar.
     struct OptimalSuppression {
@@ -122,7 +124,13 @@ extension ReleaseProtector {
                     rows.append(.init(columns: columns, lower: 1, upper: .infinity))
                 }
             } else if let own = groups.columnOfGroup[g] {
-                if columns.isEmpty { return true }   // the group can never be hidden: the cut fixes it at 0
+                if columns.isEmpty {
+                    // Nothing else can protect the group: it must stay published.
+                    if seen.insert([-2 - own]).inserted {
+                        rows.append(.init(columns: [own], lower: -.infinity, upper: 0))
+                    }
+                    return true
+                }
                 let key = columns + [-2 - own]
                 if seen.insert(key).inserted {
                     rows.append(.init(columns: columns + [own], coefficients: Array(repeating: 1, count: columns.count) + [-1],
@@ -151,11 +159,16 @@ extension ReleaseProtector {
         let startColumns = groups.free.map { g in Self.isHidden(start[groups.members[g][0]]) ? 1.0 : 0.0 }
         var lowerBound: Int?
         var rounds = 0
+        var solves = 0
+        /// The last master's pattern: under-protected when a limit stops the search, but
+        /// a start the greedy loop can mend.
+        var last: [State]?
         while true {
             let elapsed = clock.now - began
             let remaining = limits.seconds - Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) / 1e18
-            if rounds >= limits.rounds || remaining <= 0 {
-                return OptimalSuppression(states: nil, ending: .stopped(rounds >= limits.rounds ? "rounds" : "time"),
+            let limit = rounds >= limits.rounds ? "rounds" : solves >= limits.solves ? "solves" : remaining <= 0 ? "time" : nil
+            if let limit {
+                return OptimalSuppression(states: last, ending: .stopped(limit),
                                           lowerBound: lowerBound, rounds: rounds, cuts: rows.count - lineCuts)
             }
             rounds += 1
@@ -172,7 +185,7 @@ extension ReleaseProtector {
             case .infeasible:
                 return OptimalSuppression(states: nil, ending: .infeasible, lowerBound: nil, rounds: rounds, cuts: rows.count - lineCuts)
             case .stopped, .unbounded:
-                return OptimalSuppression(states: nil, ending: .stopped(remaining <= 0 ? "time" : "nodes"),
+                return OptimalSuppression(states: last, ending: .stopped(remaining <= 0 ? "time" : "nodes"),
                                           lowerBound: lowerBound, rounds: rounds, cuts: rows.count - lineCuts)
             }
             guard let solution = result.solution else { throw ReleaseSystem.internalError("the optimiser lost its solution") }
@@ -181,28 +194,37 @@ extension ReleaseProtector {
             for (column, g) in groups.free.enumerated() where solution[column] > 0.5 {
                 for member in groups.members[g] { states[member] = .secondary }
             }
+            last = states
             let hidden = states.map(Self.isHidden)
             let audit = try ReleaseAudit(system: system, suppressed: hidden, policy: policy)
             var added = 0
-            for (g, group) in groups.members.enumerated() where hidden[group[0]] {
-                let cell = group[0]
-                let value = Double(system.cells[cell].value)
-                let maximum = try audit.linearBound(ofCell: cell, .maximise, hidden: hidden)
-                var binding = maximum.binding
-                if groups.fixedHidden[g] && system.cells[cell].value < policy.threshold {
-                    guard let upper = maximum.value, upper < Double(policy.threshold) - 1e-6 else { continue }
-                } else {
-                    guard let upper = maximum.value, upper <= value + 1e-6 else { continue }
-                    let minimum = try audit.linearBound(ofCell: cell, .minimise, hidden: hidden)
-                    guard let lower = minimum.value, lower >= value - 1e-6 else { continue }
-                    binding += minimum.binding
+            // Primary cells first; secondary cells (two solves each) only once every
+            // primary cell passes, which saves most solves of the early rounds.
+            let primaryGroups = groups.members.indices.filter { hidden[groups.members[$0][0]] && groups.fixedHidden[$0] }
+            let secondaryGroups = groups.members.indices.filter { hidden[groups.members[$0][0]] && !groups.fixedHidden[$0] }
+            for pass in [primaryGroups, secondaryGroups] where added == 0 {
+                for g in pass {
+                    let cell = groups.members[g][0]
+                    let value = Double(system.cells[cell].value)
+                    let maximum = try audit.linearBound(ofCell: cell, .maximise, hidden: hidden)
+                    solves += 1
+                    var binding = maximum.binding
+                    if groups.fixedHidden[g] && system.cells[cell].value < policy.threshold {
+                        guard let upper = maximum.value, upper < Double(policy.threshold) - 1e-6 else { continue }
+                    } else {
+                        guard let upper = maximum.value, upper <= value + 1e-6 else { continue }
+                        let minimum = try audit.linearBound(ofCell: cell, .minimise, hidden: hidden)
+                        solves += 1
+                        guard let lower = minimum.value, lower >= value - 1e-6 else { continue }
+                        binding += minimum.binding
+                    }
+                    let before = rows.count
+                    if !addCover(of: g, by: binding.compactMap { groups.groupOfCell[$0] }) {
+                        return OptimalSuppression(states: nil, ending: .infeasible, lowerBound: lowerBound, rounds: rounds,
+                                                  cuts: rows.count - lineCuts)
+                    }
+                    added += rows.count - before
                 }
-                let before = rows.count
-                if !addCover(of: g, by: binding.compactMap { groups.groupOfCell[$0] }) {
-                    return OptimalSuppression(states: nil, ending: .infeasible, lowerBound: lowerBound, rounds: rounds,
-                                              cuts: rows.count - lineCuts)
-                }
-                added += rows.count - before
             }
             if added == 0 {
                 return OptimalSuppression(states: states, ending: .converged, lowerBound: lowerBound, rounds: rounds,

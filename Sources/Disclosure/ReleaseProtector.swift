@@ -73,11 +73,15 @@ package struct ReleaseProtector {
             let optimal = try optimalSuppression(system, primary: primary, start: greedy,
                                                  cost: suppression.cost, limits: suppression.limits)
             bound = optimal.lowerBound
+            var stoppedBy: String?
             switch optimal.ending {
             case .converged:
                 reason = "the optimiser's pattern was no cheaper than the greedy one"
             case .stopped(let limit):
-                reason = "the optimiser stopped at its \(limit) limit before proving a pattern; the greedy pattern is used"
+                stoppedBy = limit
+                reason = optimal.states == nil
+                    ? "the optimiser stopped at its \(limit) limit before proposing a pattern; the greedy pattern is used"
+                    : "the optimiser stopped at its \(limit) limit, and its last pattern mended was no cheaper than the greedy one"
             case .infeasible:
                 reason = "the optimiser found no pattern that protects every cell"
             }
@@ -90,8 +94,13 @@ package struct ReleaseProtector {
                     do {
                         audit = try finalAudit(system, candidate)
                         states = candidate
-                        method = .optimal
-                        reason = "the optimiser's pattern, \(optimal.rounds) round(s) of cuts"
+                        if let stoppedBy {
+                            method = .optimalStoppedThenMended
+                            reason = "the optimiser stopped at its \(stoppedBy) limit after \(optimal.rounds) round(s) of cuts; its last pattern, mended by the greedy loop, was cheaper than the greedy one"
+                        } else {
+                            method = .optimal
+                            reason = "the optimiser's pattern, \(optimal.rounds) round(s) of cuts"
+                        }
                     } catch let error as PathlinkError where error.code == .disclosure {
                         reason = "the optimiser's pattern failed the final audit; the greedy pattern is used"
                     }

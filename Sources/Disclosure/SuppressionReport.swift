@@ -24,11 +24,14 @@ package struct SuppressionSettings: Sendable, Equatable {
         package var rounds: Int
         /// Branch-and-bound nodes per master program.
         package var nodesPerMaster: Int
+        /// Linear programs solved to find cuts, over all rounds.
+        package var solves: Int
         package var seconds: Double
 
-        package init(rounds: Int = 200, nodesPerMaster: Int = 20_000, seconds: Double = 20) {
+        package init(rounds: Int = 200, nodesPerMaster: Int = 20_000, solves: Int = 3_000, seconds: Double = 60) {
             self.rounds = rounds
             self.nodesPerMaster = nodesPerMaster
+            self.solves = solves
             self.seconds = seconds
         }
     }
@@ -52,7 +55,13 @@ package struct SuppressionSettings: Sendable, Equatable {
 /// its hidden total counts twice), which is the measure the optimiser minimises.
 package struct SuppressionReport: Sendable, Equatable {
     package enum Method: String, Sendable, Equatable {
-        case optimal, greedy
+        /// The optimiser converged: the cheapest pattern the linear audit accepts (mended
+        /// where the whole-number audit saw more).
+        case optimal
+        /// A limit stopped the optimiser; its last pattern, mended by the greedy loop,
+        /// was cheaper than the greedy one.
+        case optimalStoppedThenMended = "optimal-stopped-mended"
+        case greedy
     }
 
     package struct Loss: Sendable, Equatable {

@@ -172,6 +172,21 @@ struct OptimalSuppressionTests {
         #expect(greedy.suppression.lowerBound == nil)
     }
 
+    @Test("when a limit stops the optimiser, the greedy pattern is released and the report says why")
+    func fallback() throws {
+        let example = Self.fixedCases[4]
+        let stopped = SuppressionSettings(limits: SuppressionSettings.Limits(rounds: 0))
+        let release = try ReleaseProtector(policy: policy, suppression: stopped).protect(example.data, tables: example.tables)
+        let greedy = try ReleaseProtector(policy: policy, suppression: SuppressionSettings(method: .greedy))
+            .protect(example.data, tables: example.tables)
+        #expect(release.suppression.method == .greedy)
+        #expect(release.suppression.reason.contains("rounds limit"))
+        #expect(release.tables == greedy.tables)
+        let optimised = try ReleaseProtector(policy: policy).protect(example.data, tables: example.tables)
+        #expect(optimised.suppression.method == .optimal)
+        #expect(optimised.suppression.overall.secondaryUnits < release.suppression.overall.secondaryUnits)
+    }
+
     @Test("the optimiser gives the same release every time")
     func deterministic() throws {
         let example = Self.fixedCases[4]
