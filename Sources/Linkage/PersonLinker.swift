@@ -1,8 +1,8 @@
 import Governance
 import PathlinkCore
 
-/// Builds persons (clusters of records) and record links, following PRODUCT.md
-/// "Linkage plan" and docs/link.md:
+/// Builds persons (clusters of records) and record links, following docs/link.md
+/// "Persons: what is and what is not a person link":
 ///
 /// 1. within each dataset, records sharing a person identifier or the first match key
 ///    are one person;

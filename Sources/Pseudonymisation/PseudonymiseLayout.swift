@@ -90,15 +90,7 @@ final class PseudonymiseLayout {
             switch declaration.columnClass {
             case .identifier:
                 var pattern: ReferencePattern? = nil
-                if case .pattern(let value)? = declaration.normalise {
-                    do {
-                        pattern = try ReferencePattern(pattern: value.pattern, template: value.template)
-                    } catch var error as PathlinkError {
-                        error.file = manifest.path
-                        error.column = name
-                        throw error
-                    }
-                }
+                if case .pattern(let value)? = declaration.normalise { pattern = value }   // checked when the manifest loaded
                 guard let domain = declaration.domain else {
                     throw PathlinkError(.invalidDocument, file: manifest.path, column: name, problem: "an identifier column has no domain",
                                         remedy: "add domain: to the column")
@@ -124,9 +116,7 @@ final class PseudonymiseLayout {
             }
             var lacking: [String] = []
             for field in definition.fields {
-                let sources: [PersonField] = field.rawValue == ErrorTolerantField.fullNameSorted.rawValue
-                    ? [.forename, .surname] : field.source.map { [$0] } ?? []
-                for source in sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
+                for source in field.sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
                     lacking.append(source.rawValue)
                 }
             }
@@ -166,7 +156,9 @@ final class PseudonymiseLayout {
             case .dateOfBirthUnordered: self = .dateOfBirthUnordered
             case .postcode: self = .postcode
             case .postcodeDistrict: self = .postcodeDistrict
-            default: self = .other(field)
+            case .forenameInitial, .sex, .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
+                 .forenameNickname, .surnameSoundex, .fullNameSorted:
+                self = .other(field)
             }
         }
     }

@@ -41,12 +41,6 @@ package struct Pseudonymiser {
         self.failurePoint = failurePoint
     }
 
-    /// Load a linkage plan, knowing the error-tolerant key fields (``ErrorTolerantField``).
-    /// Use this (or call ``ErrorTolerantField/register()`` first) wherever a plan is read.
-    package static func loadPlan(path: String) throws -> LinkagePlan {
-        ErrorTolerantField.register()
-        return try LinkagePlan.load(path: path)
-    }
 
     /// What a run did (also in its receipt).
     package struct Summary: Sendable, Equatable {

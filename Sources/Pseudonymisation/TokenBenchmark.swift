@@ -1,5 +1,6 @@
 import Cryptography
 import Foundation
+import Governance
 
 /// The measurements behind `Benchmarks/tokens/run` (hidden `pathlink benchmark-tokens`).
 ///

@@ -87,7 +87,13 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
         case "pattern":
             guard let value = rawObject["value"]?.string, let pattern = rawObject["pattern"]?.string,
                   let template = rawObject["template"]?.string else { throw malformed() }
-            let outcome = try ReferencePattern(pattern: pattern, template: template).normalise(value)
+            let compiled: ReferencePattern
+            do {
+                compiled = try ReferencePattern(pattern: pattern, template: template)
+            } catch let error as ReferencePatternError {
+                throw PathlinkError(.invalidDocument, problem: error.description, remedy: error.remedy)
+            }
+            let outcome = compiled.normalise(value)
             return (text(outcome).canonical, try tokenise(outcome.text))
         case "full-name":
             guard let value = rawObject["value"]?.string, let order = rawObject["order"]?.string.flatMap(NameNormalisation.Order.init(rawValue:))
@@ -96,9 +102,8 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             return (JSONValue.object(["forename": text(forename), "surname": text(surname)]).canonical, nil)
         case "matchkey":
             guard case .array(let fieldNames)? = rawObject["fields"] else { throw malformed() }
-            ErrorTolerantField.register()
             let fields = try fieldNames.map { name -> KeyField in
-                guard let field = name.string.map(KeyField.init(rawValue:)), KeyField.known.contains(field) else { throw malformed() }
+                guard let field = name.string.flatMap(KeyField.init(rawValue:)) else { throw malformed() }
                 return field
             }
             var record = PersonRecord()

@@ -7,7 +7,6 @@ import ArgumentParser
 import Governance
 import Linkage
 import PathlinkCore
-import Pseudonymisation
 
 struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,8 +54,6 @@ struct LinkCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            // Plans may name the error-tolerant key fields; the linker only needs to know them by name.
-            ErrorTolerantField.register()
             var inputs: [(dataset: String, path: String)] = []
             for item in input {
                 guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {

@@ -86,7 +86,6 @@ struct PipelineRun {
         let raw = folder + "/raw"
         let synth = try Synthesiser.run(.init(persons: persons, seed: seed, output: raw, showsProgress: false))
 
-        ErrorTolerantField.register()
         let plan = try LinkagePlan.load(path: planPath)
         let key = try MasterKey(bytes: Self.keyBytes)
         var inputs: [(dataset: String, path: String)] = []
