@@ -102,6 +102,15 @@ final class ReleaseAudit {
         return (lower, upper)
     }
 
+    /// The largest value of a sum of classes that is not a cell (a sub-population: the
+    /// difference of two nested cells); `.infinity` when unbounded.
+    func maximum(ofClasses classes: [Int], trueValue: Int) throws -> Double {
+        if classes.isEmpty { return 0 }
+        program.setObjective(sumOf: classes)
+        self.trueValue = Double(trueValue)
+        return try solve(.maximise) ?? .infinity
+    }
+
     /// The largest value of a cell (whole numbers; `.infinity` when unbounded) and a
     /// solution of the relaxation that attains it (nil when unbounded).
     func maximum(ofCell index: Int) throws -> (upper: Double, solution: [Double]?) {

@@ -209,8 +209,10 @@ extension ReleaseProtector {
                     let maximum = try audit.linearBound(ofCell: cell, .maximise, hidden: hidden)
                     solves += 1
                     var binding = maximum.binding
-                    if groups.fixedHidden[g] && system.cells[cell].value < policy.threshold {
-                        guard let upper = maximum.value, upper < Double(policy.threshold) - 1e-6 else { continue }
+                    // The audit's rule: the largest value reaches the protection level, and
+                    // the range holds more than one value.
+                    if let upper = maximum.value, upper < Double(policy.protectionLevel) - 1e-6 {
+                        // Too small a maximum: the binding cells alone can raise it.
                     } else {
                         guard let upper = maximum.value, upper <= value + 1e-6 else { continue }
                         let minimum = try audit.linearBound(ofCell: cell, .minimise, hidden: hidden)
