@@ -51,6 +51,24 @@ struct RepeatVictimTests {
         #expect(linked.linkRules("s-second", "p-second") == ["MK1"])
     }
 
+    @Test("a split cluster is recovered when her linked police record carries the same token as her second crime")
+    func splitClusterRecoveredPastHerOwnRecord() throws {
+        let world = LinkWorld()
+        var moved = Self.client
+        moved.postcode = "RM99ZZ"
+        world.add(LinkWorld.support, "s-first", Self.client, crime: "42/100/21", date: "2021-03")
+        world.add(LinkWorld.support, "s-second", Self.client, date: "2023-06")
+        world.add(LinkWorld.police, "p-first", Self.client, crime: "42/100/21", date: "2021-02")
+        world.add(LinkWorld.police, "p-second", moved, crime: "42/200/23", date: "2023-05")
+        let linked = try world.link()
+        #expect(linked.samePerson("s-first", "p-first"))
+        // MK2 (forename, surname, date of birth) is on her support cluster, her first police
+        // record (already hers) and the second police cluster: two clusters in all, so it
+        // joins them; a third cluster with the token would make it ambiguous.
+        #expect(linked.samePerson("s-second", "p-second"))
+        #expect(linked.linkRules("s-second", "p-second") == ["MK2"])
+    }
+
     @Test("a twin already linked to the police is not given her sister's police record by a key without the forename")
     func splitClusterRecoveryNeedsTheForename() throws {
         let world = LinkWorld()
