@@ -10,7 +10,7 @@ import PackageDescription
 
 let package = Package(
     name: "Pathlink",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pathlink", targets: ["pathlink"]),
     ],
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["PathlinkTestSupport", "Tabular", "PathlinkCore"]),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"]),
         .testTarget(name: "GovernanceTests", dependencies: ["Governance", "PathlinkCore"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["PathlinkTestSupport", "Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["PathlinkTestSupport", "Extraction", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"]),
         .testTarget(name: "PseudonymisationTests", dependencies: ["Pseudonymisation", "Governance", "Tabular", "PathlinkCore", "Provenance", "Cryptography"],
                     exclude: ["Fixtures", "python"]),  // read from disk by path; the Python check runs via Process
         // The ground-truth evaluation runs the owners' stages too (synth, extract, pseudonymise
@@ -85,5 +85,5 @@ let package = Package(
                                                            "Governance", "Tabular", "PathlinkCore", "Synthesis", "Provenance"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

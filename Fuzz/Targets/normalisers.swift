@@ -34,9 +34,9 @@ public func fuzzNormalisers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         do {
             let pattern = try ReferencePattern(pattern: String(pieces[0]), template: String(pieces[1]))
             _ = pattern.normalise(String(pieces[2]))
-        } catch is PathlinkError {
+        } catch is ReferencePatternError {
         } catch {
-            fatalError("ReferencePattern threw something other than a PathlinkError: \(type(of: error))")
+            fatalError("ReferencePattern threw something other than a ReferencePatternError: \(type(of: error))")
         }
     }
     return 0

@@ -10,7 +10,7 @@ import PathlinkCore
 /// ``waitUntilRead(through:)`` returns for its ticket. The CSV reader and writer lend their
 /// buffers this way, so memory stays bounded by theirs. The digest is exactly that of the
 /// blocks in the order given: the same as ``SHA256`` fed the same blocks.
-package final class BackgroundSHA256: ByteObserver, @unchecked Sendable {
+package final class BackgroundSHA256: ByteObserver, Sendable {
     private let state = State()
 
     package init() {
@@ -38,6 +38,14 @@ package final class BackgroundSHA256: ByteObserver, @unchecked Sendable {
     /// Wait for every queued block and return the 32-byte digest. Call once.
     package func finalize() -> [UInt8] { state.finalize() }
 
+    /// The hasher's state, shared by the caller's thread and the hashing thread.
+    ///
+    /// `@unchecked Sendable` (the one in this module) because the compiler cannot see the
+    /// locking: every stored `var` is read and written only with `condition` locked, and the
+    /// ``SHA256`` is used only by the hashing thread (`work()`). The lent pointers cross
+    /// threads by contract: the lender keeps each block unchanged until
+    /// ``waitUntilRead(through:)`` has returned for its ticket. (`Synchronization.Mutex`
+    /// has no condition variable to wait on, which the lending protocol needs.)
     private final class State: @unchecked Sendable {
         private let hasher = SHA256()
         private let condition = NSCondition()

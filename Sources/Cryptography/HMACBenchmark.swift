@@ -94,12 +94,16 @@ package enum HMACBenchmark {
                         fold()
                     }
                 case .primedDigestCopy:
-                    let hmac = HMACKey(key: key)
-                    for index in 0..<values.count {
-                        let start = values.offsets[index]
-                        let count = values.offsets[index + 1] - start
-                        hmac.authenticate(UnsafeRawBufferPointer(start: base.advanced(by: start), count: count), into: out)
-                        fold()
+                    do {
+                        let hmac = try HMACKey(key: key)
+                        for index in 0..<values.count {
+                            let start = values.offsets[index]
+                            let count = values.offsets[index + 1] - start
+                            try hmac.authenticate(UnsafeRawBufferPointer(start: base.advanced(by: start), count: count), into: out)
+                            fold()
+                        }
+                    } catch {
+                        fatalError("\(error)")
                     }
                 }
             }

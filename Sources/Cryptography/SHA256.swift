@@ -7,31 +7,49 @@ import COpenSSL
 import PathlinkCore
 
 /// SHA-256 through OpenSSL's EVP interface, for receipts and document hashes.
-package struct SHA256 {
-    private let context: OpaquePointer
+///
+/// A reference type owning its context (a ``DigestContext``, freed in its `deinit`), so a
+/// hasher can be passed around and dropped unfinished without a double free or a leak.
+/// Every OpenSSL call is checked; a failed one stops the process (a precondition) rather
+/// than let a wrong hash into a receipt. SHA-256 cannot fail on any input: only a broken
+/// OpenSSL installation makes these calls fail. Not thread-safe.
+package final class SHA256 {
+    private let context: DigestContext
+    private var isFinished = false
 
     package init() {
-        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
-            fatalError("OpenSSL could not initialise SHA-256")
+        do {
+            context = try DigestContext()
+        } catch {
+            preconditionFailure("\(error)")
         }
-        self.context = context
+        check(EVP_DigestInit_ex(context.pointer, EVP_sha256(), nil), "start SHA-256")
+    }
+
+    /// Stop on a failed OpenSSL call (see the type's comment).
+    @inline(__always)
+    private func check(_ status: Int32, _ step: @autoclosure () -> String) {
+        if _slowPath(status != 1) { preconditionFailure(OpenSSLFailure.error(step()).description) }
     }
 
     package func update(_ bytes: UnsafeRawBufferPointer) {
+        precondition(!isFinished, "SHA-256 updated after finalize()")
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        EVP_DigestUpdate(context, base, bytes.count)
+        check(EVP_DigestUpdate(context.pointer, base, bytes.count), "hash a block")
     }
 
     package func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { update($0) }
     }
 
-    /// Finish and return the 32-byte digest. The hasher cannot be used afterwards.
+    /// Finish and return the 32-byte digest. Call once: the hasher cannot be used afterwards.
     package func finalize() -> [UInt8] {
+        precondition(!isFinished, "SHA-256 finalized twice")
+        isFinished = true
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &digest, &length)
-        EVP_MD_CTX_free(context)
+        check(EVP_DigestFinal_ex(context.pointer, &digest, &length), "finish SHA-256")
+        precondition(length == 32, "SHA-256 gave \(length) bytes")
         return digest
     }
 

@@ -2,21 +2,20 @@ import Foundation
 import PathlinkCore
 
 /// Whether a true zero is published as `0` or hidden like a small count.
-package enum ZeroRule: String, Sendable, Equatable, Codable {
+package enum ZeroRule: String, Sendable, Equatable {
     /// Zeros are published. A reader then knows every hidden cell holds at least one unit.
     case show
     /// Zeros are hidden too (primary suppression).
     case suppress
 }
 
-/// The rules a release must satisfy (PRODUCT.md "Disclosure policy";
-/// governance/disclosure-control.md explains each field).
+/// The rules a release must satisfy (governance/disclosure-control.md explains each field).
 ///
-/// The policy file (`governance/disclosure-policy.yaml`) is parsed by Reporting; this type
-/// decodes the fields `threshold`, `zeros`, `secondary`, `rounding` and `symbol`, each
-/// optional (a missing field keeps its default). `structuralSymbol` is fixed by the GSS
-/// shorthand (`[z]`) and not read from the file.
-package struct DisclosurePolicy: Sendable, Equatable, Codable {
+/// This is the one model of the policy: the policy file (`governance/disclosure-policy.yaml`)
+/// and a report spec's `policy:` block are both read by Reporting into ``Settings`` and
+/// become a policy here, through ``validated(locatedBy:)`` (the one validation) and
+/// ``tightened(by:)`` (the one rule for what a spec may change).
+package struct DisclosurePolicy: Sendable, Equatable {
     /// Counts `1..<threshold` are suppressed (primary suppression).
     package var threshold: Int = 3
     package var zeros: ZeroRule = .show
@@ -30,7 +29,7 @@ package struct DisclosurePolicy: Sendable, Equatable, Codable {
     package var structuralSymbol: String = "[z]"
 
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
-                symbol: String = "[c]", structuralSymbol: String = "[z]") {
+                 symbol: String = "[c]", structuralSymbol: String = "[z]") {
         self.threshold = threshold
         self.zeros = zeros
         self.secondary = secondary
@@ -39,94 +38,124 @@ package struct DisclosurePolicy: Sendable, Equatable, Codable {
         self.structuralSymbol = structuralSymbol
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// A field of the policy, named as it is written in a policy file or a spec's `policy:` block.
+    package enum Field: String, CaseIterable, Sendable, Hashable {
         case threshold, zeros, secondary, rounding, symbol
+        case structuralSymbol = "structural-symbol"
     }
 
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = DisclosurePolicy()
-        threshold = try container.decodeIfPresent(Int.self, forKey: .threshold) ?? defaults.threshold
-        zeros = try container.decodeIfPresent(ZeroRule.self, forKey: .zeros) ?? defaults.zeros
-        secondary = try container.decodeIfPresent(Bool.self, forKey: .secondary) ?? defaults.secondary
-        rounding = try container.decodeIfPresent(Int.self, forKey: .rounding) ?? defaults.rounding
-        symbol = try container.decodeIfPresent(String.self, forKey: .symbol) ?? defaults.symbol
-        structuralSymbol = defaults.structuralSymbol
+    /// The fields a policy file or a spec's `policy:` block sets (`nil` = not set), and where
+    /// each was written, so that an error about a field can name its file and line.
+    package struct Settings: Sendable, Equatable {
+        package var threshold: Int?
+        package var zeros: ZeroRule?
+        package var secondary: Bool?
+        package var rounding: Int?
+        package var symbol: String?
+        package var structuralSymbol: String?
+        /// The file the settings come from.
+        package var file: String?
+        /// The line of the mapping that holds them, for an error about no single field.
+        package var line: Int?
+        /// The line of each field that was set.
+        package var lines: [Field: Int]
+
+        package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
+                     symbol: String? = nil, structuralSymbol: String? = nil,
+                     file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
+            self.threshold = threshold
+            self.zeros = zeros
+            self.secondary = secondary
+            self.rounding = rounding
+            self.symbol = symbol
+            self.structuralSymbol = structuralSymbol
+            self.file = file
+            self.line = line
+            self.lines = lines
+        }
+
+        /// `base` with the fields that are set put over it; unset fields keep `base`'s values.
+        package func applied(to base: DisclosurePolicy) -> DisclosurePolicy {
+            var policy = base
+            if let threshold { policy.threshold = threshold }
+            if let zeros { policy.zeros = zeros }
+            if let secondary { policy.secondary = secondary }
+            if let rounding { policy.rounding = rounding }
+            if let symbol { policy.symbol = symbol }
+            if let structuralSymbol { policy.structuralSymbol = structuralSymbol }
+            return policy
+        }
+
+        /// `error` about `field`, given this file and the field's line (else the mapping's)
+        /// when it does not name them already.
+        func locating(_ error: PathlinkError, at field: Field) -> PathlinkError {
+            var located = error
+            located.file = located.file ?? file
+            located.line = located.line ?? lines[field] ?? line
+            return located
+        }
     }
 
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(threshold, forKey: .threshold)
-        try container.encode(zeros, forKey: .zeros)
-        try container.encode(secondary, forKey: .secondary)
-        try container.encode(rounding, forKey: .rounding)
-        try container.encode(symbol, forKey: .symbol)
-    }
-
-    /// Checks that the policy can be applied; returns it unchanged.
+    /// Checks that the policy can be applied; returns it unchanged. The one validation of a
+    /// policy: the policy file, a spec's tightening and the engine all come through here.
     ///
+    /// - Parameter settings: where the policy's fields were written; an error then names
+    ///   the file and the line of the field at fault.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the field: a threshold under 1, a
-    ///   negative rounding base, or a symbol that is empty or reads as a number (a hidden
-    ///   cell printed as `0` is the very failure this stage exists to prevent).
+    ///   negative rounding base, a symbol that is empty or reads as a number (a hidden cell
+    ///   printed as `0` is the very failure this stage exists to prevent), or the same symbol
+    ///   for a suppressed cell and a structural zero.
     @discardableResult
-    package func validated() throws -> DisclosurePolicy {
+    package func validated(locatedBy settings: Settings? = nil) throws -> DisclosurePolicy {
+        guard let (field, error) = firstProblem() else { return self }
+        throw settings?.locating(error, at: field) ?? error
+    }
+
+    private func firstProblem() -> (Field, PathlinkError)? {
         if threshold < 1 {
-            throw Self.invalid("threshold", "the threshold must be 1 or more",
-                               "set threshold to the smallest count that may be published (3 by default)")
+            return (.threshold, Self.invalid(.threshold, "the threshold must be 1 or more",
+                                             "set threshold to the smallest count that may be published (3 by default)"))
         }
         if rounding < 0 {
-            throw Self.invalid("rounding", "the rounding base must be 0 (no rounding) or a positive whole number",
-                               "set rounding to 0, or to a base such as 5 or 10")
+            return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
+                                            "set rounding to 0, or to a base such as 5 or 10"))
         }
-        for (field, value) in [("symbol", symbol), ("structural symbol", structuralSymbol)] {
+        for (field, value) in [(Field.symbol, symbol), (.structuralSymbol, structuralSymbol)] {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || Double(trimmed) != nil {
-                throw Self.invalid(field, "the \(field) must be a non-empty text that cannot be read as a number",
-                                   "use the GSS shorthand, \"[c]\" for confidential and \"[z]\" for not applicable")
+                return (field, Self.invalid(field, "the \(field.rawValue) must be a non-empty text that cannot be read as a number",
+                                            "use the GSS shorthand, \"[c]\" for confidential and \"[z]\" for not applicable"))
             }
         }
         if symbol == structuralSymbol {
-            throw Self.invalid("symbol", "the symbol for a suppressed cell must differ from the one for a structural zero",
-                               "use \"[c]\" for suppressed cells")
+            return (.symbol, Self.invalid(.symbol, "the symbol for a suppressed cell must differ from the structural-symbol",
+                                          "a suppressed cell and a structural zero must look different: use \"[c]\" for suppressed cells"))
         }
-        return self
+        return nil
     }
 
-    /// This policy tightened by `other` (a report spec's policy): every field of `other` must
-    /// be at least as strict as this one's, and the result is `other`.
+    /// This policy tightened by a spec's settings: the fields it sets must each be at least
+    /// as strict as this policy's; unset fields keep this policy's values.
     ///
     /// Stricter means: a higher or equal threshold; `zeros: suppress` if this suppresses
     /// zeros; `secondary: true` if this has it; no rounding removed, and a new base a
     /// multiple of this one (coarser). Symbols are presentation and may differ.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the first field that would loosen
-    ///   the policy, or an invalid field of `other`.
-    package func tightened(by other: DisclosurePolicy) throws -> DisclosurePolicy {
-        try other.validated()
+    ///   the policy, or an invalid field, with the settings' file and the field's line.
+    package func tightened(by settings: Settings) throws -> DisclosurePolicy {
+        let other = try settings.applied(to: self).validated(locatedBy: settings)
+        var loosened: (Field, String)?
         if other.threshold < threshold {
-            throw Self.loosening("threshold", "the threshold \(other.threshold) is lower than the policy's \(threshold)")
+            loosened = (.threshold, "the threshold \(other.threshold) is lower than the policy's \(threshold)")
+        } else if zeros == .suppress && other.zeros == .show {
+            loosened = (.zeros, "zeros: show would publish zeros the policy suppresses")
+        } else if secondary && !other.secondary {
+            loosened = (.secondary, "secondary: false would turn off the policy's secondary suppression")
+        } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
+            loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }
-        if zeros == .suppress && other.zeros == .show {
-            throw Self.loosening("zeros", "zeros: show would publish zeros the policy suppresses")
-        }
-        if secondary && !other.secondary {
-            throw Self.loosening("secondary", "secondary: false would turn off the policy's secondary suppression")
-        }
-        if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
-            throw Self.loosening("rounding", "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
-        }
-        return other
-    }
-
-    /// This policy tightened by the fields a spec actually sets; unset fields keep this
-    /// policy's values. Same rules as ``tightened(by:)-(DisclosurePolicy)``.
-    package func tightened(by override: DisclosurePolicyOverride) throws -> DisclosurePolicy {
-        var other = self
-        if let value = override.threshold { other.threshold = value }
-        if let value = override.zeros { other.zeros = value }
-        if let value = override.secondary { other.secondary = value }
-        if let value = override.rounding { other.rounding = value }
-        if let value = override.symbol { other.symbol = value }
-        return try tightened(by: other)
+        guard let (field, problem) = loosened else { return other }
+        throw settings.locating(Self.loosening(field, problem), at: field)
     }
 
     /// Rounds a true count to the published value: half up to a multiple of `rounding`.
@@ -142,31 +171,13 @@ package struct DisclosurePolicy: Sendable, Equatable, Codable {
         return max(0, value - half)...(value + rounding - 1 - half)
     }
 
-    static func invalid(_ field: String, _ problem: String, _ remedy: String) -> PathlinkError {
-        PathlinkError(.invalidDocument, problem: "disclosure policy, field \"\(field)\": \(problem)", remedy: remedy)
+    static func invalid(_ field: Field, _ problem: String, _ remedy: String) -> PathlinkError {
+        PathlinkError(.invalidDocument, problem: "disclosure policy, field \"\(field.rawValue)\": \(problem)", remedy: remedy)
     }
 
-    static func loosening(_ field: String, _ problem: String) -> PathlinkError {
+    static func loosening(_ field: Field, _ problem: String) -> PathlinkError {
         PathlinkError(.invalidDocument,
-                      problem: "the report spec would loosen the disclosure policy, field \"\(field)\": \(problem)",
-                      remedy: "a report may only tighten the policy; remove \"\(field)\" from the spec's policy or make it stricter")
-    }
-}
-
-/// The policy fields a report spec sets; `nil` = keep the policy's value.
-package struct DisclosurePolicyOverride: Sendable, Equatable, Codable {
-    package var threshold: Int?
-    package var zeros: ZeroRule?
-    package var secondary: Bool?
-    package var rounding: Int?
-    package var symbol: String?
-
-    package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
-                symbol: String? = nil) {
-        self.threshold = threshold
-        self.zeros = zeros
-        self.secondary = secondary
-        self.rounding = rounding
-        self.symbol = symbol
+                      problem: "the report spec would loosen the disclosure policy, field \"\(field.rawValue)\": \(problem)",
+                      remedy: "a report may only tighten the policy; remove \"\(field.rawValue)\" from the spec's policy or make it stricter")
     }
 }

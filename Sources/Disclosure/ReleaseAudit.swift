@@ -1,4 +1,5 @@
 import CGLPK
+import Foundation
 import PathlinkCore
 
 /// The feasible range of hidden cells given everything a release publishes, by linear
@@ -26,9 +27,7 @@ import PathlinkCore
 final class ReleaseAudit {
     /// GLPK keeps per-thread environment state; solves are serialised to stay safe if a
     /// build of GLPK lacks thread-local storage.
-    private static let lock = Mutex()
-    /// Solves so far in this process (simplex, branch and bound), for benchmarks.
-    nonisolated(unsafe) static var solveCounts = (simplex: 0, integer: 0)
+    private static let lock = NSLock()
 
     private let system: ReleaseSystem
     private let policy: DisclosurePolicy
@@ -192,7 +191,6 @@ final class ReleaseAudit {
         glp_init_smcp(&parameters)
         parameters.msg_lev = GLP_MSG_OFF
         parameters.presolve = GLP_OFF
-        Self.solveCounts.simplex += 1
         var code = glp_simplex(problem, &parameters)
         if code != 0 {
             glp_adv_basis(problem, 0)
@@ -211,7 +209,6 @@ final class ReleaseAudit {
             // Too large for branch and bound in time: the linear bound, rounded inward.
             return direction == GLP_MIN ? (relaxed - 1e-6).rounded(.up) : (relaxed + 1e-6).rounded(.down)
         }
-        Self.solveCounts.integer += 1
         var integer = glp_iocp()
         glp_init_iocp(&integer)
         integer.msg_lev = GLP_MSG_OFF

@@ -29,48 +29,47 @@ package struct KeyDefinition: Sendable, Equatable {
     package var domain: String { "person/\(name)" }
 }
 
-/// The person fields a match key can combine (PRODUCT.md "Normalisers").
-package struct KeyField: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    package var rawValue: String
-    package init(rawValue: String) { self.rawValue = rawValue }
-    package var description: String { rawValue }
-
-    package static let forename = KeyField(rawValue: "forename")
-    package static let forenameInitial = KeyField(rawValue: "forename-initial")
-    package static let surname = KeyField(rawValue: "surname")
-    package static let dateOfBirth = KeyField(rawValue: "date-of-birth")
-    package static let dateOfBirthUnordered = KeyField(rawValue: "date-of-birth-unordered")
+/// The person fields a match key can combine (PRODUCT.md "Normalisers"; token derivation
+/// v1 and its error-tolerant extension in governance/token-specification.md).
+///
+/// A closed list: a plan naming anything else is invalid, and every switch over the
+/// fields is exhaustive, so a field added here and not wired in where match-key values
+/// are derived is a compile error rather than a silently blank key.
+package enum KeyField: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    case forename
+    case forenameInitial = "forename-initial"
+    case surname
+    case dateOfBirth = "date-of-birth"
+    case dateOfBirthUnordered = "date-of-birth-unordered"
+    case postcode
+    case postcodeDistrict = "postcode-district"
+    case sex
     /// Two of the three parts of the date of birth (`YYYYMM`, `MMDD`, `YYYYDD`; token
     /// specification 5.4): a one-part typo keeps one of them equal.
-    package static let dateOfBirthYearMonth = KeyField(rawValue: "date-of-birth-year-month")
-    package static let dateOfBirthMonthDay = KeyField(rawValue: "date-of-birth-month-day")
-    package static let dateOfBirthYearDay = KeyField(rawValue: "date-of-birth-year-day")
-    package static let postcode = KeyField(rawValue: "postcode")
-    package static let postcodeDistrict = KeyField(rawValue: "postcode-district")
-    package static let sex = KeyField(rawValue: "sex")
+    case dateOfBirthYearMonth = "date-of-birth-year-month"
+    case dateOfBirthMonthDay = "date-of-birth-month-day"
+    case dateOfBirthYearDay = "date-of-birth-year-day"
+    /// The canonical form of the first given name (KATIE → KATHERINE).
+    case forenameNickname = "forename-nickname"
+    /// American Soundex of the normalised surname.
+    case surnameSoundex = "surname-soundex"
+    /// The letters of forename and surname sorted A–Z (equal when the two are swapped).
+    case fullNameSorted = "full-name-sorted"
 
-    /// The fields specified in token derivation version 1. Error-tolerant fields are added
-    /// here only once they are specified with test vectors in governance/token-specification.md.
-    nonisolated(unsafe) package static var known: [KeyField] = [
-        .forename, .forenameInitial, .surname, .dateOfBirth, .dateOfBirthUnordered, .postcode, .postcodeDistrict, .sex,
-        .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
-    ]
+    package var description: String { rawValue }
 
-    /// The person field a key field is computed from.
-    package var source: PersonField? {
+    /// The person fields a key field is computed from (all must be present for a value).
+    package var sources: [PersonField] {
         switch self {
-        case .forename, .forenameInitial: return .forename
-        case .surname: return .surname
+        case .forename, .forenameInitial, .forenameNickname: return [.forename]
+        case .surname, .surnameSoundex: return [.surname]
+        case .fullNameSorted: return [.forename, .surname]
         case .dateOfBirth, .dateOfBirthUnordered, .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay:
-            return .dateOfBirth
-        case .postcode, .postcodeDistrict: return .postcode
-        case .sex: return .sex
-        default: return KeyField.extraSources[rawValue]
+            return [.dateOfBirth]
+        case .postcode, .postcodeDistrict: return [.postcode]
+        case .sex: return [.sex]
         }
     }
-
-    /// Sources of fields registered by other modules (e.g. error-tolerant name fields).
-    nonisolated(unsafe) package static var extraSources: [String: PersonField] = [:]
 }
 
 /// A link between two datasets: by which reference domains and/or `person`.
@@ -132,10 +131,9 @@ extension LinkagePlan {
                 guard names.insert(name).inserted else { throw nameValue.error("the key name \(name) is used twice") }
                 let fieldsValue = try map.required("fields")
                 let fields = try fieldsValue.stringList().map { text -> KeyField in
-                    let field = KeyField(rawValue: text)
-                    guard KeyField.known.contains(field) else {
+                    guard let field = KeyField(rawValue: text) else {
                         throw fieldsValue.error("unknown match-key field \"\(text)\"",
-                                                remedy: Suggestion.didYouMean(text, KeyField.known.map(\.rawValue)) ?? "fields: \(KeyField.known.map(\.rawValue).joined(separator: ", "))")
+                                                remedy: Suggestion.didYouMean(text, KeyField.allCases.map(\.rawValue)) ?? "fields: \(KeyField.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return field
                 }

@@ -210,11 +210,11 @@ extension Manifest {
         let patternValue = try map.required("pattern")
         let templateValue = try map.required("template")
         do {
-            return .pattern(try ValuePattern(pattern: try patternValue.string(), template: try templateValue.string()))
-        } catch let error as ValuePatternError {
+            return .pattern(try ReferencePattern(pattern: try patternValue.string(), template: try templateValue.string()))
+        } catch let error as ReferencePatternError {
             let at: YAMLValue
-            if case .badTemplate = error { at = templateValue } else { at = patternValue }
-            throw at.error(error.description, remedy: "test the pattern on example references; groups are $1–$9, $$ is a dollar sign")
+            if case .template = error { at = templateValue } else { at = patternValue }
+            throw at.error(error.description, remedy: error.remedy)
         }
     }
 

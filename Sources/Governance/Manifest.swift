@@ -137,7 +137,7 @@ package enum IdentifierNormaliser: Sendable {
     /// Trim, NFC, collapse white space, upper-case (the default).
     case text
     /// A regular expression and template (reference numbers).
-    case pattern(ValuePattern)
+    case pattern(ReferencePattern)
 }
 
 /// A column computed at extract.

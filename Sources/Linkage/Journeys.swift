@@ -10,6 +10,11 @@ import Governance
 /// joined through a third dataset). Among several candidates: those of the spine
 /// record's own person first, then the plan's `attach` rule (nearest date), else the
 /// earliest in the owner's file. Each choice among several is counted.
+///
+/// The work is in named steps: ``JourneyOrder`` (which datasets, in which order),
+/// ``JourneyCandidates`` (the records that may be attached, and the rule that found them),
+/// ``pick(among:root:spineRecord:other:roots:dates:counts:)`` (one of several), and
+/// ``RuleLabels`` (the rule names, each stored once).
 struct Journeys {
     struct Choice {
         /// Global record number, or -1.
@@ -51,181 +56,32 @@ struct Journeys {
     private(set) var counts: [Int: AttachCounts] = [:]
 
     init(linker: PersonLinker, roots: [Int32], ids: ResearchIDs) {
-        let plan = linker.plan
-        let spine = linker.index(of: plan.output.spine)!
-        // Breadth-first over the plan's links from the spine.
-        var others: [Int] = []
-        var via: [Int: Int] = [:]
-        var frontier = [spine]
-        var seen: Set<Int> = [spine]
-        while !frontier.isEmpty {
-            var nextFrontier: [Int] = []
-            for current in frontier {
-                for link in plan.links {
-                    let pair = [linker.index(of: link.from), linker.index(of: link.to)].compactMap { $0 }
-                    guard pair.count == 2, pair.contains(current) else { continue }
-                    let other = pair[0] == current ? pair[1] : pair[0]
-                    if seen.insert(other).inserted {
-                        others.append(other)
-                        via[other] = current
-                        nextFrontier.append(other)
-                    }
-                }
-            }
-            frontier = nextFrontier
-        }
-        self.others = others
-        self.via = via
+        let spine = linker.index(of: linker.plan.output.spine)!
+        let order = JourneyOrder(linker: linker, spine: spine)
+        others = order.others
+        via = order.via
+        let spineRange = linker.base[spine]..<(linker.base[spine] + linker.datasets[spine].rows)
+        spineRecords = Self.spineRecords(in: spineRange, ids: ids)
 
-        let total = roots.count
-        // Members of each cluster, grouped by root (counting sort).
-        var start = [Int32](repeating: 0, count: total + 1)
-        for root in roots { start[Int(root) + 1] += 1 }
-        for index in 0..<total { start[index + 1] += start[index] }
-        var fill = start
-        var members = [Int32](repeating: 0, count: total)
-        for record in 0..<total {
-            let root = Int(roots[record])
-            members[Int(fill[root])] = Int32(record)
-            fill[root] += 1
-        }
-        // Reference neighbours of each record (both directions).
-        var referenceStart = [Int32](repeating: 0, count: total + 1)
-        for link in linker.referenceLinks {
-            referenceStart[Int(link.from) + 1] += 1
-            referenceStart[Int(link.to) + 1] += 1
-        }
-        for index in 0..<total { referenceStart[index + 1] += referenceStart[index] }
-        var referenceFill = referenceStart
-        var neighbours = [(record: Int32, rule: Int32)](repeating: (0, 0), count: Int(referenceStart[total]))
-        for link in linker.referenceLinks {
-            neighbours[Int(referenceFill[Int(link.from)])] = (link.to, link.rule)
-            referenceFill[Int(link.from)] += 1
-            neighbours[Int(referenceFill[Int(link.to)])] = (link.from, link.rule)
-            referenceFill[Int(link.to)] += 1
-        }
-        // The first rule that joined a final cluster for each plan link.
-        var eventRule: [Int64: Int32] = [:]
-        for event in linker.events {
-            let key = Int64(roots[Int(event.a)]) << 16 | Int64(event.link)
-            if eventRule[key] == nil { eventRule[key] = event.rule }
-        }
-        func linkNumber(_ x: Int, _ y: Int) -> Int? {
-            plan.links.firstIndex { link in
-                let pair = [linker.index(of: link.from), linker.index(of: link.to)]
-                return pair == [x, y] || pair == [y, x]
-            }
-        }
-        let linkNumbers = others.map { linkNumber(spine, $0) }
-
-        // Labels are interned: a row holds an index, not a string.
-        var labels: [String] = []
-        var labelIndex: [String: Int32] = [:]
-        func intern(_ label: String) -> Int32 {
-            if let index = labelIndex[label] { return index }
-            labels.append(label)
-            labelIndex[label] = Int32(labels.count - 1)
-            return Int32(labels.count - 1)
-        }
-        let ruleLabels = linker.rules.map(intern)
-        var chainedLabels: [Int: Int32] = [:]   // rule << 16 | parent
-        func chainedLabel(rule: Int32, parent: Int) -> Int32 {
-            let key = Int(rule) << 16 | parent
-            if let label = chainedLabels[key] { return label }
-            let label = intern("\(linker.rules[Int(rule)])-via-\(linker.datasets[parent].name)")
-            chainedLabels[key] = label
-            return label
-        }
-        var personViaLabels: [Int32?] = Array(repeating: nil, count: linker.datasets.count)
-        func personViaLabel(_ dataset: Int) -> Int32 {
-            if let label = personViaLabels[dataset] { return label }
-            let label = intern("person-via-\(linker.datasets[dataset].name)")
-            personViaLabels[dataset] = label
-            return label
-        }
-
-        let spineBase = linker.base[spine], spineEnd = spineBase + linker.datasets[spine].rows
-        var spineRecords: [Int] = []
-        spineRecords.reserveCapacity(spineEnd - spineBase)
-        // Ranks are a permutation: one pass over the records in research-id order.
-        for record in ids.recordsInOrder where record >= spineBase && record < spineEnd { spineRecords.append(Int(record)) }
-        self.spineRecords = spineRecords
+        let finder = JourneyCandidates(linker: linker, roots: roots, spine: spine, order: order)
         let dates = AttachDates(linker: linker, spine: spine)
+        var ruleLabels = RuleLabels(linker: linker)
         var slotCounts = [AttachCounts](repeating: AttachCounts(), count: others.count)
         var byLabel = [[Int]](repeating: [], count: others.count)
         var choices: [Choice] = []
-        choices.reserveCapacity((spineEnd - spineBase) * others.count)
+        choices.reserveCapacity(spineRange.count * others.count)
+        // The record attached so far in each dataset, for chained reference links.
         var attached = [Int](repeating: -1, count: linker.datasets.count)
         var candidates: [Int] = []
-        var chained: [Int] = []
-        for spineRecord in spineBase..<spineEnd {
+        var scratch: [Int] = []
+        for spineRecord in spineRange {
             let root = Int(roots[spineRecord])
             for other in others { attached[other] = -1 }
             for (slot, other) in others.enumerated() {
-                candidates.removeAll(keepingCapacity: true)
-                var label: Int32 = -1
-                let otherBase = linker.base[other], otherEnd = otherBase + linker.datasets[other].rows
-                /// The distinct reference neighbours of `record` in `other` into `found`, and
-                /// the rule of the first.
-                func referenceCandidates(of record: Int, into found: inout [Int]) -> Int32? {
-                    var rule: Int32?
-                    for index in Int(referenceStart[record])..<Int(referenceStart[record + 1]) {
-                        let neighbour = Int(neighbours[index].record)
-                        if neighbour >= otherBase && neighbour < otherEnd && !found.contains(neighbour) {
-                            found.append(neighbour)
-                            if rule == nil { rule = neighbours[index].rule }
-                        }
-                    }
-                    return rule
-                }
-                let directRule = referenceCandidates(of: spineRecord, into: &candidates)
-                let parent = via[other]!
-                var chainedRule: Int32?
-                if directRule == nil && parent != spine && attached[parent] >= 0 {
-                    chained.removeAll(keepingCapacity: true)
-                    chainedRule = referenceCandidates(of: attached[parent], into: &chained)
-                }
-                if let directRule {
-                    label = ruleLabels[Int(directRule)]
-                } else if let chainedRule {
-                    swap(&candidates, &chained)
-                    label = chainedLabel(rule: chainedRule, parent: parent)
-                } else {
-                    for index in Int(start[root])..<Int(start[root + 1]) {
-                        let member = Int(members[index])
-                        if member >= otherBase && member < otherEnd { candidates.append(member) }
-                    }
-                    if !candidates.isEmpty {
-                        if let number = linkNumbers[slot], let eventRuleNumber = eventRule[Int64(root) << 16 | Int64(number)] {
-                            label = ruleLabels[Int(eventRuleNumber)]
-                        } else {
-                            label = personViaLabel(parent == spine ? Journeys.firstThird(root: root, start: start, members: members, linker: linker, excluding: [spine, other]) ?? parent : parent)
-                        }
-                    }
-                }
-                let chosen: Int
-                if candidates.isEmpty {
-                    chosen = -1
-                    slotCounts[slot].unattached += 1
-                } else if candidates.count == 1 {
-                    chosen = candidates[0]
-                    slotCounts[slot].single += 1
-                } else {
-                    let own = candidates.filter { Int(roots[$0]) == root }
-                    if own.count == 1 {
-                        chosen = own[0]
-                        slotCounts[slot].samePerson += 1
-                    } else {
-                        let pool = own.isEmpty ? candidates : own
-                        if let nearest = dates.nearest(spineRecord: spineRecord, other: other, among: pool) {
-                            chosen = nearest
-                            slotCounts[slot].nearestDate += 1
-                        } else {
-                            chosen = pool.min()!
-                            slotCounts[slot].inputOrder += 1
-                        }
-                    }
-                }
+                let label = finder.find(spineRecord: spineRecord, root: root, slot: slot, other: other, attached: attached,
+                                        labels: &ruleLabels, into: &candidates, scratch: &scratch)
+                let chosen = Self.pick(among: candidates, root: root, spineRecord: spineRecord, other: other, roots: roots,
+                                       dates: dates, counts: &slotCounts[slot])
                 if chosen >= 0 {
                     attached[other] = chosen
                     while byLabel[slot].count <= Int(label) { byLabel[slot].append(0) }
@@ -235,96 +91,50 @@ struct Journeys {
             }
         }
         var counts: [Int: AttachCounts] = [:]
-        for (slot, other) in others.enumerated() where spineEnd > spineBase {
+        for (slot, other) in others.enumerated() where !spineRange.isEmpty {
             var figures = slotCounts[slot]
-            for (label, count) in byLabel[slot].enumerated() where count > 0 { figures.byRule[labels[label]] = count }
+            for (label, count) in byLabel[slot].enumerated() where count > 0 { figures.byRule[ruleLabels.labels[label]] = count }
             counts[other] = figures
         }
         self.choices = choices
-        self.labels = labels
+        self.labels = ruleLabels.labels
         self.counts = counts
     }
 
-    /// The first dataset (by name) other than `excluding` with a record in the cluster.
-    private static func firstThird(root: Int, start: [Int32], members: [Int32], linker: PersonLinker, excluding: [Int]) -> Int? {
-        var best: Int?
-        for index in Int(start[root])..<Int(start[root + 1]) {
-            let dataset = linker.datasetOfRecord[Int(members[index])]
-            if !excluding.contains(dataset) && (best == nil || dataset < best!) { best = dataset }
-        }
-        return best
-    }
-}
-
-/// Dates for the plan's `attach: {nearest: …}` rules, read from attribute columns.
-///
-/// Values may be full dates (`YYYY-MM-DD`), months (`YYYY-MM`, as extracts generalise
-/// them) or years (`YYYY`); a month counts as its 16th day and a year as 1 July, so a
-/// month-generalised date is compared at mid-month. Other values count as missing.
-struct AttachDates {
-    /// Per dataset with a rule: day numbers of each record's date (nil when missing).
-    private var otherDays: [Int: [Int?]] = [:]
-    private var spineDays: [Int: [Int?]] = [:]
-    private let base: [Int]
-    private let spine: Int
-
-    init(linker: PersonLinker, spine: Int) {
-        base = linker.base
-        self.spine = spine
-        for (name, rule) in linker.plan.output.attach {
-            guard let other = linker.index(of: name) else { continue }
-            switch rule {
-            case .nearest(let spineColumn, let otherColumn):
-                guard let spineAttribute = linker.datasets[spine].attribute(named: spineColumn),
-                      let otherAttribute = linker.datasets[other].attribute(named: otherColumn) else { continue }
-                spineDays[other] = AttachDates.days(spineAttribute)
-                otherDays[other] = AttachDates.days(otherAttribute)
-            }
-        }
+    /// The spine's records in research-id order: the ids' ranks are a permutation, so one
+    /// pass over all records in that order keeps the spine's.
+    private static func spineRecords(in range: Range<Int>, ids: ResearchIDs) -> [Int] {
+        var records: [Int] = []
+        records.reserveCapacity(range.count)
+        for record in ids.recordsInOrder where range.contains(Int(record)) { records.append(Int(record)) }
+        return records
     }
 
-    private static func days(_ column: LinkDataset.AttributeColumn) -> [Int?] {
-        let byCode = column.dictionary.values.map(AttachDates.dayNumber)
-        return column.codes.map { byCode[Int($0)] }
-    }
-
-    /// An approximate day number: year*372 + (month-1)*31 + day.
-    static func dayNumber(_ text: String) -> Int? {
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count else { return nil }
-            var value = 0
-            for index in range {
-                guard (0x30...0x39).contains(bytes[index]) else { return nil }
-                value = value * 10 + Int(bytes[index] - 0x30)
-            }
-            return value
+    /// The one record attached among `candidates` (-1 when there are none), counted in
+    /// `counts` by how it was chosen: the only one; else the one of the spine record's own
+    /// person; else the nearest in date by the plan's `attach` rule; else the earliest in
+    /// the owner's file (the smallest record number).
+    static func pick(among candidates: [Int], root: Int, spineRecord: Int, other: Int, roots: [Int32],
+                     dates: AttachDates, counts: inout AttachCounts) -> Int {
+        if candidates.isEmpty {
+            counts.unattached += 1
+            return -1
         }
-        guard let year = number(0..<4) else { return nil }
-        switch bytes.count {
-        case 4: return year * 372 + 6 * 31 + 1
-        case 7:
-            guard bytes[4] == 0x2D, let month = number(5..<7), (1...12).contains(month) else { return nil }
-            return year * 372 + (month - 1) * 31 + 16
-        case 10:
-            guard bytes[4] == 0x2D, bytes[7] == 0x2D, let month = number(5..<7), let day = number(8..<10),
-                  (1...12).contains(month), (1...31).contains(day) else { return nil }
-            return year * 372 + (month - 1) * 31 + day
-        default: return nil
+        if candidates.count == 1 {
+            counts.single += 1
+            return candidates[0]
         }
-    }
-
-    /// The candidate nearest in date to the spine record; ties go to the earlier date,
-    /// then the earlier row. Nil when there is no rule or no dates to compare.
-    func nearest(spineRecord: Int, other: Int, among candidates: [Int]) -> Int? {
-        guard let spineColumn = spineDays[other], let otherColumn = otherDays[other],
-              let spineDay = spineColumn[spineRecord - base[spine]] else { return nil }
-        var best: (distance: Int, day: Int, record: Int)?
-        for candidate in candidates {
-            guard let day = otherColumn[candidate - base[other]] else { continue }
-            let key = (distance: abs(day - spineDay), day: day, record: candidate)
-            if best == nil || key < best! { best = key }
+        let own = candidates.filter { Int(roots[$0]) == root }
+        if own.count == 1 {
+            counts.samePerson += 1
+            return own[0]
         }
-        return best?.record
+        let pool = own.isEmpty ? candidates : own
+        if let nearest = dates.nearest(spineRecord: spineRecord, other: other, among: pool) {
+            counts.nearestDate += 1
+            return nearest
+        }
+        counts.inputOrder += 1
+        return pool.min()!
     }
 }

@@ -10,8 +10,8 @@ final class LinkedFolderWriter {
     let roots: [Int32]
     let ids: ResearchIDs
     /// Computed by the journeys job of ``writeAll(threads:)``, beside the other files.
-    private let journeysBox = Box<Journeys>()
-    private var journeys: Journeys { journeysBox.value! }
+    private var computedJourneys: Journeys?
+    private var journeys: Journeys { computedJourneys! }
     let folder: String
     /// Numbers for the receipt.
     private(set) var counts: [String: Int] = [:]
@@ -20,7 +20,7 @@ final class LinkedFolderWriter {
 
     /// One dataset's attribute codes and value bytes in raw, immutable storage, so that
     /// writing a row's attributes makes no array access checks, retains or copies.
-    final class AttributeTable: @unchecked Sendable {
+    final class AttributeTable {
         let columns: Int
         /// The most bytes a row's attributes take, delimiters included.
         let maximumRowBytes: Int
@@ -196,24 +196,24 @@ final class LinkedFolderWriter {
         // The CSV files and the quality figures are independent: computed on up to
         // PATHLINK_THREADS threads, largest first. Each file's bytes do not depend on the
         // thread count.
-        let quality = Box<LinkQuality>()
+        var quality: LinkQuality?
         // Journeys are chosen in the job that writes them, while the other files are written.
         var jobs: [() throws -> File?] = [{
-            self.journeysBox.value = Journeys(linker: self.linker, roots: self.roots, ids: self.ids)
+            self.computedJourneys = Journeys(linker: self.linker, roots: self.roots, ids: self.ids)
             return try self.writeJourneys()
         }]
         let bySize = linker.datasets.indices.sorted { (linker.datasets[$0].rows, $1) > (linker.datasets[$1].rows, $0) }
         jobs += bySize.map { index in { try self.writeDataset(index) } }
-        jobs.append { quality.value = self.makeQuality(); return nil }
+        jobs.append { quality = self.makeQuality(); return nil }
         jobs.append { try self.writeLinks() }
         var files = try Parallel.run(jobs, threads: threads).compactMap { $0 }
-        quality.value!.attach = attachFigures()
+        quality!.attach = attachFigures()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        try FilePath.writeAtomically(Array(try encoder.encode(quality.value!)) + [0x0A], to: FilePath.join(folder, "quality.json"), force: false)
+        try FilePath.writeAtomically(Array(try encoder.encode(quality!)) + [0x0A], to: FilePath.join(folder, "quality.json"), force: false)
         files.append(File(name: "quality.json", rows: nil))
-        try FilePath.writeAtomically(QualitySummary.markdown(quality.value!), to: FilePath.join(folder, "quality.md"), force: false)
+        try FilePath.writeAtomically(QualitySummary.markdown(quality!), to: FilePath.join(folder, "quality.md"), force: false)
         files.append(File(name: "quality.md", rows: nil))
         counts["records"] = roots.count
         counts["persons"] = ids.personCount

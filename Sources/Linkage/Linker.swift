@@ -54,8 +54,8 @@ package enum Linker {
         defer { output.discard() }
 
         let secret = options.secret
-        let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
-        let idHasher = Rekeyer(key: secret.derivedKey("research-ids"))
+        let rekeyer = Rekeyer(key: try secret.derivedKey("rekey"))
+        let idHasher = Rekeyer(key: try secret.derivedKey("research-ids"))
 
         let threads = options.threads ?? Parallel.threads
         let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan), threads: threads)
@@ -66,11 +66,14 @@ package enum Linker {
         // The record numbering does not depend on the links: computed on a second thread
         // while the persons are built.
         let sizes = datasets.map { (name: $0.name, rows: $0.rows) }
-        let order = Parallel.Background(threads: threads) { ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher) }
-        linker.run()
-        for dataset in datasets { dataset.releaseTokens() }
-        let roots = linker.roots()
-        let ids = ResearchIDs(order: order.wait(), roots: roots)
+        let (order, roots) = try Parallel.alongside(threads: threads, background: {
+            ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher)
+        }) {
+            linker.run()
+            for dataset in datasets { dataset.releaseTokens() }
+            return linker.roots()
+        }
+        let ids = ResearchIDs(order: order, roots: roots)
         let writer = LinkedFolderWriter(linker: linker, roots: roots, ids: ids, folder: output.temporaryPath)
         let files = try writer.writeAll(threads: threads)
         try output.commit()
@@ -114,7 +117,7 @@ package enum Linker {
 
     /// Read every input, on up to PATHLINK_THREADS threads (each with its own HMAC context).
     private static func load(_ inputs: [(dataset: String, path: String)], rekeyer: Rekeyer, needed: LinkDataset.Needed, threads: Int) throws -> [LinkDataset] {
-        let rekeyers = inputs.map { _ in rekeyer.makeCopy() }
+        let rekeyers = try inputs.map { _ in try rekeyer.makeCopy() }
         let jobs: [() throws -> LinkDataset] = inputs.indices.map { index in
             { try LinkDataset(name: inputs[index].dataset, path: inputs[index].path, rekeyer: rekeyers[index], needed: needed) }
         }

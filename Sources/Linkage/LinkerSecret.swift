@@ -66,12 +66,13 @@ package final class LinkerSecret {
     }
 
     /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
-    func derivedKey(_ purpose: String) -> HMACKey {
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    func derivedKey(_ purpose: String) throws -> HMACKey {
         var bytes = Array(storage)
         defer { wipe(&bytes) }
-        let master = HMACKey(key: bytes)
-        var derived = master.authenticate("pathlink/link/" + purpose)
+        let master = try HMACKey(key: bytes)
+        var derived = try master.authenticate("pathlink/link/" + purpose)
         defer { wipe(&derived) }
-        return HMACKey(key: derived)
+        return try HMACKey(key: derived)
     }
 }

@@ -16,14 +16,26 @@ final class Rekeyer {
         output.deallocate()
     }
 
-    func makeCopy() -> Rekeyer { Rekeyer(key: key.makeCopy()) }
+    /// - Throws: `.internal` when OpenSSL cannot copy the primed contexts.
+    func makeCopy() throws -> Rekeyer { Rekeyer(key: try key.makeCopy()) }
+
+    /// HMAC-SHA256 of `message` into ``output``. A failed OpenSSL call stops the process:
+    /// it is never a wrong token (the record loops that call this do not throw).
+    @inline(__always)
+    private func authenticate(_ message: UnsafeRawBufferPointer) {
+        do {
+            try key.authenticate(message, into: output)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
 
     /// The re-keyed token; missing stays missing.
     /// - Complexity: one HMAC-SHA256 (~0.2 µs), no allocation.
     @inline(__always)
     func rekey(_ token: Token) -> Token {
         if token.isMissing { return .missing }
-        token.withBytes { key.authenticate($0, into: output) }
+        token.withBytes { authenticate($0) }
         let raw = UnsafeRawPointer(output)
         let high = UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
         let low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
@@ -34,7 +46,7 @@ final class Rekeyer {
     /// A 64-bit keyed hash of a short message (research-id ordering).
     @inline(__always)
     func hash64(_ message: UnsafeRawBufferPointer) -> UInt64 {
-        key.authenticate(message, into: output)
+        authenticate(message)
         return UInt64(bigEndian: UnsafeRawPointer(output).loadUnaligned(as: UInt64.self))
     }
 }

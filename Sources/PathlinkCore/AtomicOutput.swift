@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// An output that appears whole or not at all.
 ///
@@ -105,13 +106,10 @@ package final class AtomicOutput {
 
     deinit { discard() }
 
-    nonisolated(unsafe) private static var serial = 0
+    private static let serial = Atomic<Int>(0)
     private static func nextSerial() -> Int {
-        serialLock.lock(); defer { serialLock.unlock() }
-        serial += 1
-        return serial
+        serial.wrappingAdd(1, ordering: .relaxed).newValue
     }
-    private static let serialLock = Mutex()
 }
 
 extension PathlinkError {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Removes temporary outputs when the process is interrupted.
 ///
@@ -13,18 +14,14 @@ import Darwin
 /// signal handler, it may allocate and take locks: a handler that called `opendir` while
 /// the interrupted thread held the `malloc` lock deadlocked the process (found by the
 /// interrupt tests, issue 7: `pathlink link` hung on SIGINT).
-package final class InterruptCleanup: @unchecked Sendable {
+package final class InterruptCleanup: Sendable {
     package static let shared = InterruptCleanup()
 
-    private static let capacity = 256
-    private static let pathLength = 4096
-    private let table: UnsafeMutablePointer<CChar>
-    private let lock = Mutex()
+    /// The temporary paths to remove on an interrupt.
+    private let paths = Mutex<[String]>([])
+    private static let isInstalled = Atomic<Bool>(false)
 
-    private init() {
-        table = .allocate(capacity: Self.capacity * Self.pathLength)
-        table.initialize(repeating: 0, count: Self.capacity * Self.pathLength)
-    }
+    private init() {}
 
     private static var handledSignals: sigset_t {
         var signals = sigset_t()
@@ -33,16 +30,14 @@ package final class InterruptCleanup: @unchecked Sendable {
         return signals
     }
 
-    nonisolated(unsafe) private static var isInstalled = false
-
     /// Start handling interrupts (once, from the executable, before any other thread).
     ///
     /// Threads started later inherit the blocked mask, so the signals reach only the
     /// waiting thread — whatever mask the parent process left (a blocked mask is
     /// inherited across `exec`; the waiting thread takes the signals either way).
     package func install() {
-        guard !Self.isInstalled else { return }
-        Self.isInstalled = true
+        guard Self.isInstalled.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+        else { return }
         var signals = Self.handledSignals
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         var thread = pthread_t()
@@ -50,59 +45,45 @@ package final class InterruptCleanup: @unchecked Sendable {
             var signals = InterruptCleanup.handledSignals
             var received: Int32 = 0
             while sigwait(&signals, &received) != 0 {}
-            InterruptCleanup.shared.removeAll()
-            _exit(128 + received)
+            InterruptCleanup.shared.removeAllAndExit(status: 128 + received)
         }, nil)
     }
 
     func register(_ path: String) {
-        lock.withLock {
-            for slot in 0..<Self.capacity where table[slot * Self.pathLength] == 0 {
-                let bytes = Array(path.utf8.prefix(Self.pathLength - 1))
-                for (offset, byte) in bytes.enumerated() { table[slot * Self.pathLength + offset] = CChar(bitPattern: byte) }
-                table[slot * Self.pathLength + bytes.count] = 0
-                return
-            }
-        }
+        paths.withLock { $0.append(path) }
     }
 
     func unregister(_ path: String) {
-        lock.withLock { forget(path) }
+        paths.withLock { Self.forget(path, in: &$0) }
     }
 
     /// Run `body` — the rename that puts `path` in its final place — so that an interrupt
     /// cannot remove `path` half-way through it (a half-removed folder renamed into place
     /// would be a partial output), then forget `path`.
-    func committing<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
-        try lock.withLock {
+    func committing(_ path: String, _ body: () throws -> String?) throws -> String? {
+        try paths.withLock { paths in
             let result = try body()
-            forget(path)
+            Self.forget(path, in: &paths)
             return result
         }
     }
 
-    private func forget(_ path: String) {
-        for slot in 0..<Self.capacity where table[slot * Self.pathLength] != 0 {
-            if String(cString: table + slot * Self.pathLength) == path {
-                table[slot * Self.pathLength] = 0
-                return
-            }
-        }
+    private static func forget(_ path: String, in paths: inout [String]) {
+        if let index = paths.lastIndex(of: path) { paths.remove(at: index) }
     }
 
-    /// Remove every registered path. Writers may still be adding files to a folder being
-    /// removed (until `_exit`), so a folder is retried until it is gone.
-    /// The lock is kept: the process exits right after, and no commit may start meanwhile.
-    private func removeAll() {
-        lock.lock()
-        let paths: [String] = (0..<Self.capacity).compactMap { slot in
-            table[slot * Self.pathLength] == 0 ? nil : String(cString: table + slot * Self.pathLength)
-        }
-        for path in paths {
-            for _ in 0..<100 {
-                FilePath.removeTree(path)
-                if access(path, F_OK) != 0 { break }
+    /// Remove every registered path, then exit. Writers may still be adding files to a
+    /// folder being removed (until `_exit`), so a folder is retried until it is gone.
+    /// The lock is kept until the exit: no commit may start meanwhile.
+    private func removeAllAndExit(status: Int32) -> Never {
+        paths.withLock { paths -> Never in
+            for path in paths {
+                for _ in 0..<100 {
+                    FilePath.removeTree(path)
+                    if access(path, F_OK) != 0 { break }
+                }
             }
+            _exit(status)
         }
     }
 }

@@ -44,13 +44,13 @@ package final class Progress {
         if let total, total > 0 { line += " (\(min(100, done * 100 / total))%)" }
         let elapsed = now - started
         if elapsed > 0.5 { line += ", \(Int(Double(done) / elapsed))/s" }
-        fputs(line, stderr)
+        StandardError.write(line)
     }
 
     /// Clear the progress line.
     package func finish() {
         guard isEnabled, lastDraw > 0 else { return }
-        fputs("\r\u{1B}[K", stderr)
+        StandardError.write("\r\u{1B}[K")
     }
 
     package static func now() -> Double {

@@ -56,7 +56,6 @@ package struct PipelineRunner {
     }
 
     package func run() throws -> Summary {
-        ErrorTolerantField.register()
         try checkApprovals()
         let folder = try AtomicOutput(path: output, isDirectory: true, force: force)
         do {
@@ -151,7 +150,6 @@ package struct PipelineRunner {
     /// With approvals required, every governing document must be in the register.
     func checkApprovals() throws {
         guard requireApproved || definition.requireApproved else { return }
-        ErrorTolerantField.register()
         let registerPath = definition.approvals ?? "governance/approvals.yaml"
         let register = try ApprovalsRegister.load(path: registerPath)
         for source in definition.sources {

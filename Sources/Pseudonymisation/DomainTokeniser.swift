@@ -8,19 +8,22 @@ package final class DomainTokeniser {
     package let domain: String
     private let key: HMACKey
 
-    package init(key: MasterKey, project: String, domain: String) {
+    /// - Parameter failurePoint: for tests only: where OpenSSL is made to fail.
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    package init(key: MasterKey, project: String, domain: String, failurePoint: FailurePoint? = nil) throws {
         self.domain = domain
-        self.key = key.domainKey(project: project, domain: domain)
+        self.key = try key.domainKey(project: project, domain: domain, failurePoint: failurePoint)
     }
 
     /// The token of a normalised value; empty for nil or an empty value — never the
     /// HMAC of an empty string.
+    /// - Throws: `.internal` when an OpenSSL call fails.
     /// - Complexity: one HMAC-SHA256 of the value's UTF-8 bytes.
-    package func token(_ normalised: String?) -> String {
+    package func token(_ normalised: String?) throws -> String {
         guard var value = normalised, !value.isEmpty else { return "" }
-        return value.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: 32) { hex in
-                key.authenticateHex(UnsafeRawBufferPointer(bytes), into: hex.baseAddress!)
+        return try value.withUTF8 { bytes in
+            try String(unsafeUninitializedCapacity: 32) { hex in
+                try key.authenticateHex(UnsafeRawBufferPointer(bytes), into: hex.baseAddress!)
                 return 32
             }
         }
@@ -29,15 +32,17 @@ package final class DomainTokeniser {
     /// The token of a non-empty normalised value given as UTF-8 bytes, as 32 lowercase hex
     /// digits written to `hex`: the same token as ``token(_:)-(String?)`` of that value,
     /// without making a `String`.
+    /// - Throws: `.internal` when an OpenSSL call fails; then nothing is written to `hex`.
     /// - Complexity: one HMAC-SHA256; no allocation.
     @inline(__always)
-    package func writeToken(of value: UnsafeRawBufferPointer, into hex: UnsafeMutablePointer<UInt8>) {
+    package func writeToken(of value: UnsafeRawBufferPointer, into hex: UnsafeMutablePointer<UInt8>) throws {
         precondition(value.count > 0, "an empty value has no token")
-        key.authenticateHex(value, into: hex)
+        try key.authenticateHex(value, into: hex)
     }
 
     /// The token of a normalisation outcome (empty unless it is a value).
-    package func token(_ normalised: Normalised) -> String {
-        token(normalised.text)
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    package func token(_ normalised: Normalised) throws -> String {
+        try token(normalised.text)
     }
 }

@@ -1,6 +1,8 @@
 import Governance
 
-/// Error-tolerant person fields for match keys (token derivation v1, extension 1).
+/// How the error-tolerant match-key fields (``KeyField/forenameNickname``,
+/// ``KeyField/surnameSoundex``, ``KeyField/fullNameSorted``; token derivation v1,
+/// extension 1) are computed. The vocabulary itself is Governance's closed ``KeyField``.
 ///
 /// They stay keyed-HMAC: each is just another normalised field that a plan's match key
 /// can combine, so that records with a nickname, a misspelt surname or swapped names can
@@ -15,20 +17,6 @@ package enum ErrorTolerantField: String, CaseIterable, Sendable {
     /// The letters of forename (all given names) and surname, sorted A–Z: equal when the
     /// two are swapped or the given names reordered. Missing unless both are present.
     case fullNameSorted = "full-name-sorted"
-
-    /// Make the fields known to plan validation (Governance's `KeyField.known`).
-    /// Idempotent; call before loading a plan that may use them.
-    package static func register() {
-        registration
-    }
-
-    private static let registration: Void = {
-        for field in allCases {
-            let keyField = KeyField(rawValue: field.rawValue)
-            if !KeyField.known.contains(keyField) { KeyField.known.append(keyField) }
-            KeyField.extraSources[field.rawValue] = field == .surnameSoundex ? .surname : .forename
-        }
-    }()
 
     /// The value for a record, or nil when a part it needs is missing.
     package func value(for record: PersonRecord) -> String? {

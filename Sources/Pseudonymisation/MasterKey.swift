@@ -33,21 +33,28 @@ package final class MasterKey: CustomStringConvertible {
 
     /// The key fingerprint: first 16 hex digits of `HMAC-SHA256(K, "pathlink/1/fingerprint")`.
     /// Safe to print and to record in receipts.
+    /// (A failed OpenSSL call stops the process here: it is never a wrong fingerprint.)
     package var fingerprint: String {
-        String(Hex.encode(HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
+        do {
+            return String(Hex.encode(try HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
+        } catch {
+            preconditionFailure("\(error)")
+        }
     }
 
     /// The domain key `K_d = HMAC-SHA256(K, "pathlink/1/" + project + "/" + domain)`,
     /// primed for per-value use. The raw `K_d` bytes are wiped before returning.
-    package func domainKey(project: String, domain: String) -> HMACKey {
-        var derived = HMACKey(key: bytes).authenticate("pathlink/1/\(project)/\(domain)")
+    /// - Parameter failurePoint: for tests only: where the domain key's OpenSSL calls fail.
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    package func domainKey(project: String, domain: String, failurePoint: FailurePoint? = nil) throws -> HMACKey {
+        var derived = try domainKeyBytes(project: project, domain: domain)
         defer { wipe(&derived) }
-        return HMACKey(key: derived)
+        return try HMACKey(key: derived, failurePoint: failurePoint)
     }
 
     /// The raw bytes of `K_d`, for publishing test vectors only (never for output files).
-    func domainKeyBytes(project: String, domain: String) -> [UInt8] {
-        HMACKey(key: bytes).authenticate("pathlink/1/\(project)/\(domain)")
+    func domainKeyBytes(project: String, domain: String) throws -> [UInt8] {
+        try HMACKey(key: bytes).authenticate("pathlink/1/\(project)/\(domain)")
     }
 
     /// The key file text (`hex` + LF); the caller must wipe it after writing.

@@ -28,12 +28,15 @@ package struct PersonRecord: Equatable, Sendable {
         case .surname: return surname.text
         case .dateOfBirth: return dateOfBirth.text
         case .dateOfBirthUnordered: return dateOfBirth.text.map(DateOfBirth.unordered)
-        case .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay:
-            return dateOfBirth.text.map { DateOfBirth.parts($0, field) }
+        case .dateOfBirthYearMonth: return dateOfBirth.text.map { DateOfBirth.parts($0, .yearMonth) }
+        case .dateOfBirthMonthDay: return dateOfBirth.text.map { DateOfBirth.parts($0, .monthDay) }
+        case .dateOfBirthYearDay: return dateOfBirth.text.map { DateOfBirth.parts($0, .yearDay) }
         case .postcode: return postcode.text
         case .postcodeDistrict: return postcode.text.map(Postcode.district)
         case .sex: return sex.text
-        default: return ErrorTolerantField(rawValue: field.rawValue)?.value(for: self)
+        case .forenameNickname: return ErrorTolerantField.forenameNickname.value(for: self)
+        case .surnameSoundex: return ErrorTolerantField.surnameSoundex.value(for: self)
+        case .fullNameSorted: return ErrorTolerantField.fullNameSorted.value(for: self)
         }
     }
 }

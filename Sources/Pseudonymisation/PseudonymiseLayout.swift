@@ -1,3 +1,4 @@
+import Cryptography
 import Governance
 import PathlinkCore
 import Provenance
@@ -55,7 +56,8 @@ final class PseudonymiseLayout {
     private(set) var warnings: [String] = []
     private let header: [String]
 
-    init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, header: [String], file: String) throws {
+    init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, header: [String], file: String,
+         failurePoint: FailurePoint? = nil) throws {
         self.manifest = manifest
         self.file = file
         self.header = header
@@ -72,9 +74,9 @@ final class PseudonymiseLayout {
                                 remedy: "pseudonymise the file written by `pathlink extract` with this manifest")
         }
         var tokenisers: [String: DomainTokeniser] = [:]
-        func tokeniser(_ domain: String) -> DomainTokeniser {
+        func tokeniser(_ domain: String) throws -> DomainTokeniser {
             if let existing = tokenisers[domain] { return existing }
-            let made = DomainTokeniser(key: key, project: plan.project, domain: domain)
+            let made = try DomainTokeniser(key: key, project: plan.project, domain: domain, failurePoint: failurePoint)
             tokenisers[domain] = made
             return made
         }
@@ -88,20 +90,12 @@ final class PseudonymiseLayout {
             switch declaration.columnClass {
             case .identifier:
                 var pattern: ReferencePattern? = nil
-                if case .pattern(let value)? = declaration.normalise {
-                    do {
-                        pattern = try ReferencePattern(pattern: value.pattern, template: value.template)
-                    } catch var error as PathlinkError {
-                        error.file = manifest.path
-                        error.column = name
-                        throw error
-                    }
-                }
+                if case .pattern(let value)? = declaration.normalise { pattern = value }   // checked when the manifest loaded
                 guard let domain = declaration.domain else {
                     throw PathlinkError(.invalidDocument, file: manifest.path, column: name, problem: "an identifier column has no domain",
                                         remedy: "add domain: to the column")
                 }
-                identifiers.append(IdentifierColumn(index: index, declaration: declaration, pattern: pattern, tokeniser: tokeniser(domain)))
+                identifiers.append(IdentifierColumn(index: index, declaration: declaration, pattern: pattern, tokeniser: try tokeniser(domain)))
                 outputs.append(.identifier(identifiers.count - 1))
                 outputHeader.append(name)
             case .linkage:
@@ -122,9 +116,7 @@ final class PseudonymiseLayout {
             }
             var lacking: [String] = []
             for field in definition.fields {
-                let sources: [PersonField] = field.rawValue == ErrorTolerantField.fullNameSorted.rawValue
-                    ? [.forename, .surname] : field.source.map { [$0] } ?? []
-                for source in sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
+                for source in field.sources where !provided.contains(source) && !lacking.contains(source.rawValue) {
                     lacking.append(source.rawValue)
                 }
             }
@@ -133,7 +125,7 @@ final class PseudonymiseLayout {
                 warnings.append("\(definition.name) is blank: \(manifest.dataset) has no linkage column for \(lacking.joined(separator: ", "))")
             }
             keys.append(KeyColumn(definition: definition, key: MatchKey(name: definition.name, fields: definition.fields),
-                                  isConfirmKey: isConfirmKey, tokeniser: tokeniser(definition.domain), lacking: lacking))
+                                  isConfirmKey: isConfirmKey, tokeniser: try tokeniser(definition.domain), lacking: lacking))
             outputs.append(.key(keys.count - 1))
             outputHeader.append(definition.name)
         }
@@ -164,7 +156,9 @@ final class PseudonymiseLayout {
             case .dateOfBirthUnordered: self = .dateOfBirthUnordered
             case .postcode: self = .postcode
             case .postcodeDistrict: self = .postcodeDistrict
-            default: self = .other(field)
+            case .forenameInitial, .sex, .dateOfBirthYearMonth, .dateOfBirthMonthDay, .dateOfBirthYearDay,
+                 .forenameNickname, .surnameSoundex, .fullNameSorted:
+                self = .other(field)
             }
         }
     }
@@ -233,9 +227,14 @@ final class PseudonymiseLayout {
     }
 
     /// Write the token of ``value`` (non-empty) in `tokeniser`'s domain.
+    /// - Throws: `.internal` (naming the input file) when OpenSSL fails; no token is written.
     @inline(__always)
     private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
-        tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
+        do {
+            try tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
+        } catch let error as PathlinkError {
+            throw error.inFile(file)
+        }
         try writer.writeVerbatim(UnsafeBufferPointer(start: hex, count: 32))
     }
 

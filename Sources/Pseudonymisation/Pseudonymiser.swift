@@ -28,21 +28,19 @@ package struct Pseudonymiser {
     package var force: Bool
     /// Show progress on stderr (nil: when stderr is a terminal).
     package var showProgress: Bool?
+    /// For tests only: where the tokenisers' OpenSSL calls are made to fail (nil: nowhere).
+    package var failurePoint: FailurePoint?
 
-    package init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil) {
+    package init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil,
+                 failurePoint: FailurePoint? = nil) {
         self.manifest = manifest
         self.plan = plan
         self.key = key
         self.force = force
         self.showProgress = showProgress
+        self.failurePoint = failurePoint
     }
 
-    /// Load a linkage plan, knowing the error-tolerant key fields (``ErrorTolerantField``).
-    /// Use this (or call ``ErrorTolerantField/register()`` first) wherever a plan is read.
-    package static func loadPlan(path: String) throws -> LinkagePlan {
-        ErrorTolerantField.register()
-        return try LinkagePlan.load(path: path)
-    }
 
     /// What a run did (also in its receipt).
     package struct Summary: Sendable, Equatable {
@@ -56,7 +54,8 @@ package struct Pseudonymiser {
     /// and `output.receipt.json`.
     /// - Throws: `.provenance` when the extract's receipt is missing or names another
     ///   manifest or dataset; `.header` when its header is not the manifest's extract
-    ///   columns; `.outputExists`, `.io`, `.malformedCSV`.
+    ///   columns; `.outputExists`, `.io`, `.malformedCSV`; `.internal` when an OpenSSL call
+    ///   fails (then no output and no receipt are written).
     @discardableResult
     package func run(input: String, output: String) throws -> Summary {
         let started = Date()
@@ -71,7 +70,8 @@ package struct Pseudonymiser {
         try checkExtractReceipt(input: input, inputHash: inputHash, manifestHash: manifestHash)
 
         let reader = try CSVReader(path: input)
-        let layout = try PseudonymiseLayout(manifest: manifest, plan: plan, key: key, header: reader.header, file: input)
+        let layout = try PseudonymiseLayout(manifest: manifest, plan: plan, key: key, header: reader.header, file: input,
+                                            failurePoint: failurePoint)
         let writer = try CSVWriter(path: output, force: force)
         // The output is hashed as it is written, on a second thread (not re-read afterwards).
         let outputHasher = BackgroundSHA256()

@@ -65,9 +65,9 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
     /// Compute this vector with `key`: the normalised value (canonical JSON) and token.
     package func compute(key: MasterKey, project: String) throws -> (normalised: String, token: String?) {
         func text(_ value: Normalised) -> JSONValue { value.text.map(JSONValue.string) ?? .null }
-        func tokenise(_ value: String?) -> String? {
+        func tokenise(_ value: String?) throws -> String? {
             guard let domain else { return nil }
-            return DomainTokeniser(key: key, project: project, domain: domain).token(value)
+            return try DomainTokeniser(key: key, project: project, domain: domain).token(value)
         }
         switch kind {
         case "name", "postcode", "text", "sex":
@@ -79,16 +79,22 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             case "text": outcome = TextNormalisation.text(value)
             default: outcome = TextNormalisation.sex(value)
             }
-            return (text(outcome).canonical, tokenise(outcome.text))
+            return (text(outcome).canonical, try tokenise(outcome.text))
         case "date-of-birth":
             guard let value = rawObject["value"]?.string else { throw malformed() }
             let outcome = DateOfBirth.normalise(value, formats: try formats(rawObject["format"]))
-            return (text(outcome).canonical, tokenise(outcome.text))
+            return (text(outcome).canonical, try tokenise(outcome.text))
         case "pattern":
             guard let value = rawObject["value"]?.string, let pattern = rawObject["pattern"]?.string,
                   let template = rawObject["template"]?.string else { throw malformed() }
-            let outcome = try ReferencePattern(pattern: pattern, template: template).normalise(value)
-            return (text(outcome).canonical, tokenise(outcome.text))
+            let compiled: ReferencePattern
+            do {
+                compiled = try ReferencePattern(pattern: pattern, template: template)
+            } catch let error as ReferencePatternError {
+                throw PathlinkError(.invalidDocument, problem: error.description, remedy: error.remedy)
+            }
+            let outcome = compiled.normalise(value)
+            return (text(outcome).canonical, try tokenise(outcome.text))
         case "full-name":
             guard let value = rawObject["value"]?.string, let order = rawObject["order"]?.string.flatMap(NameNormalisation.Order.init(rawValue:))
             else { throw malformed() }
@@ -96,9 +102,8 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             return (JSONValue.object(["forename": text(forename), "surname": text(surname)]).canonical, nil)
         case "matchkey":
             guard case .array(let fieldNames)? = rawObject["fields"] else { throw malformed() }
-            ErrorTolerantField.register()
             let fields = try fieldNames.map { name -> KeyField in
-                guard let field = name.string.map(KeyField.init(rawValue:)), KeyField.known.contains(field) else { throw malformed() }
+                guard let field = name.string.flatMap(KeyField.init(rawValue:)) else { throw malformed() }
                 return field
             }
             var record = PersonRecord()
@@ -110,7 +115,7 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
             if let postcode = rawObject["postcode"]?.string { record.postcode = Postcode.normalise(postcode) }
             if let sex = rawObject["sex"]?.string { record.sex = TextNormalisation.sex(sex) }
             let value = MatchKey(name: "vector", fields: fields).value(for: record)
-            return ((value.map(JSONValue.string) ?? .null).canonical, tokenise(value))
+            return ((value.map(JSONValue.string) ?? .null).canonical, try tokenise(value))
         default:
             throw PathlinkError(.invalidDocument, problem: "unknown vector kind \(kind)")
         }

@@ -30,8 +30,8 @@ extension ReportSpec {
         }
         if let missing = root.optional("missing") { spec.missingLabel = try missing.string() }
         if let policy = root.optional("policy") {
-            try policy.expectKeys(PolicyOverrides.fieldNames)
-            spec.policy = try PolicyOverrides.parse(policy)
+            try policy.expectKeys(PolicyDocument.fieldNames)
+            spec.policy = try PolicyDocument.settings(policy)
         }
         spec.notes = try root.optional("notes")?.string()
 

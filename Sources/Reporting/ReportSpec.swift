@@ -1,3 +1,4 @@
+import Disclosure
 import PathlinkCore
 
 /// A report spec (`report: 1`): which linked table to read, the variables (recodes) and the
@@ -14,14 +15,14 @@ package struct ReportSpec: Sendable, Equatable {
     /// The category an empty value gets.
     package var missingLabel: String
     /// Settings of the spec's own `policy:` block (only these fields were given).
-    package var policy: PolicyOverrides?
+    package var policy: DisclosurePolicy.Settings?
     package var variables: [VariableDefinition]
     package var tables: [TableSpec]
     /// Free text shown in the report's methodology section.
     package var notes: String?
 
     package init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
-                personRecordOrder: String? = nil, missingLabel: String = "Not recorded", policy: PolicyOverrides? = nil,
+                personRecordOrder: String? = nil, missingLabel: String = "Not recorded", policy: DisclosurePolicy.Settings? = nil,
                 variables: [VariableDefinition] = [], tables: [TableSpec], notes: String? = nil) {
         self.id = id
         self.title = title

@@ -116,22 +116,13 @@ package struct ReportStage {
                        warnings: release.warnings)
     }
 
-    /// The policy file (or the defaults), tightened by the spec's `policy:` block.
+    /// The policy file (or the defaults), tightened by the spec's `policy:` block; a
+    /// loosening or invalid field is refused at its line in the spec.
     func effectivePolicy(spec: ReportSpec) throws -> DisclosurePolicy {
         let base = try policyPath.map(PolicyDocument.load(path:)) ?? DisclosurePolicy()
-        guard let overrides = spec.policy else { return base }
-        do {
-            return try base.tightened(by: overrides.applied(to: base))
-        } catch let error as PathlinkError {
-            var located = error
-            located.file = specPath
-            located.line = located.line ?? overrides.line
-            throw located
-        } catch {
-            throw PathlinkError(.invalidDocument, file: specPath, line: overrides.line,
-                                problem: "policy: the report's policy would loosen the disclosure policy (\(error))",
-                                remedy: "a report may only tighten the policy: raise the threshold, suppress zeros, round more — never less")
-        }
+        guard var settings = spec.policy else { return base }
+        settings.file = specPath
+        return try base.tightened(by: settings)
     }
 
     /// Refuse before any work when an output exists (without --force) or the audit would

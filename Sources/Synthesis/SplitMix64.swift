@@ -81,3 +81,5 @@ struct Weighted<Value> {
         return values[values.count - 1]
     }
 }
+
+extension Weighted: Sendable where Value: Sendable {}

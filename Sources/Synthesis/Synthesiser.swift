@@ -92,15 +92,15 @@ package enum Synthesiser {
         // Blocks are shuffled and written on a second thread while the next one is
         // generated. The shuffler's random stream is used only there, block after block in
         // order, so the bytes are the same as when both happen on one thread.
-        let block = BlockPipeline(BlockWriter(support: writers[0], police: writers[1], cps: writers[2], truth: writers[3],
-                                              shuffler: SplitMix64(seed: options.seed ^ 0x5EED_5EED_5EED_5EED)))
+        var writer = BlockWriter(support: writers[0], police: writers[1], cps: writers[2], truth: writers[3],
+                                 shuffler: SplitMix64(seed: options.seed ^ 0x5EED_5EED_5EED_5EED))
         let progress = Progress("synth", total: options.persons, unit: "persons", enabled: options.showsProgress)
         var blockStart = 0
-        do {
+        try Parallel.pipeline(threads: min(2, Parallel.threads), produce: { submit in
             while generator.personCount < options.persons {
                 generator.makeGroup(maximumPersons: options.persons - generator.personCount)
                 if generator.personCount - blockStart >= options.blockSize || generator.personCount == options.persons {
-                    try block.submit(Block(support: generator.support, police: generator.police, cps: generator.cps))
+                    try submit(Block(support: generator.support, police: generator.police, cps: generator.cps))
                     generator.support.removeAll(keepingCapacity: true)
                     generator.police.removeAll(keepingCapacity: true)
                     generator.cps.removeAll(keepingCapacity: true)
@@ -108,11 +108,9 @@ package enum Synthesiser {
                     progress.update(generator.personCount)
                 }
             }
-            try block.finish()
-        } catch {
-            _ = try? block.finish()
-            throw error
-        }
+        }, consume: { block in
+            try writer.write(block)
+        })
         progress.finish()
         for writer in writers { try writer.close() }
 
@@ -152,39 +150,6 @@ private struct Block {
     var support: [SyntheticRecord]
     var police: [SyntheticRecord]
     var cps: [SyntheticRecord]
-}
-
-/// Hands blocks to a serial queue that shuffles and writes them, at most two blocks
-/// ahead of the writer (so memory stays bounded); the first write error stops the rest
-/// and is thrown by the next ``submit(_:)`` or by ``finish()``.
-private final class BlockPipeline: @unchecked Sendable {
-    private var writer: BlockWriter
-    private let queue = DispatchQueue(label: "pathlink.synth.writer")
-    private let slots = DispatchSemaphore(value: 2)
-    private let lock = PathlinkCore.Mutex()
-    private var failure: Error?
-
-    init(_ writer: BlockWriter) { self.writer = writer }
-
-    func submit(_ block: Block) throws {
-        try rethrowFailure()
-        slots.wait()
-        queue.async { [self] in
-            defer { slots.signal() }
-            guard lock.withLock({ failure == nil }) else { return }
-            do { try writer.write(block) } catch { lock.withLock { failure = error } }
-        }
-    }
-
-    /// Wait for every submitted block to be written.
-    func finish() throws {
-        queue.sync {}
-        try rethrowFailure()
-    }
-
-    private func rethrowFailure() throws {
-        if let failure = lock.withLock({ failure }) { throw failure }
-    }
 }
 
 /// Shuffles a block of generated records and writes them with their ground truth.

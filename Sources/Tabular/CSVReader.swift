@@ -36,9 +36,9 @@ package final class CSVReader {
     /// The header's column names.
     package private(set) var header: [String] = []
     /// The current record's row number (header = 1).
-    package private(set) var row = 1
+    package private(set) var row: Int { get { state.pointee.row } set { state.pointee.row = newValue } }
     /// The physical line on which the current record starts (1-based).
-    package private(set) var line = 1
+    package private(set) var line: Int { get { state.pointee.line } set { state.pointee.line = newValue } }
     /// Bytes consumed so far (for progress).
     package var bytesRead: Int { Int(consumedBefore) + start }
 
@@ -48,14 +48,47 @@ package final class CSVReader {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
 
-    @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    /// The reader's moving parts, in memory the reader allocates and frees itself.
+    ///
+    /// Stored `var` properties of a class pay a run-time exclusivity check on every
+    /// access, and the record loop and the field accessors touch these for every record
+    /// and field (a quarter of extract's instructions, measured with callgrind). Only the
+    /// reader holds this pointer, and a reader is used from one thread at a time.
+    @usableFromInline struct State {
+        @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
+        @usableFromInline var fieldCount = 0
+        var capacity: Int
+        var start = 0
+        var end = 0
+        var isAtEOF = false
+        var consumedBefore: Int64 = 0
+        var row = 1
+        var line = 1
+        var nextLine = 1
+        var recordLineBreaks = 0
+        var recordMayBeUnclean = true
+        var lastFieldWasQuoted = false
+        var headerCount = 0
+        @usableFromInline init(buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+            self.buffer = buffer
+            self.capacity = capacity
+        }
+    }
+    @usableFromInline let state: UnsafeMutablePointer<State>
+
+    @usableFromInline var buffer: UnsafeMutablePointer<UInt8> {
+        @inline(__always) get { state.pointee.buffer }
+        set { state.pointee.buffer = newValue }
+    }
+    private var capacity: Int { get { state.pointee.capacity } set { state.pointee.capacity = newValue } }
     /// The buffer size now (tests check that it stays bounded).
     var bufferCapacity: Int { capacity }
-    private var start = 0          // first byte of the next record
-    private var end = 0            // end of valid bytes
-    private var isAtEOF = false
-    private var consumedBefore: Int64 = 0
+    /// First byte of the next record.
+    private var start: Int { get { state.pointee.start } set { state.pointee.start = newValue } }
+    /// End of valid bytes.
+    private var end: Int { get { state.pointee.end } set { state.pointee.end = newValue } }
+    private var isAtEOF: Bool { get { state.pointee.isAtEOF } set { state.pointee.isAtEOF = newValue } }
+    private var consumedBefore: Int64 { get { state.pointee.consumedBefore } set { state.pointee.consumedBefore = newValue } }
     private var rawBuffer: UnsafeMutablePointer<UInt8>?
     private let chunkSize: Int
 
@@ -65,14 +98,17 @@ package final class CSVReader {
     @usableFromInline let fieldEndStorage: UnsafeMutablePointer<Int>
     @usableFromInline let fieldUnescapeStorage: UnsafeMutablePointer<Bool>
     @usableFromInline let fieldQuotedStorage: UnsafeMutablePointer<Bool>
-    @usableFromInline var fieldCount = 0
-    private var recordLineBreaks = 0
+    @usableFromInline var fieldCount: Int {
+        @inline(__always) get { state.pointee.fieldCount }
+        set { state.pointee.fieldCount = newValue }
+    }
+    private var recordLineBreaks: Int { get { state.pointee.recordLineBreaks } set { state.pointee.recordLineBreaks = newValue } }
     /// Whether the current record may hold a byte >= 0x80 or a NUL: set while parsing
     /// from every byte of its fields (and, harmlessly, a few bytes beyond), so a record
     /// of clean ASCII needs no second pass to check its encoding.
-    private var recordMayBeUnclean = true
+    private var recordMayBeUnclean: Bool { get { state.pointee.recordMayBeUnclean } set { state.pointee.recordMayBeUnclean = newValue } }
     private var lineEnding: LineEnding?
-    private var nextLine = 1
+    private var nextLine: Int { get { state.pointee.nextLine } set { state.pointee.nextLine = newValue } }
     /// Lent every chunk of raw bytes as it is read (before any transcoding), e.g. to hash
     /// the input in the same pass. The reader waits for it before it moves or changes
     /// lent bytes.
@@ -106,8 +142,8 @@ package final class CSVReader {
             throw PathlinkError.io(path: path, operation: "open", remedy: "check that the file exists and that you may read it")
         }
         ownsDescriptor = true
-        capacity = chunkSize * 2
-        buffer = .allocate(capacity: capacity)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(buffer: .allocate(capacity: chunkSize * 2), capacity: chunkSize * 2))
         fieldStartStorage = .allocate(capacity: limits.maxColumns + 1)
         fieldEndStorage = .allocate(capacity: limits.maxColumns + 1)
         fieldUnescapeStorage = .allocate(capacity: limits.maxColumns + 1)
@@ -119,6 +155,7 @@ package final class CSVReader {
     deinit {
         settleObserver()
         buffer.deallocate()
+        state.deinitialize(count: 1).deallocate()
         rawBuffer?.deallocate()
         fieldStartStorage.deallocate()
         fieldEndStorage.deallocate()
@@ -203,8 +240,9 @@ package final class CSVReader {
             switch try parseRecord() {
             case .record:
                 row += 1
-                try finishRecord(expectedFields: header.count)
-                if fieldCount == 1 && header.count > 1 && fieldEndStorage[0] == fieldStartStorage[0] && !lastFieldWasQuoted {
+                let expected = state.pointee.headerCount
+                try finishRecord(expectedFields: expected)
+                if fieldCount == 1 && expected > 1 && fieldEndStorage[0] == fieldStartStorage[0] && !lastFieldWasQuoted {
                     row -= 1   // a blank line: skipped, not a record
                     continue
                 }
@@ -228,6 +266,7 @@ package final class CSVReader {
             case .record:
                 try finishRecord(expectedFields: nil)
                 header = strings()
+                state.pointee.headerCount = header.count
                 isHeaderRead = true
                 var seen: [String: Int] = [:]
                 for (index, name) in header.enumerated() {
@@ -247,7 +286,7 @@ package final class CSVReader {
         }
     }
 
-    private var lastFieldWasQuoted = false
+    private var lastFieldWasQuoted: Bool { get { state.pointee.lastFieldWasQuoted } set { state.pointee.lastFieldWasQuoted = newValue } }
     private var isHeaderRead = false
     /// The row number of the record being parsed.
     private var pendingRow: Int { isHeaderRead ? row + 1 : 1 }

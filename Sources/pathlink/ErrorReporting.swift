@@ -13,7 +13,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as PathlinkError {
-        fputs("pathlink: error: \(error.description)\n", stderr)
+        StandardError.write("pathlink: error: \(error.description)\n")
         switch error.code {
         case .usage: throw ExitCode(2)
         case .disclosure: throw ExitCode(3)

@@ -7,7 +7,6 @@ import ArgumentParser
 import Governance
 import Linkage
 import PathlinkCore
-import Pseudonymisation
 
 struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,8 +54,6 @@ struct LinkCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            // Plans may name the error-tolerant key fields; the linker only needs to know them by name.
-            ErrorTolerantField.register()
             var inputs: [(dataset: String, path: String)] = []
             for item in input {
                 guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
@@ -75,7 +72,7 @@ struct LinkCommand: ParsableCommand {
             }
             let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
             let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
             print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }

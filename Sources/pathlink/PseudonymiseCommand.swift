@@ -40,12 +40,12 @@ struct PseudonymiseCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loadedManifest = try Manifest.load(path: manifest)
-            let loadedPlan = try Pseudonymiser.loadPlan(path: plan)
+            let loadedPlan = try LinkagePlan.load(path: plan)
             let masterKey = try KeyFile.load(key)
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)
             print("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
         }
     }
 }

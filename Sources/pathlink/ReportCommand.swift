@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
                                     auditPath: audit, force: force)
             let summary = try stage.run()
-            for warning in summary.warnings { fputs("pathlink: warning: \(warning)\n", stderr) }
+            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
             print("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
         }
     }

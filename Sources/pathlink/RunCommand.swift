@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
             let runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
-                fputs("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n", stderr)
+                StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n")
             }
             let summary = try runner.run()
             print("run: every stage finished; open \(summary.report)")

@@ -28,13 +28,13 @@ struct HMACKeyTests {
     ]
 
     @Test("RFC 4231 vectors", arguments: vectors.indices)
-    func rfc4231(index: Int) {
+    func rfc4231(index: Int) throws {
         let vector = Self.vectors[index]
-        let key = HMACKey(key: vector.key)
-        #expect(Hex.encode(key.authenticate(vector.data)) == vector.mac)
+        let key = try HMACKey(key: vector.key)
+        #expect(Hex.encode(try key.authenticate(vector.data)) == vector.mac)
         // The primed state is reused: a second MAC with the same key gives the same answer.
-        #expect(Hex.encode(key.authenticate(vector.data)) == vector.mac)
-        #expect(Hex.encode(key.makeCopy().authenticate(vector.data)) == vector.mac)
+        #expect(Hex.encode(try key.authenticate(vector.data)) == vector.mac)
+        #expect(Hex.encode(try key.makeCopy().authenticate(vector.data)) == vector.mac)
     }
 
     @Test("SHA-256 of the empty string and of abc")

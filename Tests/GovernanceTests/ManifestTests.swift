@@ -66,8 +66,8 @@ struct ManifestTests {
         #expect(manifest.extractColumns == ["crimeref", "victim_forename", "victim_name", "victim_dob", "consent", "date_reported", "outcome_code", "age_band"])
         #expect(manifest.rows?.ageAtLeast?.years == 18)
         if case .pattern(let pattern) = manifest.column(named: "crimeref")?.normalise {
-            #expect(pattern.apply("42/012345/21") == "42/12345/21")
-            #expect(pattern.apply("not a ref") == nil)
+            #expect(pattern.fill("42/012345/21") == "42/12345/21")
+            #expect(pattern.fill("not a ref") == nil)
         } else {
             Issue.record("expected a pattern normaliser")
         }
@@ -88,7 +88,7 @@ struct ManifestTests {
 
     @Test("Bad regexes and templates naming a missing group make the manifest invalid")
     func patterns() {
-        expectInvalid(manifestText(columns: "  - {name: r, class: identifier, domain: ref, normalise: {pattern: '(', template: '$1'}}"), line: 7, "not a valid regular expression")
+        expectInvalid(manifestText(columns: "  - {name: r, class: identifier, domain: ref, normalise: {pattern: '(', template: '$1'}}"), line: 7, "a ( is never closed")
         expectInvalid(manifestText(columns: "  - {name: r, class: identifier, domain: ref, normalise: {pattern: '(\\d+)-(\\d+)', template: '$1/$3'}}"), line: 7, "uses $3 but the pattern has 2")
         expectInvalid(manifestText(columns: "  - {name: r, class: identifier, domain: ref, normalise: soundex}"), line: 7, "unknown normaliser")
     }
@@ -170,11 +170,11 @@ struct ValueTests {
 
     @Test("Templates: $$ is a dollar, an unmatched optional group is empty")
     func templates() throws {
-        let pattern = try ValuePattern(pattern: "(\\d+)(?:-([A-Z]))?", template: "$1$$$2")
-        #expect(pattern.apply("12-A") == "12$A")
-        #expect(pattern.apply("12") == "12$")
-        #expect(pattern.apply("x12") == nil)
+        let pattern = try ReferencePattern(pattern: "(\\d+)(?:-([A-Z]))?", template: "$1$$$2")
+        #expect(pattern.fill("12-A") == "12$A")
+        #expect(pattern.fill("12") == "12$")
+        #expect(pattern.fill("x12") == nil)
         // ASCII semantics: \d does not match Arabic-Indic digits.
-        #expect(pattern.apply("١٢") == nil)
+        #expect(pattern.fill("١٢") == nil)
     }
 }

@@ -104,7 +104,6 @@ struct PipelineRun {
         let raw = folder + "/raw"
         let synth = try Synthesiser.run(.init(persons: persons, seed: seed, output: raw, rates: profile.mess, population: profile.population, showsProgress: false))
 
-        ErrorTolerantField.register()
         let plan = try LinkagePlan.load(path: planPath)
         let key = try MasterKey(bytes: Self.keyBytes)
         var inputs: [(dataset: String, path: String)] = []
@@ -124,7 +123,7 @@ struct PipelineRun {
                                               secret: LinkerSecret(bytes: Self.secretBytes), force: false))
         // …and the same steps in memory, where the clusters can be seen.
         let secret = LinkerSecret(bytes: Self.secretBytes)
-        let rekeyer = Rekeyer(key: secret.derivedKey("rekey"))
+        let rekeyer = Rekeyer(key: try secret.derivedKey("rekey"))
         let datasets = try Linker.checkedInputs(inputs, plan: plan).map {
             try LinkDataset(name: $0.dataset, path: $0.path, rekeyer: rekeyer)
         }

@@ -150,7 +150,7 @@ final class LinkWorld {
 
     var planPath: String { FilePath.join(folder, "linkage.yaml") }
     var outputPath: String { FilePath.join(folder, "linked") }
-    static let fixedSecret = LinkerSecret(bytes: Array(repeating: 7, count: 32))
+    static var fixedSecret: LinkerSecret { LinkerSecret(bytes: Array(repeating: 7, count: 32)) }
 
     /// Write inputs and plan, link, and read the result.
     @discardableResult

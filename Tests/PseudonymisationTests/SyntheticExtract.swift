@@ -163,14 +163,13 @@ struct SyntheticExtract {
     }
 
     func pseudonymiser(force: Bool = false) throws -> Pseudonymiser {
-        Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try Pseudonymiser.loadPlan(path: planPath),
+        Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try LinkagePlan.load(path: planPath),
                              key: try KeyFile.load(keyPath), force: force, showProgress: false)
     }
 
     /// The JSON the Python recomputation reads: key, project, and what each column is.
     func pythonSpec() throws -> String {
         let manifest = try Manifest.load(path: manifestPath)
-        ErrorTolerantField.register()
         let plan = try LinkagePlan.load(path: planPath)
         var identifiers: [[String: Any]] = []
         var linkage: [[String: Any]] = []

@@ -55,7 +55,7 @@ struct TokenVectorTests {
         #expect(outcome.normalised == vector.normalised)
         if let expected = vector.token { #expect(outcome.token == expected) }
         if let expected = vector.domainKeyHex, let domain = vector.domain {
-            #expect(Hex.encode(key.domainKeyBytes(project: file.project, domain: domain)) == expected)
+            #expect(Hex.encode(try key.domainKeyBytes(project: file.project, domain: domain)) == expected)
         }
     }
 }

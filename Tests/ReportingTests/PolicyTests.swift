@@ -30,6 +30,8 @@ struct PolicyTests {
             ("policy: 1\nthreshhold: 5\n", 2),
             ("threshold: 3\n", nil),
             ("policy: 2\n", 1),
+            ("policy: 1\nsymbol: \"*\"\nstructural-symbol: \"*\"\n", 2),
+            ("policy: 1\ndescription: x\nstructural-symbol: \" 4 \"\n", 3),
         ]
         for (text, line) in cases {
             let error = expectRefused(.invalidDocument) { _ = try PolicyDocument.parse(text, file: "p.yaml") }
@@ -64,5 +66,23 @@ struct PolicyTests {
         #expect(!scratch.exists("release"))
         #expect(!scratch.exists("release.audit.json"))
         #expect(!scratch.exists("release.receipt.json"))
+    }
+
+    @Test("a spec's loosening or invalid field is refused at that field's own line")
+    func loosenedFieldLine() {
+        let scratch = Scratch()
+        let linked = scratch.linked(smallHeader, smallRows)
+        let cases: [(String, Int)] = [
+            ("policy:\n  zeros: suppress\n  rounding: 7\n", 5),
+            ("policy:\n  threshold: 6\n  symbol: \"0\"\n", 5),
+        ]
+        for (block, line) in cases {
+            let spec = "report: 1\nid: d\n" + block + "tables:\n  - {id: s, rows: [sex]}\n"
+            let error = expectRefused(.invalidDocument) {
+                try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 5\nrounding: 5\n")
+            }
+            #expect(error?.file?.hasSuffix("spec.yaml") == true)
+            #expect(error?.line == line, "\(block)")
+        }
     }
 }

@@ -33,15 +33,16 @@ package enum DateOfBirth {
     /// Two of the three parts of a normalised `YYYYMMDD` date (token specification 5.4):
     /// `YYYYMM`, `MMDD` or `YYYYDD`. A one-part typo (year or day off by one) keeps one of
     /// them equal; people born years apart differ in all three unless they share a birthday.
-    package static func parts(_ normalised: String, _ field: KeyField) -> String {
+    package enum Part: Sendable { case yearMonth, monthDay, yearDay }
+
+    package static func parts(_ normalised: String, _ part: Part) -> String {
         let digits = Array(normalised.utf8)
         precondition(digits.count == 8, "parts expects a normalised YYYYMMDD date")
         let year = digits[0..<4], month = digits[4..<6], day = digits[6..<8]
-        switch field {
-        case .dateOfBirthYearMonth: return String(decoding: year + month, as: UTF8.self)
-        case .dateOfBirthMonthDay: return String(decoding: month + day, as: UTF8.self)
-        case .dateOfBirthYearDay: return String(decoding: year + day, as: UTF8.self)
-        default: preconditionFailure("\(field) is not a part of the date of birth")
+        switch part {
+        case .yearMonth: return String(decoding: year + month, as: UTF8.self)
+        case .monthDay: return String(decoding: month + day, as: UTF8.self)
+        case .yearDay: return String(decoding: year + day, as: UTF8.self)
         }
     }
 
