@@ -319,7 +319,7 @@ final class PersonLinker {
             ambiguities.append(Ambiguity(rule: key, link: linkName, tokens: ambiguousTokens, conflicts: conflicts, records: involved))
         }
         if let definition = plan.matchKeys.first(where: { $0.name == key }),
-           definition.fields.contains(where: { $0.rawValue == "forename" || $0.rawValue == "forename-nickname" }) {
+           definition.fields.contains(where: { $0 == .forename || $0 == .forenameNickname }) {
             recoverSplitClusters(number, left: left, right: right, a: a, b: b, rule: ruleNumber)
         }
     }
