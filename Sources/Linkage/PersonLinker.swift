@@ -352,12 +352,14 @@ final class PersonLinker {
         guard !candidates.isEmpty else { return }
         let (accepted, _) = acceptUnique(candidates)
         for (position, (slotA, slotB)) in candidateSlots.enumerated() where accepted[position] {
-            let (rootA, rootB) = candidates[position]
+            // An earlier join of this pass may have moved either cluster under a new root.
+            let rootA = sets.find(candidates[position].0), rootB = sets.find(candidates[position].1)
+            guard rootA != rootB else { continue }
             // The record pairs this join makes: the token's records of A in one cluster,
             // of B in the other (pairs inside one cluster were joined by another rule).
             let recordsA = sideA.table.records(ofSlot: slotA).filter { sets.find(base[a] + $0) == rootA }
             let recordsB = sideB.table.records(ofSlot: slotB).filter { sets.find(base[b] + $0) == rootB }
-            guard sets.union(rootA, rootB) else { continue }
+            guard !recordsA.isEmpty, !recordsB.isEmpty, sets.union(rootA, rootB) else { continue }
             for recordA in recordsA.reversed() {
                 for recordB in recordsB.reversed() {
                     links.append(Link(from: Int32(base[a] + recordA), to: Int32(base[b] + recordB), rule: ruleNumber))
