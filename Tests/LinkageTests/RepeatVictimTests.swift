@@ -51,6 +51,23 @@ struct RepeatVictimTests {
         #expect(linked.linkRules("s-second", "p-second") == ["MK1"])
     }
 
+    @Test("one person rejoined from both sides in one pass: a support case and a police crime, each at the other address")
+    func splitClustersOnBothSides() throws {
+        let world = LinkWorld()
+        var moved = Self.client
+        moved.postcode = "RM99ZZ"
+        // Her first case and crime, linked by the reference, were recorded at different addresses…
+        world.add(LinkWorld.support, "s-first", Self.client, crime: "42/100/21", date: "2021-03")
+        world.add(LinkWorld.police, "p-first", moved, crime: "42/100/21", date: "2021-02")
+        // …and her later case and crime, without a shared reference, at one each.
+        world.add(LinkWorld.support, "s-later", moved, date: "2023-06")
+        // Three later crimes at her first address form one police cluster, larger than her
+        // linked pair, so the first join of the pass moves that pair under a new root.
+        for number in 1...3 { world.add(LinkWorld.police, "p-later-\(number)", Self.client, crime: "42/20\(number)/23", date: "2023-05") }
+        let linked = try world.link()
+        #expect(Set(["s-first", "p-first", "s-later", "p-later-1", "p-later-3"].map { linked.personOf[$0]! }).count == 1)
+    }
+
     @Test("a namesake born the same day is not joined to a person already linked, though the token names only the two")
     func namesakeNotJoinedToALinkedPerson() throws {
         let world = LinkWorld()
