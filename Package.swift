@@ -6,6 +6,7 @@
 //   * Linkage, Disclosure and Reporting never import Pseudonymisation;
 //   * Tabular (CSV I/O) knows nothing of policy.
 // Cryptography is the one Swift module that calls OpenSSL (through COpenSSL).
+// ArchitectureTests checks these rules on the import lines of Sources.
 import PackageDescription
 
 let package = Package(
@@ -41,7 +42,7 @@ let package = Package(
         // Schema manifests, linkage plans, value patterns, dates; review sheets.
         .target(name: "Governance", dependencies: ["PathlinkCore", .product(name: "Yams", package: "Yams")]),
         // Stage 1 (owner, no key): raw export -> extract.
-        .target(name: "Extraction", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance"]),
+        .target(name: "Extraction", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Stage 2 (owner, key): extract -> tokens.
         .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Stage 3 (linking unit, no owner key): tokens -> linked tables.
@@ -59,7 +60,7 @@ let package = Package(
         ]),
         // The thin command-line layer.
         .executableTarget(name: "pathlink", dependencies: [
-            "PathlinkCore", "Tabular", "Governance", "Provenance", "Extraction", "Pseudonymisation",
+            "PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography", "Extraction", "Pseudonymisation",
             "Linkage", "Disclosure", "Reporting", "Synthesis", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -83,6 +84,9 @@ let package = Package(
         // real stage APIs and the built `pathlink` binary (see docs/hardening.md).
         .testTarget(name: "HardeningTests", dependencies: ["Pipeline", "Extraction", "Pseudonymisation", "Linkage", "Reporting",
                                                            "Governance", "Tabular", "PathlinkCore", "Synthesis", "Provenance"]),
+        // The module rules of ARCHITECTURE.md, read from the import lines of Sources; it
+        // depends on no project module, so it needs none of the modules it forbids.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Tabular", "PathlinkCore", "Provenance", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]

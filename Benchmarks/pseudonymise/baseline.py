@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The baseline a data team would write: Python's csv + hmac doing the pseudonymisation
 `pathlink pseudonymise` does with Benchmarks/extract/manifest.yaml and plan.yaml
-(PRODUCT.md token derivation v1, simplified: no title removal, no placeholder list).
+(governance/token-specification.md, v1, simplified: no title removal, no placeholder list).
 
     baseline.py KEYFILE EXTRACT.csv OUT.csv
 """

@@ -558,7 +558,7 @@ enum DateText {
     }
 }
 
-/// UK postcodes, as PRODUCT.md's `postcode` normaliser reads them.
+/// UK postcodes, as the `postcode` normaliser reads them (governance/token-specification.md 3.5).
 package enum Postcode {
     /// Upper-case A–Z0–9 only, or nil unless it is a UK postcode shape
     /// (`^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$`) and not a ZZ99 pseudo-postcode.

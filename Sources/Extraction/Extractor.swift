@@ -5,7 +5,8 @@ import Provenance
 import Cryptography
 import Tabular
 
-/// Stage 1: turn a raw export into an extract, as its manifest says (PRODUCT.md "extract").
+/// Stage 1: turn a raw export into an extract, as its manifest says (schemas/README.md;
+/// governance/column-classes.md "The classes at each stage").
 ///
 /// In order, for every record: the `rows` conditions (records failing one are excluded
 /// and counted per condition), then per column: `direct` and `free-text` dropped;

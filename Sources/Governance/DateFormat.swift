@@ -2,8 +2,8 @@
 ///
 /// A format is made of the fields `YYYY`, `MM` and `DD` (each exactly once) and literal
 /// separator characters. A value matches only if it has exactly the format's width,
-/// ASCII digits where the fields are, and the same separators (PRODUCT.md: "ASCII
-/// digits, fixed width as written"). A matching value may still be an impossible
+/// ASCII digits where the fields are, and the same separators (schemas/README.md "Dates";
+/// governance/token-specification.md 3.4). A matching value may still be an impossible
 /// calendar date (31/02/2001); ``parse(_:)`` tells the two apart.
 package struct DateFormat: Sendable, Equatable, CustomStringConvertible {
     package let text: String
@@ -160,7 +160,8 @@ package enum AgeBand {
     }
 }
 
-/// Values that mean "not known" rather than a value (PRODUCT.md "Placeholders").
+/// Values that mean "not known" rather than a value (governance/token-specification.md 3,
+/// "Placeholder"; schemas/README.md "Dates").
 package enum Placeholder {
     /// Upper-cased, trimmed placeholder texts.
     package static let texts: Set<String> = ["UNKNOWN", "NOT KNOWN", "N/A", "NA", "-9", "NO NAME"]

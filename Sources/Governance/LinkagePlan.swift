@@ -1,6 +1,6 @@
 import PathlinkCore
 
-/// A linkage plan (PRODUCT.md "Linkage plan"; `governance/linkage.yaml`): the project,
+/// A linkage plan (docs/link.md "The linkage plan"; `governance/linkage.yaml`): the project,
 /// the person match keys and confirm keys, the links between datasets, and the shape of
 /// the linked output.
 package struct LinkagePlan: Sendable {
@@ -29,7 +29,7 @@ package struct KeyDefinition: Sendable, Equatable {
     package var domain: String { "person/\(name)" }
 }
 
-/// The person fields a match key can combine (PRODUCT.md "Normalisers"; token derivation
+/// The person fields a match key can combine (governance/token-specification.md 4; token derivation
 /// v1 and its error-tolerant extension in governance/token-specification.md).
 ///
 /// A closed list: a plan naming anything else is invalid, and every switch over the

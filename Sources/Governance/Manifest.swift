@@ -1,7 +1,6 @@
 /// A schema manifest: what an owner's export contains, and what may leave the owner.
 ///
-/// The format is PRODUCT.md's "Schema manifest" and is documented for reviewers in
-/// `schemas/README.md`; ``Manifest/load(path:)`` validates all of it.
+/// The format is specified in `schemas/README.md` (formally `schemas/manifest.schema.json`); ``Manifest/load(path:)`` validates all of it.
 package struct Manifest: Sendable {
     package var version: Int
     /// `<owner>.<table>`, e.g. `police.crimes`.
@@ -54,7 +53,7 @@ package struct AgeCondition: Sendable {
     package var at: String
 }
 
-/// The classes of PRODUCT.md: what a column becomes.
+/// The column classes (schemas/README.md; governance/column-classes.md): what a column becomes.
 package enum ColumnClass: String, Sendable, CaseIterable {
     /// Tokenised (keyed HMAC) in its domain at pseudonymise.
     case identifier

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A reference-number pattern: `normalise: {pattern, template}` (PRODUCT.md, normaliser
+/// A reference-number pattern: `normalise: {pattern, template}` (schemas/README.md, normaliser
 /// `pattern`; governance/token-specification.md 3.7). The one implementation used by
 /// `check` and `extract` (through manifest loading) and by `pseudonymise`.
 ///

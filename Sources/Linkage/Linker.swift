@@ -39,7 +39,7 @@ package struct LinkSummary: Sendable {
     package var warnings: [String]
 }
 
-/// The linking stage (PRODUCT.md "Linkage plan"; docs/link.md).
+/// The linking stage (docs/link.md; the plan: docs/link.md "The linkage plan").
 package enum Linker {
     /// Link the inputs and write the linked folder with its receipt beside it.
     /// - Throws: `PathlinkError` naming the file (and row, column or YAML line); never a token.

@@ -10,7 +10,7 @@ import PathlinkCore
 ///
 /// Drawn fresh (32 bytes from the CSPRNG) for each run and discarded, unless
 /// `link --secret FILE` fixes it for a reproducible rerun. The file has the owners'
-/// key-file format (PRODUCT.md "Token derivation"): an even number, 64 or more, of hex
+/// key-file format (governance/token-specification.md 1, "Key file"): an even number, 64 or more, of hex
 /// digits, optionally one LF or CRLF, readable by its owner only. It is a different
 /// secret from any owner's key and must never be one.
 ///

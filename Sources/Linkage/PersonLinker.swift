@@ -1,18 +1,20 @@
 import Governance
 import PathlinkCore
 
-/// Builds persons (clusters of records) and record links, following PRODUCT.md
-/// "Linkage plan" and docs/link.md:
+/// Builds persons (clusters of records) and record links, following docs/link.md
+/// "Persons: what is and what is not a person link":
 ///
 /// 1. within each dataset, records sharing a person identifier or the first match key
 ///    are one person;
 /// 2. reference-domain links (plan order) attach records about the same crime or case,
-///    and merge persons only when a `confirm` key agrees and the `refute` keys do not all
-///    disagree, uniquely on both sides;
+///    and merge persons when a `confirm` key agrees and the `refute` keys do not all
+///    disagree (a person may thereby join two clusters of the other dataset: a repeat
+///    victim's two crimes);
 /// 3. the match-key cascade, key by key in plan order, over every link that is `by`
 ///    person: a token joins two clusters only when, among the clusters not yet linked
 ///    for that pair of datasets, it names exactly one cluster on each side and neither
-///    cluster is joined to a different cluster by another token of the same key.
+///    cluster is joined to a different cluster by another token of the same key; then,
+///    for keys with the forename, the same over every cluster (split clusters).
 ///    Everything else is ambiguous and reported, never guessed.
 final class PersonLinker {
     let plan: LinkagePlan
@@ -234,7 +236,7 @@ final class PersonLinker {
             let rootA = sets.find(base[a] + row), rootB = sets.find(base[b] + other)
             if rootA != rootB { candidates.append((rootA, rootB, row, other)) }
         }
-        // PRODUCT.md: a confirmed, unrefuted pair merges its persons. A returner whose two
+        // docs/link.md: a confirmed, unrefuted pair merges its persons. A returner whose two
         // crimes form two police clusters is joined to both (docs/link.md).
         for candidate in candidates where sets.union(candidate.0, candidate.1) {
             events.append(PersonEvent(a: Int32(base[a] + candidate.2), b: Int32(base[b] + candidate.3), link: number, rule: confirmedRule))

@@ -1,6 +1,7 @@
 import Cryptography
 
-/// Re-keys incoming tokens with the linker's own secret (PRODUCT.md "Linkage plan").
+/// Re-keys incoming tokens with the linker's own secret (docs/link.md "Re-keying and
+/// the linker's secret"; governance/key-custody.md).
 ///
 /// Every owner of a project holds the same master key, so an owner who obtained the
 /// linker's working data could test tokens of people it knows. Re-keying every token with

@@ -8,7 +8,7 @@ import PathlinkCore
 
 /// The key file: the master key as hexadecimal text, readable by its owner only.
 ///
-/// Format (PRODUCT.md, "Token derivation"): an even number, 64 or more, of hex digits,
+/// Format (governance/token-specification.md 1, "Key file"): an even number, 64 or more, of hex digits,
 /// optionally followed by one LF or one CRLF, and nothing else. Every refusal names the
 /// file and says how to fix it; none ever shows a byte of the file.
 package enum KeyFile {

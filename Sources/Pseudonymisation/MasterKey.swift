@@ -7,7 +7,7 @@ import PathlinkCore
 /// bytes never leave this type, never appear in a description, and are wiped
 /// (`OPENSSL_cleanse`) when it is released. See `governance/token-specification.md`.
 package final class MasterKey: CustomStringConvertible {
-    /// The minimum key length in bytes (PRODUCT.md: at least 32 random bytes).
+    /// The minimum key length in bytes (governance/token-specification.md 1: at least 32 random bytes).
     package static let minimumByteCount = 32
 
     private var bytes: [UInt8]

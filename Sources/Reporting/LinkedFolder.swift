@@ -3,7 +3,7 @@ import PathlinkCore
 import Provenance
 import Tabular
 
-/// The folder `pathlink link` writes (PRODUCT.md, "Linkage plan"), as the report reads it:
+/// The folder `pathlink link` writes (docs/link.md, "Outputs"), as the report reads it:
 /// one linked table (`journeys.csv` by default), the linkage-quality report and the
 /// folder's receipt.
 package struct LinkedFolder {

@@ -1,6 +1,6 @@
 import Disclosure
 
-/// The text of the release folder's files (PRODUCT.md, "Release folder").
+/// The text of the release folder's files (docs/report-spec.md, "The release").
 struct ReleaseFiles {
     let spec: ReportSpec
     let policy: DisclosurePolicy

@@ -10,7 +10,7 @@ package struct ReportStage {
     package var inputPath: String
     /// The release folder to write.
     package var outputPath: String
-    /// The disclosure policy file; the defaults of PRODUCT.md when nil.
+    /// The disclosure policy file; the defaults of governance/disclosure-control.md when nil.
     package var policyPath: String?
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
     package var auditPath: String?

@@ -32,7 +32,7 @@ func expectInvalid(_ text: String, line: Int?, _ words: String, sourceLocation: 
 
 @Suite("Schema manifests")
 struct ManifestTests {
-    @Test("The PRODUCT.md example manifest loads with every part understood")
+    @Test("The example manifest of schemas/README.md loads with every part understood")
     func example() throws {
         let text = manifestText(columns: """
           - name: crimeref

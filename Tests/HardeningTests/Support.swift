@@ -9,8 +9,13 @@ let repositoryRoot: String = {
     return path
 }()
 
-/// The `pathlink` binary SwiftPM built beside this test bundle (`swift test` builds it).
+/// The `pathlink` binary under test: `PATHLINK_BINARY` when it is set (CI sets it to the
+/// release build, so the binary users run is the tested one), else the one SwiftPM built
+/// beside this test bundle (`swift test` builds it).
 let pathlinkBinary: String = {
+    if let chosen = ProcessInfo.processInfo.environment["PATHLINK_BINARY"], !chosen.isEmpty {
+        return chosen.hasPrefix("/") ? chosen : FileManager.default.currentDirectoryPath + "/" + chosen
+    }
     let bundle = Bundle.main.bundlePath
     for folder in [bundle, FilePath.split(bundle).parent, repositoryRoot + "/.build/debug"] {
         let candidate = folder + "/pathlink"

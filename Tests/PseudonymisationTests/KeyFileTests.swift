@@ -7,7 +7,7 @@ import Cryptography
 import PathlinkCore
 @testable import Pseudonymisation
 
-/// Key files: every refusal PRODUCT.md asks for, with errors that say how to fix them
+/// Key files: every refusal of docs/pseudonymise.md "Key-file refusals", with errors that say how to fix them
 /// and never show the key.
 @Suite("Key files and keygen")
 struct KeyFileTests {

@@ -6,7 +6,8 @@ import Cryptography
 /// The published token vectors, one test per case.
 ///
 /// `Fixtures/shared-token-vectors.json` is the file computed by an independent
-/// implementation (`../shared/token-vectors.json`); `governance/token-vectors.json` is
+/// implementation of governance/token-specification.md (its cases unchanged; its `about`
+/// line names the specification by its path in this repository); `governance/token-vectors.json` is
 /// Pathlink's published file, which must contain every shared case unchanged.
 @Suite("Token derivation v1 vectors")
 struct TokenVectorTests {

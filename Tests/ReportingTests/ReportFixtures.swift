@@ -24,7 +24,7 @@ final class Scratch {
         return target
     }
 
-    /// A hand-made linked folder in the format of `pathlink link` (PRODUCT.md "Linkage plan").
+    /// A hand-made linked folder in the format of `pathlink link` (docs/link.md "Outputs").
     func linked(_ header: [String], _ rows: [[String]], quality: String? = nil, name: String = "linked") -> String {
         let folder = file(name)
         var text = header.joined(separator: ",") + "\n"

@@ -27,7 +27,7 @@ struct GeneratorPartsTests {
         #expect(CalendarDate(2021, 3, 9).compact == "20210309")
     }
 
-    /// The crime-reference `normalise` of each shipped manifest, applied as PRODUCT.md says.
+    /// The crime-reference `normalise` of each shipped manifest, applied as governance/token-specification.md 3.7 says.
     static func normalisers() throws -> [String: (String) -> String?] {
         var result: [String: (String) -> String?] = [:]
         for (dataset, path, column) in [

@@ -1,4 +1,4 @@
-/// Placeholders shared by every normaliser (PRODUCT.md, "Placeholders").
+/// Placeholders shared by every normaliser (governance/token-specification.md 3, "Placeholder").
 package enum PlaceholderRule {
     /// The words that mean "no value", compared after trimming and upper-casing.
     package static let words: Set<String> = ["", "UNKNOWN", "NOT KNOWN", "N/A", "NA", "-9", "NO NAME"]
