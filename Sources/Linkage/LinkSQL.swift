@@ -216,7 +216,7 @@ package enum LinkSQL {
                 sql += "       r AS (\(side(table: "d\(b)", key: key.name, excludingLinkedTo: a)))\n"
                 sql += "  SELECT DISTINCT l.root AS a, r.root AS b FROM l JOIN r USING (token) WHERE l.roots = 1 AND r.roots = 1;\n"
                 sql += merge(uniquePartners("pl_candidates"))
-                if behaviour.recoversSplitClusters, key.fields.contains(where: { $0.rawValue == "forename" || $0.rawValue == "forename-nickname" }) {
+                if behaviour.recoversSplitClusters, key.fields.contains(where: { $0 == .forename || $0 == .forenameNickname }) {
                     sql += "-- \(key.name): \(link.from) -> \(link.to), split clusters: every cluster, one side not yet linked to the other\n"
                     sql += "CREATE OR REPLACE TEMP TABLE pl_candidates AS\n"
                     sql += "  WITH l AS (\(side(table: "d\(a)", key: key.name, excludingLinkedTo: nil))),\n"
