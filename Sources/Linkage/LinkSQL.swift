@@ -80,7 +80,10 @@ package enum LinkSQL {
         }
     }
 
-    /// Which of link's behaviours the script mirrors (they follow ``PersonLinker``).
+    /// Which of link's behaviours the script mirrors: the defaults must be what
+    /// ``PersonLinker`` does (LinkSQLTests fail otherwise). Issue 16's linker (branch
+    /// `linkage`) merges every confirmed reference pair and re-tries forename keys over split
+    /// clusters: with it, `confirmedReferencesUnique = false, recoversSplitClusters = true`.
     package struct Behaviour: Sendable {
         /// A confirmed reference pair merges only when neither cluster has another partner.
         package var confirmedReferencesUnique = true
