@@ -28,13 +28,16 @@ struct RekeyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The linker's secret file (64+ hex digits, mode 0600; `pathlink keygen` writes one).", valueName: "FILE"))
     var secret: String
 
+    @Flag(name: .long, help: "Accept a weak or published --secret file (a test key): tests on synthetic data only.")
+    var testKey = false
+
     @Flag(name: .long, help: "Replace re-keyed files and receipts that exist.")
     var force = false
 
     func run() throws {
         try reportingErrors {
             let inputs = try LinkCommand.parseInputs(input)
-            let written = try RekeyedTokens.write(planPath: plan, inputs: inputs, folder: output, secret: try LinkerSecret.load(secret), force: force)
+            let written = try RekeyedTokens.write(planPath: plan, inputs: inputs, folder: output, secret: try LinkerSecret.load(secret, allowTestKey: testKey), force: force)
             for (dataset, rows) in written {
                 print("rekey: \(dataset): \(rows) records -> \(output)/\(RekeyedTokens.fileName(dataset))")
             }
