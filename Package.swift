@@ -26,13 +26,18 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // COIN-OR CLP and CBC (EPL): the disclosure audit's and secondary suppression's solvers.
         .systemLibrary(
-            name: "CGLPK",
-            providers: [.apt(["libglpk-dev"])]
+            name: "CCoinOR",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev", "coinor-libclp-dev", "coinor-libcoinutils-dev",
+                              "coinor-libosi-dev", "coinor-libcgl-dev"])]
         ),
 
+        // prctl(2), which Swift cannot call (it is variadic): core dumps off.
+        .systemLibrary(name: "CProcess"),
         // Errors, atomic outputs, progress: shared by every stage.
-        .target(name: "PathlinkCore"),
+        .target(name: "PathlinkCore", dependencies: ["CProcess"]),
         // Streaming CSV reader/writer and input encodings. No policy.
         .target(name: "Tabular", dependencies: ["PathlinkCore"]),
         // The only Swift code that calls OpenSSL: SHA-256, HMAC-SHA256, CSPRNG.
@@ -47,8 +52,8 @@ let package = Package(
         .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Stage 3 (linking unit, no owner key): tokens -> linked tables.
         .target(name: "Linkage", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
-        // Disclosure control: suppression and the LP audit (GLPK).
-        .target(name: "Disclosure", dependencies: ["PathlinkCore", "CGLPK"]),
+        // Disclosure control: suppression and the LP audit (COIN-OR CLP/CBC).
+        .target(name: "Disclosure", dependencies: ["PathlinkCore", "CCoinOR"]),
         // Stage 4 (researcher side, no key): linked tables -> release.
         .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
         // Synthetic raw exports with ground truth.

@@ -15,16 +15,24 @@ import PathlinkCore
 ///    order and cell order. Zeros and
 ///    structural zeros are never complements.
 ///    Then the give-back pass (``giveBack(_:_:solveBudget:)``) publishes again, largest
-///    first, every complement the audit shows is not needed.
+///    first, every complement the audit shows is not needed. This greedy pattern is then
+///    improved, when ``suppression`` asks for it (the default), by the optimiser
+///    (``optimalSuppression(_:primary:start:cost:limits:)``, a mixed-integer program over
+///    the whole release): the cheaper pattern that the final audit accepts is released,
+///    and the audit sidecar names the method used (``SuppressionReport``).
 /// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
 ///    must hold more than one value and reach the threshold, or nothing is released.
 ///
 /// Decisions are made on true counts; rounding, if any, applies to what is printed.
 package struct ReleaseProtector {
     package var policy: DisclosurePolicy
+    /// How secondary cells are chosen (the optimiser by default, the greedy method as its
+    /// fallback).
+    package var suppression: SuppressionSettings
 
-    package init(policy: DisclosurePolicy) {
+    package init(policy: DisclosurePolicy, suppression: SuppressionSettings = SuppressionSettings()) {
         self.policy = policy
+        self.suppression = suppression
     }
 
     enum State: Equatable { case published, primary, secondary, structural }
@@ -39,7 +47,8 @@ package struct ReleaseProtector {
     package func protect(_ microdata: Microdata, tables: [TableDefinition]) throws -> ProtectedRelease {
         try policy.validated()
         let system = try ReleaseSystem(microdata: microdata, tables: tables)
-        var states = primaryStates(system)
+        let primary = primaryStates(system)
+        var states = primary
         var beforeGiveBack = states
         let groups = system.smallDifferences(below: policy.threshold)
         if policy.secondary {
@@ -47,7 +56,7 @@ package struct ReleaseProtector {
             beforeGiveBack = states
             try giveBack(system, &states, groups: groups)
         }
-        let audit: [AuditEntry]
+        var audit: [AuditEntry]
         do {
             audit = try finalAudit(system, states, groups: groups)
         } catch let error as PathlinkError where error.code == .disclosure && states != beforeGiveBack {
@@ -57,8 +66,67 @@ package struct ReleaseProtector {
             states = beforeGiveBack
             audit = try finalAudit(system, states, groups: groups)
         }
+        let greedy = states
+        var method = SuppressionReport.Method.greedy
+        var reason = policy.secondary ? "the optimiser is switched off" : "secondary suppression is off"
+        var bound: Int?
+        if policy.secondary && suppression.method == .optimal {
+            let optimal = try optimalSuppression(system, primary: primary, start: greedy,
+                                                 cost: suppression.cost, limits: suppression.limits)
+            bound = optimal.lowerBound
+            var stoppedBy: String?
+            switch optimal.ending {
+            case .converged:
+                reason = "the optimiser's pattern was no cheaper than the greedy one"
+            case .stopped(let limit):
+                stoppedBy = limit
+                reason = optimal.states == nil
+                    ? "the optimiser stopped at its \(limit) limit before proposing a pattern; the greedy pattern is used"
+                    : "the optimiser stopped at its \(limit) limit, and its last pattern mended was no cheaper than the greedy one"
+            case .infeasible:
+                reason = "the optimiser found no pattern that protects every cell"
+            }
+            if var candidate = optimal.states {
+                // What the whole-number audit sees beyond the linear one is mended the
+                // greedy way; then complements no longer needed are published again.
+                // Small sub-populations (differences of nested cells) are protected here too.
+                try addComplements(system, &candidate, groups: groups)
+                try giveBack(system, &candidate, groups: groups)
+                if isCheaper(system, candidate, than: greedy) {
+                    do {
+                        audit = try finalAudit(system, candidate, groups: groups)
+                        states = candidate
+                        if let stoppedBy {
+                            method = .optimalStoppedThenMended
+                            reason = "the optimiser stopped at its \(stoppedBy) limit after \(optimal.rounds) round(s) of cuts; its last pattern, mended by the greedy loop, was cheaper than the greedy one"
+                        } else {
+                            method = .optimal
+                            reason = "the optimiser's pattern, \(optimal.rounds) round(s) of cuts"
+                        }
+                    } catch let error as PathlinkError where error.code == .disclosure {
+                        reason = "the optimiser's pattern failed the final audit; the greedy pattern is used"
+                    }
+                }
+            }
+        }
+        let report = SuppressionReport(system: system, states: states, primary: primary, method: method, reason: reason,
+                                       cost: suppression.cost, lowerBound: bound, greedy: greedy)
         return ProtectedRelease(tables: protectedTables(system, states), audit: audit,
-                                warnings: classDisclosureWarnings(system))
+                                warnings: classDisclosureWarnings(system), suppression: report)
+    }
+
+    /// Compares two patterns by the optimiser's cost: hidden units then cells, or cells
+    /// then units.
+    func isCheaper(_ system: ReleaseSystem, _ candidate: [State], than other: [State]) -> Bool {
+        func measure(_ states: [State]) -> (Int, Int) {
+            var cells = 0, units = 0
+            for (index, state) in states.enumerated() where Self.isHidden(state) {
+                cells += 1
+                units += system.cells[index].value
+            }
+            return suppression.cost == .persons ? (units, cells) : (cells, units)
+        }
+        return measure(candidate) < measure(other)
     }
 
     // MARK: Primary

@@ -152,6 +152,12 @@ package struct ReportStage {
     /// land inside the release folder.
     func checkOutputs() throws {
         let audit = resolvedAuditPath
+        // The release may not replace, hold or sit inside its input or documents, even
+        // with --force (`report --input linked --output linked --force` replaced its input).
+        let inputs = [inputPath, Receipt.path(for: inputPath), specPath] + (policyPath.map { [$0] } ?? [])
+        for output in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] {
+            try OutputSafety.check(output: output, inputs: inputs)
+        }
         // Compared with every link followed (realpath), so that a link to the release
         // folder, `..` or a second spelling cannot put the audit inside the release.
         let realAudit = Self.resolvingLinks(audit)

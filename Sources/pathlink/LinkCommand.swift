@@ -43,35 +43,50 @@ struct LinkCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The linked folder to write (its receipt goes beside it).", valueName: "DIR"))
     var output: String?
 
-    @Flag(name: .customLong("emit-sql"), help: "Print the plan's joins as SQL on the inputs' token columns (DuckDB dialect, for a distributed engine) instead of linking; reads only the receipts. See docs/scaling.md.")
-    var emitSQL = false
+    @Option(name: .customLong("emit-sql"), help: ArgumentHelp("Instead of linking, write DIR/link.sql (DIR = --output), which does link's work (cascade method) on the re-keyed files `pathlink rekey` writes in DIR; reads only the inputs' receipts and headers. DIALECT: duckdb. See docs/scaling.md.", valueName: "DIALECT"))
+    var emitSQL: String?
 
     @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
     var secret: String?
 
+    @Flag(name: .long, help: "Accept a weak or published --secret file (a test key): tests on synthetic data only.")
+    var testKey = false
+
     @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
     var force = false
 
+    /// `DATASET=PATH` pairs.
+    static func parseInputs(_ input: [String]) throws -> [(dataset: String, path: String)] {
+        try input.map { item in
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
+                throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
+            }
+            return (String(item[..<equals]), String(item[item.index(after: equals)...]))
+        }
+    }
+
     func run() throws {
         try reportingErrors {
-            var inputs: [(dataset: String, path: String)] = []
-            for item in input {
-                guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
-                    throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
+            let inputs = try Self.parseInputs(input)
+            if let emitSQL {
+                guard let dialect = LinkSQL.Dialect(rawValue: emitSQL) else {
+                    throw PathlinkError(.usage, problem: "--emit-sql \(emitSQL) is not a dialect Pathlink writes",
+                                        remedy: "give --emit-sql duckdb")
                 }
-                inputs.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
-            }
-            if emitSQL {
-                let plan = try LinkagePlan.load(path: self.plan)
-                let described = try inputs.map { try LinkSQL.Input.fromReceipt(dataset: $0.dataset, path: $0.path) }
-                print(LinkSQL.render(plan: plan, inputs: described), terminator: "")
+                guard let output else {
+                    throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the folder where `pathlink rekey` wrote the re-keyed files, e.g. --output sql")
+                }
+                let path = try LinkSQL.write(planPath: plan, inputs: inputs, folder: output, dialect: dialect, force: force)
+                print("link: wrote \(path); run it from \(output) (see docs/scaling.md)")
                 return
             }
             guard let output else {
                 throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the linked folder to write, e.g. --output linked")
             }
-            let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
-            let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
+            let linkerSecret = try secret.map { try LinkerSecret.load($0, allowTestKey: testKey) } ?? LinkerSecret.fresh()
+            var options = LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force)
+            options.guardedPaths = secret.map { [$0] } ?? []
+            let summary = try Linker.link(options)
             for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
             print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }

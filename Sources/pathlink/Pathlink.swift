@@ -19,6 +19,7 @@ struct Pathlink: ParsableCommand {
             ExtractCommand.self,
             PseudonymiseCommand.self,
             LinkCommand.self,
+            RekeyCommand.self,
             ReportCommand.self,
             RunCommand.self,
             VerifyCommand.self,

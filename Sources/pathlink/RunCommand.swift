@@ -36,14 +36,17 @@ struct RunCommand: ParsableCommand {
     var force = false
     @Flag(help: "Refuse to run unless every manifest, plan, spec and policy is in the approvals register (the pipeline's approvals:, default governance/approvals.yaml).")
     var requireApproved = false
+    @Flag(help: "Accept a weak or published key or linker secret file (tests and demonstrations on synthetic data only).")
+    var testKey = false
 
     func run() throws {
         try reportingErrors {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
-            let runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
+            var runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
                 StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n")
             }
+            runner.testKey = testKey
             let summary = try runner.run()
             print("run: every stage finished; open \(summary.report)")
             print("run: the audit sidecar (not for release) is \(summary.audit)")

@@ -116,6 +116,20 @@ struct ReleaseOutputTests {
         #expect((audit["not_for_release"] as? String)?.contains("NOT FOR RELEASE") == true)
         #expect(audit["policy"] != nil && audit["suppressed_cells"] != nil)
         #expect(scratch.exists("release.audit.json.receipt.json"))
+        // The information loss and the method are in the sidecar, and only there.
+        let suppression = try #require(audit["suppression"] as? [String: Any])
+        #expect(["optimal", "greedy"].contains(suppression["method"] as? String))
+        let overall = try #require(suppression["overall"] as? [String: Any])
+        let hidden = (audit["suppressed_cells"] as? [Any])?.count
+        #expect(overall["cells"] as? Int == hidden)
+        #expect((suppression["tables"] as? [Any])?.isEmpty == false)
+        for name in ["report.html", "tables.json"] {
+            let text = scratch.read("release/" + name)
+            for key in ["lower_bound", "secondary_units", "gap_to_lower_bound", "optimal-stopped", "round(s) of cuts"] {
+                #expect(!text.contains(key), "\(name) names \(key)")
+            }
+        }
+        #expect(scratch.read("release/report.html").contains("Information loss"))
 
         try runReport(scratch, spec: spec, linked: linked, output: "second", audit: "elsewhere.json")
         #expect(scratch.exists("elsewhere.json"))
