@@ -57,7 +57,7 @@ struct DeterminismTests {
             let secretPath = folder.write("linker\(run).secret", String(repeating: secret, count: 32) + "\n")
             chmod(keyPath, 0o600)
             chmod(secretPath, 0o600)
-            folder.write("pipeline.yaml", World.pipelineText(synth: (300, 5), key: "{file: owner\(run).key}",
+            folder.write("pipeline.yaml", World.pipelineText(synth: (150, 11), key: "{file: owner\(run).key}",
                                                              secret: "{file: linker\(run).secret}"))
             let output = try Self.runPipeline(in: folder, output: "run\(run)", threads: "2")
             releases.append(try Self.outputs(under: FilePath.join(output, "release")).filter { $0.key.hasSuffix(".csv") })
