@@ -6,19 +6,14 @@ import PathlinkCore
 
 /// Render a `PathlinkError` once, at the edge: to stderr, then exit non-zero.
 ///
-/// Exit status: 1 for errors in inputs or documents, 2 for usage, 3 for a refused
-/// release (disclosure), 4 for provenance failures.
-func reportingErrors(_ body: () throws -> Void) throws {
+/// Exit status: the one table of ``ExitStatus`` (README "Exit status", every `--help`).
+func reportingErrors(_ logging: LoggingOptions? = nil, _ body: () throws -> Void) throws {
+    logging?.apply()
     InterruptCleanup.shared.install()
     do {
         try body()
     } catch let error as PathlinkError {
         StandardError.write("pathlink: error: \(error.description)\n")
-        switch error.code {
-        case .usage: throw ExitCode(2)
-        case .disclosure: throw ExitCode(3)
-        case .provenance: throw ExitCode(4)
-        default: throw ExitCode(1)
-        }
+        throw ExitCode(ExitStatus(for: error.code).rawValue)
     }
 }

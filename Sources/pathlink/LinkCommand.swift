@@ -52,8 +52,12 @@ struct LinkCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
     var force = false
 
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             var inputs: [(dataset: String, path: String)] = []
             for item in input {
                 guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
@@ -72,8 +76,13 @@ struct LinkCommand: ParsableCommand {
             }
             let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
             let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
-            print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
+            for warning in summary.warnings { Log.warning(warning) }
+            if format == .json {
+                printJSON(["command": "link", "output": output, "records": summary.records, "persons": summary.persons,
+                           "record_links": summary.links, "ambiguous_tokens": summary.ambiguousTokens, "warnings": summary.warnings.count])
+                return
+            }
+            Log.info("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }
 }

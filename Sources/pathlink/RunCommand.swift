@@ -37,16 +37,24 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Refuse to run unless every manifest, plan, spec and policy is in the approvals register (the pipeline's approvals:, default governance/approvals.yaml).")
     var requireApproved = false
 
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
             let runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
-                StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n")
+                if Log.level >= .info { StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n") }
             }
             let summary = try runner.run()
-            print("run: every stage finished; open \(summary.report)")
-            print("run: the audit sidecar (not for release) is \(summary.audit)")
+            if format == .json {
+                printJSON(["command": "run", "output": output, "report": summary.report, "audit": summary.audit])
+                return
+            }
+            Log.info("run: every stage finished; open \(summary.report)")
+            Log.info("run: the audit sidecar (not for release) is \(summary.audit)")
         }
     }
 }

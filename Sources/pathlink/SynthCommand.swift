@@ -40,11 +40,13 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Replace existing synthetic files in DIR.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: output, force: force,
                                                     rates: clean ? .none : .default))
-            for file in summary.files { print("synth: \(file.rows) records written to \(file.path)") }
+            for file in summary.files { Log.info("synth: \(file.rows) records written to \(file.path)") }
         }
     }
 }

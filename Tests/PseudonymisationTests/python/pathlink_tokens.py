@@ -320,6 +320,8 @@ def compute_case(case, key, project):
         formats = raw.get("format", "YYYY-MM-DD")
         formats = formats if isinstance(formats, list) else [formats]
         person = {}
+        if raw.get("full-name") is not None:
+            person["forename"], person["first"], person["surname"] = full_name(raw["full-name"]["value"], raw["full-name"]["order"])
         if raw.get("forename") is not None:
             person["forename"], person["first"] = name(raw["forename"]), first_name(raw["forename"])
         if raw.get("surname") is not None:
