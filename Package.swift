@@ -31,8 +31,10 @@ let package = Package(
             providers: [.apt(["libglpk-dev"])]
         ),
 
+        // prctl(2), which Swift cannot call (it is variadic): core dumps off.
+        .systemLibrary(name: "CProcess"),
         // Errors, atomic outputs, progress: shared by every stage.
-        .target(name: "PathlinkCore"),
+        .target(name: "PathlinkCore", dependencies: ["CProcess"]),
         // Streaming CSV reader/writer and input encodings. No policy.
         .target(name: "Tabular", dependencies: ["PathlinkCore"]),
         // The only Swift code that calls OpenSSL: SHA-256, HMAC-SHA256, CSPRNG.

@@ -27,9 +27,13 @@ package struct DisclosurePolicy: Sendable, Equatable {
     package var symbol: String = "[c]"
     /// Shown for a structural zero (GSS: not applicable).
     package var structuralSymbol: String = "[z]"
+    /// How far above the threshold a hidden value's largest feasible value must reach: the
+    /// protection interval is `threshold + protectionMargin` (0: the threshold itself).
+    package var protectionMargin: Int = 0
 
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
-                 symbol: String = "[c]", structuralSymbol: String = "[z]") {
+                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0) {
+        self.protectionMargin = protectionMargin
         self.threshold = threshold
         self.zeros = zeros
         self.secondary = secondary
@@ -42,7 +46,11 @@ package struct DisclosurePolicy: Sendable, Equatable {
     package enum Field: String, CaseIterable, Sendable, Hashable {
         case threshold, zeros, secondary, rounding, symbol
         case structuralSymbol = "structural-symbol"
+        case protectionMargin = "protection-margin"
     }
+
+    /// The smallest largest-feasible-value a hidden cell (or small sub-population) may have.
+    package var protectionLevel: Int { threshold + protectionMargin }
 
     /// The fields a policy file or a spec's `policy:` block sets (`nil` = not set), and where
     /// each was written, so that an error about a field can name its file and line.
@@ -53,6 +61,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var rounding: Int?
         package var symbol: String?
         package var structuralSymbol: String?
+        package var protectionMargin: Int?
         /// The file the settings come from.
         package var file: String?
         /// The line of the mapping that holds them, for an error about no single field.
@@ -61,8 +70,9 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var lines: [Field: Int]
 
         package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
-                     symbol: String? = nil, structuralSymbol: String? = nil,
+                     symbol: String? = nil, structuralSymbol: String? = nil, protectionMargin: Int? = nil,
                      file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
+            self.protectionMargin = protectionMargin
             self.threshold = threshold
             self.zeros = zeros
             self.secondary = secondary
@@ -83,6 +93,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
             if let rounding { policy.rounding = rounding }
             if let symbol { policy.symbol = symbol }
             if let structuralSymbol { policy.structuralSymbol = structuralSymbol }
+            if let protectionMargin { policy.protectionMargin = protectionMargin }
             return policy
         }
 
@@ -115,6 +126,10 @@ package struct DisclosurePolicy: Sendable, Equatable {
         if threshold < 1 {
             return (.threshold, Self.invalid(.threshold, "the threshold must be 1 or more",
                                              "set threshold to the smallest count that may be published (3 by default)"))
+        }
+        if protectionMargin < 0 {
+            return (.protectionMargin, Self.invalid(.protectionMargin, "the protection margin must be 0 or a positive whole number",
+                                                    "set protection-margin to 0 (a hidden value must be able to reach the threshold) or more"))
         }
         if rounding < 0 {
             return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
@@ -151,6 +166,8 @@ package struct DisclosurePolicy: Sendable, Equatable {
             loosened = (.zeros, "zeros: show would publish zeros the policy suppresses")
         } else if secondary && !other.secondary {
             loosened = (.secondary, "secondary: false would turn off the policy's secondary suppression")
+        } else if other.protectionMargin < protectionMargin {
+            loosened = (.protectionMargin, "the protection margin \(other.protectionMargin) is smaller than the policy's \(protectionMargin)")
         } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
             loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }

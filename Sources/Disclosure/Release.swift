@@ -15,10 +15,37 @@ package struct Microdata: Sendable, Equatable {
     /// Units in each combination; a key holds one category per variable, in `variables` order.
     /// Combinations with no unit are absent.
     package var counts: [[String]: Int]
+    /// Variables computed from the atom variables above — recodes, bands, derived
+    /// categories — each a function of the atoms of its source columns. Tables may use
+    /// them like atom variables; two recodes of one column are then tied together.
+    package var derived: [DerivedVariable]
+    /// Every category a reader knows each atom variable can take, in `variables` order;
+    /// nil when unknown. When given, the combinations of these are exactly the reader's
+    /// view: impossible combinations of derived variables are never unknowns of the audit.
+    package var universes: [[String]]?
 
-    package init(variables: [String], counts: [[String]: Int]) {
+    package init(variables: [String], counts: [[String]: Int], derived: [DerivedVariable] = [], universes: [[String]]? = nil) {
         self.variables = variables
         self.counts = counts
+        self.derived = derived
+        self.universes = universes
+    }
+}
+
+/// A variable computed from atom variables (a recode of a source column, a band, a
+/// category derived from several columns).
+package struct DerivedVariable: Sendable, Equatable {
+    package var name: String
+    /// The atom variables it reads.
+    package var sources: [String]
+    /// Its category for each combination of its sources' categories (in `sources` order);
+    /// a combination with no entry cannot occur.
+    package var categories: [[String]: String]
+
+    package init(name: String, sources: [String], categories: [[String]: String]) {
+        self.name = name
+        self.sources = sources
+        self.categories = categories
     }
 }
 

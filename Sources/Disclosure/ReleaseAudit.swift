@@ -145,6 +145,20 @@ final class ReleaseAudit {
         return (lower, upper)
     }
 
+    /// The largest value of a sum of classes that is not a cell (a sub-population: the
+    /// difference of two nested cells); `.infinity` when unbounded.
+    func maximum(ofClasses classes: [Int], trueValue: Int) throws -> Double {
+        try Self.lock.withLock {
+            glp_term_out(GLP_OFF)
+            if classes.isEmpty { return 0 }
+            for j in objective { glp_set_obj_coef(problem, j, 0) }
+            objective = classes.map { Int32($0 + 1) }
+            self.trueValue = Double(trueValue)
+            for j in objective { glp_set_obj_coef(problem, j, 1) }
+            return try solve(direction: GLP_MAX) ?? .infinity
+        }
+    }
+
     /// The largest value of a cell (whole numbers; `.infinity` when unbounded) and a
     /// solution of the relaxation that attains it (nil when unbounded).
     func maximum(ofCell index: Int) throws -> (upper: Double, solution: [Double]?) {

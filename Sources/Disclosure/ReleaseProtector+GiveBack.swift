@@ -45,24 +45,24 @@ extension ReleaseProtector {
     ///   (rarely two) per hidden cell whose witness the candidate contradicts, within
     ///   `solveBudget` solves in all.
     @discardableResult
-    func giveBack(_ system: ReleaseSystem, _ states: inout [State],
+    func giveBack(_ system: ReleaseSystem, _ states: inout [State], groups: [ReleaseSystem.Group] = [],
                   solveBudget: Int = ReleaseProtector.giveBackSolveBudget) throws -> [Int] {
         let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
         var solves = 0
         /// Whether a hidden cell still passes, and a witness for it (nil: solve it next time).
         func check(_ index: Int) throws -> (passes: Bool, witness: [Double]?) {
             let value = Double(system.cells[index].value)
-            let needed = max(Double(policy.threshold), value + 1)
+            let needed = max(Double(policy.protectionLevel), value + 1)
             let (upper, solution) = try audit.maximum(ofCell: index)
             solves += 1
             if upper >= needed { return (true, solution) }
-            guard upper >= Double(policy.threshold) else { return (false, nil) }
+            guard upper >= Double(policy.protectionLevel) else { return (false, nil) }
             solves += 1
             return (try audit.minimum(ofCell: index) < upper, nil)
         }
         func stillHolds(_ witness: [Double]?, _ index: Int, publishing candidate: Int) -> Bool {
             guard let witness else { return false }
-            let needed = max(Double(policy.threshold), Double(system.cells[index].value) + 1)
+            let needed = max(Double(policy.protectionLevel), Double(system.cells[index].value) + 1)
             return audit.allowsPublishing(candidate, in: witness) && audit.sum(ofCell: index, in: witness) >= needed - 1e-6
         }
 
@@ -113,6 +113,16 @@ extension ReleaseProtector {
                     break
                 }
                 updated.append((hidden, result.witness))
+            }
+            // Sub-populations (differences of nested cells) must still reach the threshold.
+            if stillSafe {
+                for group in groups {
+                    solves += 1
+                    if try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+                        stillSafe = false
+                        break
+                    }
+                }
             }
             if stillSafe {
                 for member in group { witnesses[member] = nil }

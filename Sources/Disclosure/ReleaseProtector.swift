@@ -41,20 +41,21 @@ package struct ReleaseProtector {
         let system = try ReleaseSystem(microdata: microdata, tables: tables)
         var states = primaryStates(system)
         var beforeGiveBack = states
+        let groups = system.smallDifferences(below: policy.threshold)
         if policy.secondary {
-            try addComplements(system, &states)
+            try addComplements(system, &states, groups: groups)
             beforeGiveBack = states
-            try giveBack(system, &states)
+            try giveBack(system, &states, groups: groups)
         }
         let audit: [AuditEntry]
         do {
-            audit = try finalAudit(system, states)
+            audit = try finalAudit(system, states, groups: groups)
         } catch let error as PathlinkError where error.code == .disclosure && states != beforeGiveBack {
             // The give-back pass only keeps what its audit accepted, so this is not
             // expected; should the final audit disagree, fall back to the fuller pattern
             // (which the final audit then judges on its own).
             states = beforeGiveBack
-            audit = try finalAudit(system, states)
+            audit = try finalAudit(system, states, groups: groups)
         }
         return ProtectedRelease(tables: protectedTables(system, states), audit: audit,
                                 warnings: classDisclosureWarnings(system))
@@ -145,17 +146,32 @@ package struct ReleaseProtector {
         return near
     }
 
-    func addComplements(_ system: ReleaseSystem, _ states: inout [State]) throws {
+    func addComplements(_ system: ReleaseSystem, _ states: inout [State], groups: [ReleaseSystem.Group] = []) throws {
         closeLines(system, &states)
         var pending = system.cells.indices.filter { states[$0] == .primary || states[$0] == .secondary }
-        while !pending.isEmpty {
+        while !pending.isEmpty || !groups.isEmpty {
             let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
             var failing: [Int] = []
             for index in pending where !passes(try audit.range(ofCell: index)) {
                 failing.append(index)
             }
-            if failing.isEmpty { return }
+            var failingGroups: [ReleaseSystem.Group] = []
+            for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+                failingGroups.append(group)
+            }
+            if failing.isEmpty && failingGroups.isEmpty { return }
             var added: [Int] = []
+            // A sub-population given away by two published cells: hide one of them, or
+            // (when one already is) the cheapest cell related to either.
+            for group in failingGroups {
+                let related = [group.inner, group.outer] + related(system, to: group.inner) + related(system, to: group.outer)
+                if added.contains(where: { related.contains($0) }) { continue }
+                if let complement = cheapest(system, states, among: [group.inner, group.outer])
+                    ?? complement(system, states, for: group.inner, related: related) {
+                    states[complement] = .secondary
+                    added.append(complement)
+                }
+            }
             for index in failing {
                 let related = related(system, to: index)
                 if added.contains(where: { related.contains($0) }) { continue }
@@ -169,19 +185,19 @@ package struct ReleaseProtector {
             }
             if added.isEmpty { return }   // nothing left to hide; the final audit refuses
             added += closeLines(system, &states)
-            pending = Array(Set(failing + added)).sorted()
+            pending = Array(Set(failing + added + (failingGroups.isEmpty ? [] : system.cells.indices.filter { Self.isHidden(states[$0]) }))).sorted()
         }
     }
 
     static func isHidden(_ state: State) -> Bool { state == .primary || state == .secondary }
 
     func passes(_ range: (lower: Double, upper: Double)) -> Bool {
-        range.upper > range.lower && range.upper >= Double(policy.threshold)
+        range.upper > range.lower && range.upper >= Double(policy.protectionLevel)
     }
 
     // MARK: Audit and output
 
-    func finalAudit(_ system: ReleaseSystem, _ states: [State]) throws -> [AuditEntry] {
+    func finalAudit(_ system: ReleaseSystem, _ states: [State], groups: [ReleaseSystem.Group] = []) throws -> [AuditEntry] {
         let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
         var entries: [AuditEntry] = []
         var failures: [String] = []
@@ -193,6 +209,12 @@ package struct ReleaseProtector {
                                       kind: state == .primary ? .primary : .secondary,
                                       lower: range.lower, upper: range.upper))
             if !passes(range) && !failures.contains(table.id) { failures.append(table.id) }
+        }
+        for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+            for cell in [group.outer, group.inner] {
+                let id = system.tables[system.cells[cell].table].id
+                if !failures.contains(id) { failures.append(id) }
+            }
         }
         if !failures.isEmpty {
             let remedy = policy.secondary

@@ -51,8 +51,9 @@ struct ReleaseSystem {
     init(microdata: Microdata, tables: [TableDefinition]) throws {
         self.tables = tables
         try Self.validate(microdata: microdata, tables: tables)
-        let variableIndex = Dictionary(uniqueKeysWithValues: microdata.variables.enumerated().map { ($1, $0) })
+        let variableIndex = Dictionary(uniqueKeysWithValues: (microdata.variables + microdata.derived.map(\.name)).enumerated().map { ($1, $0) })
         let shapes = tables.map { TableShape(definition: $0, variableIndex: variableIndex) }
+        let derivation = Derivation(microdata: microdata)
 
         var offset = 0
         for shape in shapes {
@@ -62,8 +63,17 @@ struct ReleaseSystem {
 
         // Combinations in a fixed order: present atoms sorted, then the empty ones.
         let atoms = microdata.counts.filter { $0.value > 0 }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        var combinations: [([String], Int)] = atoms.map { ($0.key, $0.value) }
-        for combination in Self.emptyCombinations(microdata: microdata, shapes: shapes, atoms: atoms.map(\.key)) {
+        var combinations: [([String], Int)] = []
+        for atom in atoms {
+            guard let extended = derivation.extend(atom.key) else {
+                throw Self.internalError("a unit's combination has no category of a derived variable")
+            }
+            combinations.append((extended, atom.value))
+        }
+        let empty = microdata.universes != nil
+            ? Self.possibleCombinations(microdata: microdata, derivation: derivation, shapes: shapes, atoms: combinations.map(\.0))
+            : Self.emptyCombinations(microdata: microdata, shapes: shapes, atoms: atoms.map(\.key))
+        for combination in empty {
             combinations.append((combination, 0))
         }
 
@@ -136,10 +146,93 @@ struct ReleaseSystem {
 
     func cellIndex(table: Int, local: Int) -> Int { tableOffsets[table] + local }
 
+    /// A sub-population that is the difference of two cells of the release (a cell and a
+    /// cell of a filtered table inside it, two recodes…), with its true count.
+    struct Group {
+        var classes: [Int]
+        var value: Int
+        /// The larger cell and the cell inside it.
+        var outer: Int
+        var inner: Int
+    }
+
+    /// Every difference of two nested cells whose true count is in `1 ..< threshold` and
+    /// that is not itself a cell: a reader who learns it learns about fewer than
+    /// `threshold` persons, so the audit must keep its range reaching the threshold.
+    /// - Complexity: for each cell, the cells whose first class it holds.
+    func smallDifferences(below threshold: Int) -> [Group] {
+        var forms = Set<[Int]>()
+        for cell in cells where !cell.classes.isEmpty { forms.insert(cell.classes) }
+        var seen = Set<[Int]>()
+        var groups: [Group] = []
+        for (i, outer) in cells.enumerated() where outer.classes.count > 1 {
+            let members = Set(outer.classes)
+            for c in outer.classes {
+                for j in cellsOfClass[c] where j != i {
+                    let inner = cells[j]
+                    guard inner.classes.first == c, inner.classes.count < outer.classes.count,
+                          outer.value - inner.value > 0, outer.value - inner.value < threshold,
+                          inner.classes.allSatisfy(members.contains) else { continue }
+                    let innerSet = Set(inner.classes)
+                    let difference = outer.classes.filter { !innerSet.contains($0) }
+                    guard !forms.contains(difference), seen.insert(difference).inserted else { continue }
+                    groups.append(Group(classes: difference, value: outer.value - inner.value, outer: i, inner: j))
+                }
+            }
+        }
+        // Three cells: x − y − z (y, z disjoint inside x) and x + y − z (x ∩ y ⊆ z ⊆ x ∪ y),
+        // within a fixed budget of comparisons (a count, so the result stays deterministic).
+        var budget = Self.groupSearchBudget
+        let sets = cells.map { Set($0.classes) }
+        func add(_ members: Set<Int>, _ value: Int, _ outer: Int, _ inner: Int) {
+            let difference = members.sorted()
+            guard !difference.isEmpty, !forms.contains(difference), seen.insert(difference).inserted else { return }
+            groups.append(Group(classes: difference, value: value, outer: outer, inner: inner))
+        }
+        for (x, cell) in cells.enumerated() where cell.classes.count > 1 && budget > 0 {
+            var inside: [Int] = []
+            for c in cell.classes {
+                for j in cellsOfClass[c] where j != x && cells[j].classes.first == c && cells[j].value > 0
+                    && cells[j].value < cell.value && sets[j].isSubset(of: sets[x]) { inside.append(j) }
+            }
+            for (a, y) in inside.enumerated() {
+                for z in inside[(a + 1)...] {
+                    budget -= 1
+                    let value = cell.value - cells[y].value - cells[z].value
+                    guard value > 0, value < threshold, sets[y].isDisjoint(with: sets[z]) else { continue }
+                    add(sets[x].subtracting(sets[y]).subtracting(sets[z]), value, x, y)
+                }
+            }
+        }
+        for (z, cell) in cells.enumerated() where !cell.classes.isEmpty && budget > 0 {
+            var near = Set<Int>()
+            for c in cell.classes { near.formUnion(cellsOfClass[c]) }
+            near.remove(z)
+            let around = near.sorted()
+            for (a, x) in around.enumerated() {
+                for y in around[(a + 1)...] {
+                    budget -= 1
+                    let value = cells[x].value + cells[y].value - cell.value
+                    guard value > 0, value < threshold else { continue }
+                    let both = sets[x].intersection(sets[y]), either = sets[x].union(sets[y])
+                    guard both.isSubset(of: sets[z]), sets[z].isSubset(of: either) else { continue }
+                    add(either.subtracting(sets[z]).union(both), value, x, z)
+                }
+            }
+        }
+        return groups
+    }
+
+    /// Comparisons spent looking for sub-populations made of three cells.
+    static let groupSearchBudget = 4_000_000
+
     // MARK: Validation
 
     static func validate(microdata: Microdata, tables: [TableDefinition]) throws {
-        if Set(microdata.variables).count != microdata.variables.count {
+        if !microdata.derived.isEmpty && microdata.universes?.count != microdata.variables.count {
+            throw internalError("derived variables need the universe of every atom variable")
+        }
+        if Set(microdata.variables + microdata.derived.map(\.name)).count != microdata.variables.count + microdata.derived.count {
             throw internalError("the microdata names a variable twice")
         }
         for (key, count) in microdata.counts {
@@ -163,8 +256,9 @@ struct ReleaseSystem {
             if Set(table.dimensions).count != table.dimensions.count {
                 throw refuse("a variable is used twice as a dimension", "use each variable once per table")
             }
+            let known = Set(microdata.variables + microdata.derived.map(\.name))
             for (dimension, categories) in zip(table.dimensions, table.categories) {
-                if !microdata.variables.contains(dimension) {
+                if !known.contains(dimension) {
                     throw refuse("the dimension \"\(dimension)\" is not a variable of the linked data", "check the variable name")
                 }
                 if categories.isEmpty || Set(categories).count != categories.count || categories.contains(totalCategory) {
@@ -172,7 +266,7 @@ struct ReleaseSystem {
                                  "list each category once; margins are added automatically")
                 }
             }
-            for variable in table.filter.keys where !microdata.variables.contains(variable) {
+            for variable in table.filter.keys where !known.contains(variable) {
                 throw refuse("the filter variable \"\(variable)\" is not a variable of the linked data", "check the variable name")
             }
             for zero in table.structuralZeros {
@@ -191,6 +285,43 @@ struct ReleaseSystem {
     }
 
     // MARK: Empty combinations
+
+    /// Combinations with no unit that a reader cannot rule out, when the atom variables'
+    /// universes are known: every combination of their categories, each with the derived
+    /// variables it implies (so "75+" never meets "Under 25"). When there are more than
+    /// ``exhaustiveLimit``, one possible combination per interior cell of each table stands
+    /// in for them (fewer unknowns can only narrow the audit's ranges: sound).
+    static func possibleCombinations(microdata: Microdata, derivation: Derivation, shapes: [TableShape],
+                                     atoms: [[String]]) -> [[String]] {
+        let universes = microdata.universes ?? []
+        let product = universes.reduce(1) { total, next in total > exhaustiveLimit ? total : total * max(next.count, 1) }
+        if product <= exhaustiveLimit {
+            var result: [[String]] = [[]]
+            for options in universes { result = result.flatMap { prefix in options.map { prefix + [$0] } } }
+            return result.compactMap(derivation.extend)
+        }
+        // Per table: walk the combinations of the atom variables it reads (the rest taken
+        // from a unit's combination) and keep the first that falls in each interior cell.
+        var result: [[String]] = []
+        let base = atoms.first.map { Array($0.prefix(microdata.variables.count)) } ?? universes.map { $0.first ?? "" }
+        for shape in shapes {
+            let read = derivation.atomVariables(readBy: shape.definition.dimensions + shape.definition.filter.keys.sorted())
+            var seen = Set<Int>()
+            var partial: [[String]] = [base]
+            var walked = 1
+            for v in read {
+                walked *= max(universes[v].count, 1)
+                if walked > 65_536 { break }
+                partial = partial.flatMap { prefix in universes[v].map { var next = prefix; next[v] = $0; return next } }
+            }
+            for combination in partial {
+                guard let extended = derivation.extend(combination), let cell = shape.interiorCell(of: extended),
+                      !shape.isStructural(shape.coordinateIndices(of: cell)), seen.insert(cell).inserted else { continue }
+                result.append(extended)
+            }
+        }
+        return result
+    }
 
     /// Combinations with no unit that a reader cannot rule out (see the type's note).
     static func emptyCombinations(microdata: Microdata, shapes: [TableShape], atoms: [[String]]) -> [[String]] {
@@ -242,6 +373,39 @@ struct ReleaseSystem {
             }
         }
         return result
+    }
+}
+
+/// Computes the derived variables of a combination of atom variables.
+struct Derivation {
+    let microdata: Microdata
+    /// For each derived variable, the positions of its sources among the atom variables.
+    let positions: [[Int]]
+
+    init(microdata: Microdata) {
+        self.microdata = microdata
+        let index = Dictionary(uniqueKeysWithValues: microdata.variables.enumerated().map { ($1, $0) })
+        positions = microdata.derived.map { $0.sources.compactMap { index[$0] } }
+    }
+
+    /// The combination followed by every derived variable's category; nil if it cannot occur.
+    func extend(_ combination: [String]) -> [String]? {
+        var result = combination
+        for (d, variable) in microdata.derived.enumerated() {
+            guard let category = variable.categories[positions[d].map { combination[$0] }] else { return nil }
+            result.append(category)
+        }
+        return result
+    }
+
+    /// Positions of the atom variables that the named variables read (themselves, for atom variables).
+    func atomVariables(readBy names: [String]) -> [Int] {
+        var result = Set<Int>()
+        for name in names {
+            if let v = microdata.variables.firstIndex(of: name) { result.insert(v) }
+            if let d = microdata.derived.firstIndex(where: { $0.name == name }) { result.formUnion(positions[d]) }
+        }
+        return result.sorted()
     }
 }
 

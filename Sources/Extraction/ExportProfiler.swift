@@ -17,7 +17,7 @@ package struct ExportProfiler {
     package init(manifest: Manifest) { self.manifest = manifest }
 
     enum Pattern: Int, CaseIterable {
-        case email, phone, postcode, nhsNumber, freeText, date
+        case email, phone, postcode, nhsNumber, freeText, date, name, dateInText, formula, markup
 
         var message: String {
             switch self {
@@ -27,19 +27,26 @@ package struct ExportProfiler {
             case .nhsNumber: return "values that look like NHS numbers (valid check digit)"
             case .freeText: return "values that look like free text (long, many words)"
             case .date: return "values that look like dates (a date of birth?)"
+            case .name: return "values that look like personal names (a title, or two or three capitalised words)"
+            case .dateInText: return "values with a date inside the text (a date of birth?)"
+            case .formula: return "values that a spreadsheet would run as a formula (=, +, -, @ first)"
+            case .markup: return "values holding HTML or script markup"
             }
         }
     }
 
     /// Check the export's header and profile its leaving columns.
+    /// - Parameter onlyOpen: profile only the open attribute columns (`open: true`), as
+    ///   extract does before it writes anything.
     /// - Throws: header and CSV errors, as extract would.
-    package func profile(input: String) throws -> [ReviewSheet.Finding] {
+    package func profile(input: String, onlyOpen: Bool = false) throws -> [ReviewSheet.Finding] {
         let encoding = TextEncoding(rawValue: manifest.input.encoding) ?? .utf8
         let reader = try CSVReader(path: input, delimiter: manifest.input.delimiter, encoding: encoding)
         _ = try HeaderCheck(manifest: manifest, header: reader.header, file: input).layout()
         var watched: [(index: Int, column: ColumnDeclaration)] = []
         for (index, name) in reader.header.enumerated() {
             guard let column = manifest.column(named: name) else { continue }
+            if onlyOpen && !(column.columnClass == .attribute && column.values == nil) { continue }
             if column.columnClass == .attribute || column.columnClass == .quasi { watched.append((index, column)) }
         }
         var hits = Array(repeating: Array(repeating: (count: 0, first: 0), count: Pattern.allCases.count), count: watched.count)
@@ -54,7 +61,8 @@ package struct ExportProfiler {
                 if value.isEmpty { continue }
                 nonEmpty[slot] += 1
                 if distinct[slot].count < distinctLimit { distinct[slot].insert(value.hashValue) }
-                for pattern in ExportProfiler.patterns(in: value) {
+                let isOpen = entry.column.columnClass == .attribute && entry.column.values == nil
+                for pattern in ExportProfiler.patterns(in: value, open: isOpen) {
                     if pattern == .date && entry.column.columnClass == .quasi && entry.column.type == .date { continue }
                     if pattern == .postcode && entry.column.columnClass == .quasi && entry.column.type == .postcode { continue }
                     if hits[slot][pattern.rawValue].count == 0 { hits[slot][pattern.rawValue].first = reader.row }
@@ -79,7 +87,9 @@ package struct ExportProfiler {
         return findings
     }
 
-    static func patterns(in value: String) -> [Pattern] {
+    /// The patterns `value` matches. Names, dates inside text, formulas and markup are
+    /// looked for in open columns only (a closed list is checked value by value at extract).
+    static func patterns(in value: String, open: Bool = false) -> [Pattern] {
         var found: [Pattern] = []
         let bytes = Array(value.utf8)
         if looksLikeEmail(bytes) { found.append(.email) }
@@ -93,8 +103,50 @@ package struct ExportProfiler {
         }
         let words = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).count
         if bytes.count >= 40 && words >= 6 { found.append(.freeText) }
-        if looksLikeDate(bytes) { found.append(.date) }
+        let isDate = looksLikeDate(bytes)
+        if isDate { found.append(.date) }
+        if open {
+            if looksLikeName(value) { found.append(.name) }
+            if !isDate && value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == ":" || $0 == "(" || $0 == ")" })
+                .contains(where: { looksLikeDate(Array($0.utf8)) }) {
+                found.append(.dateInText)
+            }
+            if let first = bytes.first, [0x3D, 0x2B, 0x2D, 0x40].contains(first), bytes.count > 1,
+               !bytes.dropFirst().allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }) {
+                found.append(.formula)
+            }
+            if looksLikeMarkup(bytes) { found.append(.markup) }
+        }
         return found
+    }
+
+    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev"]
+
+    /// "Mrs J Smith", "Dr Jones", "Jane Smith", "SMITH, Jane", "Mary Ann O'Neill": a title and a word, or
+    /// two or three words that are each a capital and lower-case letters (or an initial).
+    static func looksLikeName(_ value: String) -> Bool {
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "," }).map { $0.trimmingCharacters(in: ["."]) }
+        guard (2...4).contains(words.count) else { return false }
+        if titles.contains(words[0].lowercased()) { return true }
+        guard words.count <= 3 else { return false }
+        func nameWord(_ word: String) -> Bool {
+            guard let first = word.first, first.isUppercase, first.isLetter else { return false }
+            let rest = word.dropFirst()
+            return rest.allSatisfy { $0.isLetter || $0 == "'" || $0 == "-" }
+                && (rest.isEmpty || rest.allSatisfy { !$0.isLetter || $0.isLowercase } || rest.allSatisfy { !$0.isLetter || $0.isUppercase })
+        }
+        let initials = words.filter { $0.count == 1 }.count
+        return words.allSatisfy(nameWord) && initials < words.count
+            && words.contains { $0.count > 1 && $0.dropFirst().contains(where: \.isLowercase) }
+    }
+
+    /// `<script>`, `<a href=…>`, `</b>`, `javascript:`: text a web page would run or render.
+    static func looksLikeMarkup(_ bytes: [UInt8]) -> Bool {
+        for index in bytes.indices.dropLast() where bytes[index] == 0x3C {
+            let next = bytes[index + 1]
+            if next == 0x2F || next == 0x21 || (next | 0x20 >= 0x61 && next | 0x20 <= 0x7A) { return true }
+        }
+        return String(decoding: bytes, as: UTF8.self).lowercased().contains("javascript:")
     }
 
     static func looksLikeEmail(_ bytes: [UInt8]) -> Bool {

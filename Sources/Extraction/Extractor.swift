@@ -38,7 +38,9 @@ package struct Extractor {
     package func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
-        try Receipt.refuseExisting(for: output, force: force)
+        try Receipt.refuseExisting(for: output, force: force, inputs: [input, manifest.path])
+        try ExtractGate.refuseLintErrors(manifest)
+        try ExtractGate.profileOpenColumns(manifest, input: input)
         // Both hashes run on a second thread, reading the reader's and writer's buffers
         // where they lie (each waits for the hasher before reusing a buffer).
         let inputHasher = BackgroundSHA256()

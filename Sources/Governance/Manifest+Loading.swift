@@ -11,7 +11,7 @@ extension Manifest {
 
     static let topKeys = ["manifest", "dataset", "title", "owner", "input", "rows", "columns", "derive", "description"]
     static let columnKeys = ["name", "class", "description", "reviewed", "domain", "identifies", "normalise",
-                             "field", "order", "format", "type", "generalise", "at", "values"]
+                             "field", "order", "format", "type", "generalise", "at", "values", "open"]
 
     package static func parse(_ document: YAMLDocument) throws -> Manifest {
         let top = try document.root.mapping(allowed: topKeys)
@@ -192,8 +192,18 @@ extension Manifest {
                 }
                 column.values = values
             }
+            if let openValue = named["open"] {
+                column.isOpen = try openValue.bool()
+                if column.isOpen && column.values != nil {
+                    throw openValue.error("open: true and a values: list contradict each other",
+                                          remedy: "keep values: for a drop-down field, or open: true (and no values:) for one that takes any value")
+                }
+            }
             try forbid(["domain", "identifies", "normalise", "field", "order", "format", "type", "generalise", "at"],
                        because: "an attribute is kept as it is")
+        }
+        if columnClass != .attribute, let openValue = named["open"] {
+            throw openValue.error("\"open\" applies only to an attribute column", remedy: "remove open: from this column")
         }
         return column
     }

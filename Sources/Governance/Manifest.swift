@@ -121,6 +121,9 @@ package struct ColumnDeclaration: Sendable {
     package var at: String?
 
     // attribute (and quasi text)
+    /// `open: true`: an attribute with no closed value list, reviewed as such. Every value
+    /// of it is profiled at extract like `check --data` (PRODUCT.md).
+    package var isOpen = false
     package var values: [String]?
 
     package enum Identifies: String, Sendable { case record, person }

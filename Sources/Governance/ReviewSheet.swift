@@ -88,7 +88,8 @@ package struct ReviewSheet: Sendable {
             }
         case .attribute:
             if let values = column.values { return "as it is; only these values: \(values.joined(separator: ", "))" }
-            return "as it is (no closed value list: review the values)"
+            if column.isOpen { return "OPEN — any value, as it is (open: true; every value profiled at extract)" }
+            return "as it is (no closed value list: refused until values: or open: true is declared)"
         }
     }
 
@@ -113,21 +114,25 @@ package struct ReviewSheet: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Markdown in which everything the manifest's author wrote (names, title, owner,
+    /// descriptions, values) is escaped (``MarkdownText``): it cannot add a row, a cell, a
+    /// link or HTML to the sheet a reviewer approves.
     package func markdown() -> String {
-        var lines = ["# Review sheet: \(dataset)", "", "**\(title)** — owner: \(owner)", "",
-                     "- Manifest: `\(manifestPath)`", "- SHA-256 to approve: `\(manifestSHA256)`", ""]
+        let e = MarkdownText.escape
+        var lines = ["# Review sheet: \(e(dataset))", "", "**\(e(title))** — owner: \(e(owner))", "",
+                     "- Manifest: \(e(manifestPath))", "- SHA-256 to approve: `\(manifestSHA256)`", ""]
         if !rowConditions.isEmpty {
             lines.append("## Records that may leave")
             lines.append("")
-            lines += rowConditions.map { "- \($0)" }
+            lines += rowConditions.map { "- \(e($0))" }
             lines.append("")
         }
         lines += ["## Columns", "", "| column | class | what leaves the owner | description | reviewed |", "|---|---|---|---|---|"]
         for row in rows {
-            lines.append("| `\(row.column)` | \(row.class) | \(row.leaves) | \(row.description ?? "") | \(row.reviewed ? "yes" : "") |")
+            lines.append("| \(e(row.column)) | \(e(row.class)) | \(e(row.leaves)) | \(e(row.description ?? "")) | \(row.reviewed ? "yes" : "") |")
         }
         lines += ["", "## Findings", ""]
-        lines += findings.isEmpty ? ["None."] : findingLines().map { "- " + $0 }
+        lines += findings.isEmpty ? ["None."] : findingLines().map { "- " + e($0) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -167,16 +172,26 @@ package enum ManifestLint {
 
     package static func findings(_ manifest: Manifest) -> [ReviewSheet.Finding] {
         var findings: [ReviewSheet.Finding] = []
+        for column in manifest.columns {
+            findings += ColumnName.findings(column.name)
+        }
         for column in manifest.columns where column.columnClass == .attribute || column.columnClass == .quasi {
-            let lowered = column.name.lowercased()
+            // Folded (NFKC, look-alike letters mapped to Latin, invisible characters removed),
+            // so that `mo_nоtes` with a Cyrillic о is still seen to be notes.
+            let lowered = ColumnName.folded(column.name)
             if let word = suspiciousWords.first(where: { lowered.contains($0) }), !column.reviewed {
                 findings.append(.init(severity: .error, column: column.name,
                                       message: "the name suggests personal data (\"\(word)\") but the column leaves as a \(column.columnClass.rawValue); declare it direct, free-text or linkage, or mark it reviewed: true once a reviewer has confirmed it holds none"))
             }
         }
         for column in manifest.columns where column.columnClass == .attribute && column.values == nil {
-            findings.append(.init(severity: .warning, column: column.name,
-                                  message: "no closed value list: any value, including one typed in by mistake, would leave; add values: if the field is a drop-down"))
+            if column.isOpen {
+                findings.append(.init(severity: .warning, column: column.name,
+                                      message: "OPEN column: no closed value list, any value leaves; extract profiles every value and stops on personal data (e-mail, phone, NHS number, postcode, name, date, free text, formula, markup)"))
+            } else {
+                findings.append(.init(severity: .error, column: column.name,
+                                      message: "an attribute with no closed value list: any value, including one typed in by mistake, would leave; add values: if the field is a drop-down, or say open: true once a reviewer has accepted that any value may leave"))
+            }
         }
         if manifest.columns.contains(where: { $0.columnClass == .identifier }) == false {
             findings.append(.init(severity: .warning, column: nil, message: "no identifier column: records cannot be joined by reference"))

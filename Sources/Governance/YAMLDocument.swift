@@ -36,6 +36,7 @@ package struct YAMLDocument {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping = error { throw YAMLDocument.duplicateKeyError(error, text: text, file: path) }
             throw PathlinkError(.invalidDocument, file: path, line: YAMLDocument.line(of: error),
                                 problem: "the file is not valid YAML (\(YAMLDocument.summary(of: error)))",
                                 remedy: "check indentation, colons and quotes on that line")
@@ -44,6 +45,46 @@ package struct YAMLDocument {
             throw PathlinkError(.invalidDocument, file: path, problem: "the file is empty", remedy: "see the documentation for the format")
         }
         root = YAMLValue(node: node, path: path, context: "the document")
+    }
+
+    /// A duplicate key, on the line of its second occurrence (Yams gives the first).
+    package static func duplicateKeyError(_ error: YamlError, text: String, file: String) -> PathlinkError {
+        guard case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.first else {
+            return PathlinkError(.invalidDocument, file: file, problem: "the file is not valid YAML", remedy: "check the file")
+        }
+        let first = context.mark.line
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var second: Int? = nil
+        if first >= 1 && first <= lines.count {
+            let indent = lines[first - 1].prefix { $0 == " " || $0 == "-" }.count
+            for number in (first + 1)...max(first + 1, lines.count) where number <= lines.count {
+                let line = lines[number - 1]
+                let lineIndent = line.prefix { $0 == " " || $0 == "-" }.count
+                let body = line.dropFirst(lineIndent)
+                if lineIndent == indent && (body.hasPrefix(key + ":") || body.hasPrefix("\"\(key)\":") || body.hasPrefix("'\(key)':")) {
+                    second = number
+                    break
+                }
+                if lineIndent < indent && !body.isEmpty && !body.hasPrefix("#") { break }
+            }
+        }
+        return PathlinkError(.invalidDocument, file: file, line: second ?? first,
+                             problem: "the key \"\(key)\" is given twice in one mapping (first on line \(first))",
+                             remedy: "keep one of the two; YAML readers differ on which one wins, so Pathlink refuses both")
+    }
+
+    /// Why `text` is not a plain decimal number although a YAML 1.1 reader would take it
+    /// for one (a leading zero, a colon, an underscore, 0x/0o/0b); nil when it is plain.
+    package static func nonDecimalNumber(_ text: String) -> String? {
+        var digits = Substring(text)
+        if digits.hasPrefix("-") || digits.hasPrefix("+") { digits = digits.dropFirst() }
+        guard let first = digits.first, first.isASCII, first.isNumber else { return nil }
+        if digits.contains(":") { return "\"\(text)\" is not a plain number (YAML 1.1 reads colons as base 60: 1:00 would be 60)" }
+        if digits.contains("_") { return "\"\(text)\" is not a plain number (underscores are not allowed)" }
+        if digits.count > 1 && first == "0" && digits.dropFirst().first.map({ $0.isNumber || "xXoObB".contains($0) }) == true {
+            return "\"\(text)\" has a leading zero (YAML 1.1 reads 010 as octal 8)"
+        }
+        return nil
     }
 
     static func line(of error: YamlError) -> Int? {
@@ -171,6 +212,9 @@ package struct YAMLValue {
     }
 
     package func int() throws -> Int {
+        if case .scalar(let scalar) = node, let problem = YAMLDocument.nonDecimalNumber(scalar.string) {
+            throw error(problem + "; write the number in plain decimal digits, e.g. 10")
+        }
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else { throw error("expected a whole number") }
         return value
     }

@@ -18,6 +18,8 @@ package struct LinkOptions {
     /// Threads for reading inputs and writing files; nil = `PATHLINK_THREADS`, else every
     /// core. The output's bytes do not depend on it.
     package var threads: Int?
+    /// Further files the output may not be, contain or lie in (the secret file).
+    package var guardedPaths: [String] = []
 
     package init(planPath: String, inputs: [(dataset: String, path: String)], outputPath: String, secret: LinkerSecret, force: Bool,
                 threads: Int? = nil) {
@@ -48,8 +50,10 @@ package enum Linker {
         let started = Date()
         let plan = try LinkagePlan.load(path: options.planPath)
         let inputs = try checkedInputs(options.inputs, plan: plan)
+        try InputConsistency.check(inputs, plan: plan, secret: options.secret)
         let receiptPath = Receipt.path(for: options.outputPath)
-        try Receipt.refuseExisting(for: options.outputPath, force: options.force)
+        try Receipt.refuseExisting(for: options.outputPath, force: options.force,
+                                   inputs: [options.planPath] + options.inputs.map(\.path) + options.guardedPaths)
         let output = try AtomicOutput(path: options.outputPath, isDirectory: true, force: options.force)
         defer { output.discard() }
 

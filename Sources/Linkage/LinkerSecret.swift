@@ -38,7 +38,9 @@ package final class LinkerSecret {
     /// Load a secret file.
     /// - Throws: `.key` when the file is missing, readable by group or others, or not in
     ///   the key-file format. The error never shows a byte of the file.
-    package static func load(_ path: String) throws -> LinkerSecret {
+    /// - Parameter allowTestKey: accept a weak or published secret (``KeyStrength``), for
+    ///   tests only (`link --test-key`).
+    package static func load(_ path: String, allowTestKey: Bool = false) throws -> LinkerSecret {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw refusal(path, "the secret file does not exist or is not a regular file",
@@ -58,7 +60,21 @@ package final class LinkerSecret {
             throw refusal(path, "the secret file is not 64 or more hexadecimal digits", remedy)
         }
         defer { wipe(&decoded) }
+        if !allowTestKey, let weakness = KeyStrength.weakness(of: decoded) {
+            throw refusal(path, weakness.replacingOccurrences(of: "the key", with: "the secret") + "; it may not protect real data",
+                          KeyStrength.remedy.replacingOccurrences(of: "KEYFILE", with: "FILE"))
+        }
         return LinkerSecret(bytes: decoded)
+    }
+
+    /// The fingerprint these bytes would have as an owner key (`HMAC-SHA256(S,
+    /// "pathlink/1/fingerprint")`, 16 hex digits), to refuse a secret that is an owner's
+    /// key: receipts carry the owners' key fingerprints.
+    /// - Throws: `.internal` when an OpenSSL call fails (never a wrong fingerprint).
+    package func fingerprintAsOwnerKey() throws -> String {
+        var bytes = Array(storage)
+        defer { wipe(&bytes) }
+        return String(Hex.encode(try HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
     }
 
     private static func refusal(_ path: String, _ problem: String, _ remedy: String) -> PathlinkError {

@@ -14,6 +14,11 @@ import Synchronization
 /// never mistaken for an output and is removed by the next run writing the same path.
 ///
 /// Folders work the same way: the folder is built under a temporary name and renamed.
+///
+/// Files are created owner-only (0600) and folders 0700, whatever the umask: outputs hold
+/// personal data, tokens or keys. An output path that is a link, FIFO or device, or that
+/// is, contains or lies inside an input, is refused before anything is written
+/// (``OutputSafety``), `--force` or not.
 package final class AtomicOutput {
     /// The final path.
     package let path: String
@@ -24,13 +29,17 @@ package final class AtomicOutput {
     private var committed = false
 
     /// Prepare an output at `path`.
-    /// - Throws: `.outputExists` if `path` exists and `force` is false; `.io` if the
-    ///   folder it goes in does not exist or is not writable.
-    package init(path: String, isDirectory: Bool = false, force: Bool) throws {
+    /// - Parameter inputs: the command's inputs; the output may not be, contain or lie
+    ///   inside any of them.
+    /// - Throws: `.usage` for an unsafe output (``OutputSafety``); `.outputExists` if
+    ///   `path` exists and `force` is false; `.io` if the folder it goes in does not exist
+    ///   or is not writable.
+    package init(path: String, isDirectory: Bool = false, force: Bool, inputs: [String] = []) throws {
         self.path = path
         self.isDirectory = isDirectory
         self.force = force
         let (parent, name) = FilePath.split(path)
+        try OutputSafety.check(output: path, inputs: inputs)
         if FilePath.exists(path) && !force {
             throw PathlinkError(
                 .outputExists, file: path, problem: "the output already exists",
@@ -51,10 +60,31 @@ package final class AtomicOutput {
         // Registered before it exists, so an interrupt at any moment finds it.
         InterruptCleanup.shared.register(temporaryPath)
         if isDirectory {
-            guard mkdir(temporaryPath, 0o700) == 0 else {
+            guard mkdir(temporaryPath, 0o700) == 0, chmod(temporaryPath, 0o700) == 0 else {
                 InterruptCleanup.shared.unregister(temporaryPath)
                 throw PathlinkError.io(path: path, operation: "create a temporary folder for")
             }
+        }
+    }
+
+    /// Create the temporary file (never following a link, never an existing file) with
+    /// exactly `mode` — 0600 unless asked — whatever the umask.
+    /// - Returns: the open descriptor, for writing; the caller closes it.
+    package func createFile(mode: mode_t = 0o600) throws -> Int32 {
+        precondition(!isDirectory, "createFile on a folder output")
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }
+        guard fchmod(descriptor, mode) == 0 else {
+            close(descriptor)
+            throw PathlinkError.io(path: path, operation: "set the permissions of")
+        }
+        return descriptor
+    }
+
+    /// Create a folder inside a folder output, 0700 whatever the umask.
+    package static func makeFolder(_ path: String, reportedAs shown: String) throws {
+        guard mkdir(path, 0o700) == 0, chmod(path, 0o700) == 0 else {
+            throw PathlinkError.io(path: shown, operation: "create")
         }
     }
 

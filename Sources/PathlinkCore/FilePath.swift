@@ -30,6 +30,12 @@ package enum FilePath {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// The kind of what is at `path` itself (a link is not followed), or nil if nothing is.
+    package static func kind(_ path: String) -> mode_t? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+    }
+
     package static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
@@ -49,24 +55,67 @@ package enum FilePath {
         return names.sorted()
     }
 
-    /// Remove a file or a folder and everything in it.
+    /// Remove a file or a folder and everything in it, never following a symbolic link.
+    ///
+    /// A link is removed as a link (its target is left alone), and the walk opens each
+    /// folder with `O_NOFOLLOW | O_DIRECTORY` relative to its parent (`openat`), so a
+    /// folder swapped for a link half-way cannot send the removal elsewhere.
     package static func removeTree(_ path: String) {
-        if isDirectory(path) {
-            for name in contents(of: path) { removeTree(join(path, name)) }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor >= 0 { removeContents(of: descriptor) }
             rmdir(path)
         } else {
             unlink(path)
         }
     }
 
-    /// Remove `.NAME.partial-*` leftovers of an earlier run killed with SIGKILL.
-    static func removeStalePartials(in folder: String, for name: String) {
+    /// Remove everything in the open folder `descriptor` (which it closes), without
+    /// following links.
+    private static func removeContents(of descriptor: Int32) {
+        guard let directory = fdopendir(descriptor) else { close(descriptor); return }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        for name in names {
+            if unlinkat(descriptor, name, 0) == 0 { continue }
+            let child = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if child >= 0 { removeContents(of: child) }
+            unlinkat(descriptor, name, AT_REMOVEDIR)
+        }
+    }
+
+    /// Remove `.NAME.partial-PID-N` leftovers (and `.old` asides) of an earlier run of
+    /// `name` killed with SIGKILL.
+    ///
+    /// Only what Pathlink can prove it made is removed: the exact name pattern, a process
+    /// id that no longer runs, a regular file or folder (never a link, FIFO or device)
+    /// owned by the user running Pathlink. A planted link named like a leftover is left
+    /// alone, and so is its target.
+    package static func removeStalePartials(in folder: String, for name: String) {
+        guard !name.isEmpty, name != ".", name != ".." else { return }
         let prefix = ".\(name).partial-"
         for entry in contents(of: folder) where entry.hasPrefix(prefix) {
+            var rest = Substring(entry.dropFirst(prefix.count))
+            if rest.hasSuffix(".old") { rest = rest.dropLast(4) }
+            let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, let serial = Int(parts[1]), serial > 0,
+                  parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII) else { continue }
             // Only leftovers of processes that no longer run.
-            let rest = entry.dropFirst(prefix.count)
-            if let pid = Int32(rest.prefix { $0 != "-" }), pid != getpid(), kill(pid, 0) == 0 { continue }
-            removeTree(join(folder, entry))
+            if pid == getpid() || kill(pid, 0) == 0 || errno == EPERM { continue }
+            let path = join(folder, entry)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_uid == geteuid() else { continue }
+            let kind = info.st_mode & S_IFMT
+            guard kind == S_IFREG || kind == S_IFDIR else { continue }
+            removeTree(path)
         }
     }
 
@@ -112,10 +161,12 @@ package enum FilePath {
     }
 
     /// Write a small file atomically (temporary + rename).
-    package static func writeAtomically(_ bytes: [UInt8], to path: String, force: Bool, mode: mode_t = 0o644) throws {
-        let output = try AtomicOutput(path: path, force: force)
-        let descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }
+    /// The file is created owner-only (0600, whatever the umask) unless `mode` says
+    /// otherwise; see ``AtomicOutput/createFile()``.
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, force: Bool, mode: mode_t = 0o600,
+                                        inputs: [String] = []) throws {
+        let output = try AtomicOutput(path: path, force: force, inputs: inputs)
+        let descriptor = try output.createFile(mode: mode)
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
@@ -131,8 +182,9 @@ package enum FilePath {
     }
 
     /// Write a small text file atomically.
-    package static func writeAtomically(_ text: String, to path: String, force: Bool, mode: mode_t = 0o644) throws {
-        try writeAtomically(Array(text.utf8), to: path, force: force, mode: mode)
+    package static func writeAtomically(_ text: String, to path: String, force: Bool, mode: mode_t = 0o600,
+                                        inputs: [String] = []) throws {
+        try writeAtomically(Array(text.utf8), to: path, force: force, mode: mode, inputs: inputs)
     }
 
     /// A path relative to `base` folder when possible (for receipts), else absolute.

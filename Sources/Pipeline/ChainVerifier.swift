@@ -14,6 +14,8 @@ import Pseudonymisation
 /// - each input must exist with the recorded SHA-256, and — except a raw export, where the
 ///   chain starts — must itself be an output listed by its own receipt, so every stage's
 ///   inputs are the previous stage's outputs.
+/// - the receipt's contents hold together (``ReceiptContents``): row counts match the
+///   files, an extract's counts add up, its column actions are its manifest's.
 /// Findings name the receipt and the file; they hold hashes and paths, never data.
 package struct ChainVerifier {
     package struct Finding: Sendable, Equatable, CustomStringConvertible {
@@ -81,7 +83,7 @@ package struct ChainVerifier {
                     result.filesChecked += 1
                     let keyPath = resolve(output.path)
                     guard FilePath.exists(keyPath) else { report(output.path, "the key file is missing"); continue }
-                    if let key = try? KeyFile.load(keyPath), key.fingerprint != receipt.keyFingerprint {
+                    if let key = try? KeyFile.load(keyPath, allowTestKey: true), key.fingerprint != receipt.keyFingerprint {
                         report(output.path, "the key file's fingerprint is not the one its receipt records")
                     }
                 }
@@ -91,6 +93,12 @@ package struct ChainVerifier {
                 result.filesChecked += 1
                 guard let actual = try hash(resolve(output.path)) else { report(output.path, "the output is missing"); continue }
                 if actual != output.sha256 { report(output.path, "the output has changed since its receipt was written (SHA-256 differs)") }
+            }
+            // The receipt's own contents: row counts against the files, counts against each
+            // other, column actions against the manifest.
+            for (file, problem) in ReceiptContents.problems(in: receipt, resolve: resolve) {
+                result.filesChecked += 1
+                report(file, problem)
             }
             for document in receipt.documents {
                 result.filesChecked += 1

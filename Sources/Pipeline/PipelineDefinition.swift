@@ -38,12 +38,15 @@ package struct PipelineDefinition: Sendable {
     package var policy: String?
     package var requireApproved: Bool
     package var approvals: String?
+    /// `test-key: true`: the key and secret files may be weak or published test keys
+    /// (synthetic data only; see KeyStrength).
+    package var testKey = false
 
     /// Load and validate a pipeline file; every path is resolved against its folder.
     package static func load(path: String) throws -> PipelineDefinition {
         let document = try YAMLDocument(path: path)
         let top = try document.root.mapping(allowed: ["pipeline", "name", "description", "synth", "sources", "plan", "key",
-                                                      "linker-secret", "report", "require-approved", "approvals"])
+                                                      "linker-secret", "report", "require-approved", "approvals", "test-key"])
         let version = try top.required("pipeline")
         guard try version.int() == 1 else {
             throw version.error("pipeline format version \(try version.int()) is not supported (this Pathlink reads version 1)")
@@ -91,10 +94,26 @@ package struct PipelineDefinition: Sendable {
         }
         let report = try top.required("report").mapping(allowed: ["spec", "policy"])
         let requireApproved = try top["require-approved"]?.bool() ?? false
-        return PipelineDefinition(
+        var definition = PipelineDefinition(
             name: try top["name"]?.nonEmptyString() ?? FilePath.split(path).name, path: path, synth: synth, sources: sources,
             plan: try resolve(try top.required("plan")), key: key, secret: secret,
             spec: try resolve(try report.required("spec")), policy: try report["policy"].map(resolve),
             requireApproved: requireApproved, approvals: try top["approvals"].map(resolve))
+        definition.testKey = try top["test-key"]?.bool() ?? false
+        return definition
+    }
+}
+
+extension PipelineDefinition {
+    /// Every file the run reads: the pipeline file, the documents, the raw exports (unless
+    /// synthesised), the key, secret and approvals files. An output may be none of them.
+    package var inputs: [String] {
+        var paths = [path, plan, spec] + sources.map(\.manifest)
+        if synth == nil { paths += sources.map(\.raw) }
+        if let policy { paths.append(policy) }
+        if let approvals { paths.append(approvals) }
+        if case .file(let key) = key { paths.append(key) }
+        if case .file(let secret) = secret { paths.append(secret) }
+        return paths
     }
 }

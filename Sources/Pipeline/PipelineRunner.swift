@@ -24,6 +24,8 @@ package struct PipelineRunner {
     package var force: Bool
     /// Refuse documents not in the approvals register (also set by the pipeline file).
     package var requireApproved: Bool
+    /// Accept weak or published key and secret files (tests and demonstrations only).
+    package var testKey = false
     /// Called with one line per step, for progress.
     package var log: (String) -> Void
 
@@ -57,11 +59,13 @@ package struct PipelineRunner {
 
     package func run() throws -> Summary {
         try checkApprovals()
-        let folder = try AtomicOutput(path: output, isDirectory: true, force: force)
+        // `run proj/pipeline.yaml --output proj --force` deleted the pipeline file and the
+        // raw exports: the output may not be, hold or lie in any file the run reads.
+        let folder = try AtomicOutput(path: output, isDirectory: true, force: force, inputs: definition.inputs)
         do {
             let layout = Layout(root: folder.temporaryPath)
-            for sub in ["raw", "extracts", "keys", "tokens"] where mkdir(FilePath.join(layout.root, sub), 0o700) != 0 {
-                throw PathlinkError.io(path: FilePath.join(output, sub), operation: "create")
+            for sub in ["raw", "extracts", "keys", "tokens"] {
+                try AtomicOutput.makeFolder(FilePath.join(layout.root, sub), reportedAs: FilePath.join(output, sub))
             }
             try runStages(layout)
             try folder.commit()
@@ -111,16 +115,19 @@ package struct PipelineRunner {
                                                              output: layout.extract(source.dataset))
         } })
 
-        let keyPath: String
+        // A generated key (and secret) is held in memory and written into keys/ only when
+        // every stage has succeeded, just before the folder appears: a run killed on the
+        // way leaves no key in its hidden temporary folder.
+        let key: MasterKey
+        var keysToWrite: [(MasterKey, String)] = []
         switch definition.key {
         case .generate:
-            keyPath = layout.key
-            let fingerprint = try KeyGeneration.generate(output: keyPath, force: true)
-            log("keygen: a new owner key (fingerprint \(fingerprint)), owner-only, in keys/")
+            key = try MasterKey.generate()
+            keysToWrite.append((key, layout.key))
+            log("keygen: a new owner key (fingerprint \(key.fingerprint)), owner-only, in keys/")
         case .file(let path):
-            keyPath = path
+            key = try KeyFile.load(path, allowTestKey: testKey || definition.testKey)
         }
-        let key = try KeyFile.load(keyPath)
         log("pseudonymise: \(names) (key \(key.fingerprint))")
         _ = try Parallel.run(zip(definition.sources, manifests).map { source, manifest in {
             try Pseudonymiser(manifest: manifest, plan: plan, key: key, force: true)
@@ -131,9 +138,15 @@ package struct PipelineRunner {
         switch definition.secret {
         case .fresh: secret = try LinkerSecret.fresh()
         case .generate:
-            _ = try KeyGeneration.generate(output: layout.secret, force: true)
-            secret = try LinkerSecret.load(layout.secret)
-        case .file(let path): secret = try LinkerSecret.load(path)
+            var bytes = try SecureRandom.bytes(32)
+            defer { wipe(&bytes) }
+            secret = LinkerSecret(bytes: bytes)
+            keysToWrite.append((try MasterKey(bytes: bytes), layout.secret))
+        case .file(let path): secret = try LinkerSecret.load(path, allowTestKey: testKey || definition.testKey)
+        }
+        if try secret.fingerprintAsOwnerKey() == key.fingerprint {
+            throw PathlinkError(.key, file: definition.path, problem: "the linker secret is the owner key (both have fingerprint \(key.fingerprint))",
+                                remedy: "the linking unit must never hold the owners' key: give linker-secret a file of its own (`pathlink keygen --output FILE`), or fresh: true")
         }
         log("link: \(definition.sources.count) datasets on tokens only")
         let linked = try Linker.link(LinkOptions(planPath: definition.plan,
@@ -145,6 +158,7 @@ package struct PipelineRunner {
         let report = try ReportStage(specPath: definition.spec, inputPath: layout.linked, outputPath: layout.release,
                                      policyPath: definition.policy, auditPath: layout.audit, force: true).run()
         log("report: \(report.tables) tables")
+        for (generated, path) in keysToWrite { try KeyGeneration.write(generated, to: path, force: true) }
     }
 
     /// With approvals required, every governing document must be in the register.

@@ -134,8 +134,14 @@ package struct Receipt: Codable, Equatable, Sendable {
     /// Refuse to start a stage whose output's receipt exists already, unless forced, so that
     /// nothing is written before the refusal.
     /// - Throws: `.outputExists` naming the receipt.
-    package static func refuseExisting(for output: String, force: Bool) throws {
+    /// Refuse, before any work, an output or receipt that exists (without `force`) or
+    /// that is unsafe to write: a link, FIFO or device, or one of `inputs` (or their
+    /// receipts), a folder holding one, or a path inside one (``OutputSafety``).
+    package static func refuseExisting(for output: String, force: Bool, inputs: [String] = []) throws {
         let receiptPath = path(for: output)
+        let guarded = inputs + inputs.map { path(for: $0) }
+        try OutputSafety.check(output: output, inputs: guarded)
+        try OutputSafety.check(output: receiptPath, inputs: guarded)
         if !force && FilePath.exists(receiptPath) {
             throw PathlinkError(.outputExists, file: receiptPath, problem: "the output's receipt already exists",
                                 remedy: "choose another output path, or add --force to replace it")

@@ -13,9 +13,11 @@ import PathlinkCore
 /// file and says how to fix it; none ever shows a byte of the file.
 package enum KeyFile {
     /// Load the master key from `path`.
+    /// - Parameter allowTestKey: accept a weak or published key (``KeyStrength``): for
+    ///   tests and demonstrations on synthetic data only (`--test-key`).
     /// - Throws: `.key` when the file is missing, not a regular file, readable by group
-    ///   or others, unreadable, or not in the key-file format.
-    package static func load(_ path: String) throws -> MasterKey {
+    ///   or others, unreadable, not in the key-file format, or a weak or published key.
+    package static func load(_ path: String, allowTestKey: Bool = false) throws -> MasterKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == ENOENT {
@@ -34,11 +36,11 @@ package enum KeyFile {
         }
         var text = try readSecret(path)
         defer { wipe(&text) }
-        return try parse(text, path: path)
+        return try parse(text, path: path, allowTestKey: allowTestKey)
     }
 
     /// Parse key-file text (see the type's documentation).
-    static func parse(_ text: [UInt8], path: String) throws -> MasterKey {
+    static func parse(_ text: [UInt8], path: String, allowTestKey: Bool = false) throws -> MasterKey {
         var end = text.count
         if end >= 2 && text[end - 2] == 0x0D && text[end - 1] == 0x0A {
             end -= 2
@@ -64,8 +66,12 @@ package enum KeyFile {
             throw refusal(path, "the key is shorter than \(MasterKey.minimumByteCount) bytes (\(digits.count) hexadecimal digits; at least 64 are needed)",
                           "generate a proper key with `pathlink keygen --output KEYFILE`")
         }
-        guard let bytes = Hex.decode(digits) else {
+        guard var bytes = Hex.decode(digits) else {
             throw refusal(path, "the key file is not hexadecimal text", formatRemedy)
+        }
+        if !allowTestKey, let weakness = KeyStrength.weakness(of: bytes) {
+            wipe(&bytes)
+            throw refusal(path, weakness + "; it may not protect real data", KeyStrength.remedy)
         }
         return try MasterKey(bytes: bytes)
     }

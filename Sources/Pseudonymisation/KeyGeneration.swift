@@ -18,6 +18,13 @@ package enum KeyGeneration {
                                 remedy: "choose another key path, or add --force to replace the key (tokens made with the old key will no longer match)")
         }
         let key = try MasterKey.generate()
+        try write(key, to: output, force: force, started: started)
+        return key.fingerprint
+    }
+
+    /// Write `key` to `output` (mode 0600) with its receipt (fingerprint only).
+    package static func write(_ key: MasterKey, to output: String, force: Bool, started: Date = Date()) throws {
+        let receiptPath = Receipt.path(for: output)
         _ = try KeyFile.save(key, to: output, force: force)
         var receipt = Receipt(stage: "keygen", started: started)
         receipt.keyFingerprint = key.fingerprint
@@ -31,6 +38,5 @@ package enum KeyGeneration {
             unlink(output)
             throw error
         }
-        return key.fingerprint
     }
 }

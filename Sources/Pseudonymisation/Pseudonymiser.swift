@@ -60,6 +60,7 @@ package struct Pseudonymiser {
     package func run(input: String, output: String) throws -> Summary {
         let started = Date()
         let receiptPath = Receipt.path(for: output)
+        try Receipt.refuseExisting(for: output, force: force, inputs: [input, manifest.path, plan.path])
         if !force && FilePath.exists(output) {
             throw PathlinkError(.outputExists, file: output, problem: "the output already exists",
                                 remedy: "choose another output path, or add --force to replace it")

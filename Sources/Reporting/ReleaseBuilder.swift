@@ -75,13 +75,21 @@ package struct ReleaseBuilder {
             categories[name] = categoryOrder(of: variable, observed: values[name]!)
         }
 
-        // The atoms.
-        let atomVariables = tableVariables.sorted()
+        // The atoms: source columns, and every table variable as a function of them.
+        let atoms = try makeAtoms(tableVariables: tableVariables, order: order, unitRows: unitRows, table: table,
+                                  columns: columnIndex, declared: declared)
         var counts: [[String]: Int] = [:]
-        for unit in unitRows.indices {
-            counts[atomVariables.map { values[$0]![unit] }, default: 0] += 1
+        let atomPositions = atoms.columns.map { columnIndex[$0]! }
+        for row in unitRows {
+            let key = atomPositions.enumerated().map { c, position -> String in
+                let raw = table.rows[row][position]
+                let value = raw.isEmpty ? spec.missingLabel : raw
+                return atoms.representative[c][value] ?? value
+            }
+            counts[key, default: 0] += 1
         }
-        let microdata = Microdata(variables: atomVariables, counts: counts)
+        let microdata = Microdata(variables: atoms.columns.map(Self.atomName), counts: counts, derived: atoms.derived,
+                                  universes: atoms.universes)
 
         // The tables.
         var definitions: [TableDefinition] = []
@@ -111,10 +119,9 @@ package struct ReleaseBuilder {
                                         problem: "table \(tableSpec.id): structural zero names \"\(category)\", which is not a category of \(tableSpec.dimensions[index]) in this table",
                                         remedy: "use one of: \(dimensionCategories[index].joined(separator: ", "))")
                 }
-                let positions = tableSpec.dimensions.map { atomVariables.firstIndex(of: $0)! }
-                let occurs = counts.keys.contains { atom in
-                    positions.enumerated().allSatisfy { atom[$0.element] == cell[$0.offset] }
-                        && base.allSatisfy { $0.value.contains(atom[atomVariables.firstIndex(of: $0.key)!]) }
+                let occurs = unitRows.indices.contains { unit in
+                    tableSpec.dimensions.enumerated().allSatisfy { values[$0.element]![unit] == cell[$0.offset] }
+                        && base.allSatisfy { $0.value.contains(values[$0.key]![unit]) }
                 }
                 if occurs {
                     throw PathlinkError(.invalidDocument, file: specPath, line: tableSpec.line,

@@ -82,6 +82,7 @@ struct ReleaseFiles {
             ("rounding", .int(policy.rounding)),
             ("symbol", .string(policy.symbol)),
             ("structural_symbol", .string(policy.structuralSymbol)),
+            ("protection_margin", .int(policy.protectionMargin)),
         ])
     }
 

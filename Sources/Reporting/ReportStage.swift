@@ -53,6 +53,7 @@ package struct ReportStage {
 
         let linked = try LinkedFolder(path: inputPath, source: spec.source)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
+        try refuseNearIndividualTables(spec: spec, input: input)
         let release: ProtectedRelease
         do {
             release = try protect(policy, input.microdata, input.definitions)
@@ -116,6 +117,28 @@ package struct ReportStage {
                        warnings: release.warnings)
     }
 
+    /// A dimension with more categories than this share of the units makes a table of
+    /// near-individual records (a near-unique variable), refused before any protection work.
+    static let nearIndividualShare = 0.5
+    /// …when it also has more categories than this (small releases keep small tables).
+    static let nearIndividualMinimum = 20
+
+    /// Refuses, before the disclosure engine runs, a table tabulated by a near-unique
+    /// variable: its cells would describe single persons and its protection would take
+    /// unbounded time (issue 15, item 7).
+    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput) throws {
+        for table in spec.tables {
+            for dimension in table.dimensions {
+                let count = input.categories[dimension]?.count ?? 0
+                guard count > Self.nearIndividualMinimum,
+                      Double(count) > Self.nearIndividualShare * Double(input.unitCount) else { continue }
+                throw PathlinkError(.disclosure, file: specPath, line: table.line,
+                                    problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), so the table would be near individual-level; nothing was written",
+                                    remedy: "group \(dimension)'s categories with a map: recode, or drop it from the table")
+            }
+        }
+    }
+
     /// The policy file (or the defaults), tightened by the spec's `policy:` block; a
     /// loosening or invalid field is refused at its line in the spec.
     func effectivePolicy(spec: ReportSpec) throws -> DisclosurePolicy {
@@ -129,16 +152,41 @@ package struct ReportStage {
     /// land inside the release folder.
     func checkOutputs() throws {
         let audit = resolvedAuditPath
-        let folder = FilePath.absolute(outputPath)
-        if FilePath.absolute(audit).hasPrefix(folder + "/") {
-            throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder",
-                                remedy: "give --audit a path outside \(outputPath): the audit tells primary from secondary suppression and is not for release")
+        // The release may not replace, hold or sit inside its input or documents, even
+        // with --force (`report --input linked --output linked --force` replaced its input).
+        let inputs = [inputPath, Receipt.path(for: inputPath), specPath] + (policyPath.map { [$0] } ?? [])
+        for output in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] {
+            try OutputSafety.check(output: output, inputs: inputs)
+        }
+        // Compared with every link followed (realpath), so that a link to the release
+        // folder, `..` or a second spelling cannot put the audit inside the release.
+        let realAudit = Self.resolvingLinks(audit)
+        let folder = Self.resolvingLinks(outputPath)
+        let releasePaths = [folder, Self.resolvingLinks(Receipt.path(for: outputPath))]
+        if realAudit.hasPrefix(folder + "/") || releasePaths.contains(realAudit)
+            || releasePaths.contains(Self.resolvingLinks(Receipt.path(for: audit))) {
+            throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder, or take the place of the release or its receipt",
+                                remedy: "give --audit a path outside \(outputPath), other than its receipt: the audit tells primary from secondary suppression and is not for release")
         }
         guard !force else { return }
         for path in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] where FilePath.exists(path) {
             throw PathlinkError(.outputExists, file: path, problem: "the output already exists",
                                 remedy: "choose another output path, or add --force to replace it")
         }
+    }
+
+    /// The absolute path with every symbolic link followed: `realpath` of the longest part
+    /// that exists, then the rest as written (`.` and `..` resolved).
+    static func resolvingLinks(_ path: String) -> String {
+        let absolute = FilePath.absolute(path)
+        if let resolved = realpath(absolute, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let parts = FilePath.split(absolute)
+        guard parts.parent != absolute, !parts.parent.isEmpty else { return absolute }
+        let parent = resolvingLinks(parts.parent)
+        return parent == "/" ? "/" + parts.name : parent + "/" + parts.name
     }
 
     private func inputEntries(linked: LinkedFolder, relativeTo receiptPath: String) throws -> [Receipt.FileEntry] {

@@ -25,6 +25,7 @@ struct YAMLField {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping = error { throw YAMLDocument.duplicateKeyError(error, text: text, file: file) }
             var line: Int?
             var problem = "the file is not valid YAML"
             switch error {
@@ -116,8 +117,16 @@ struct YAMLField {
         return scalar.string
     }
 
+    /// A whole number as YAML 1.2 writes it: decimal digits only. YAML 1.1's readings
+    /// (`010` octal 8, `1:00` sexagesimal 60, `3_0` 30) are refused, not guessed.
     func int() throws -> Int {
-        guard case .scalar = node, let value = node.int else {
+        guard case .scalar(let scalar) = node else {
+            throw error("expected a whole number", remedy: "write a number such as 3")
+        }
+        if let problem = YAMLDocument.nonDecimalNumber(scalar.string) {
+            throw error(problem, remedy: "write the number in plain decimal digits, e.g. 10")
+        }
+        guard let value = Int(scalar.string) else {
             throw error("expected a whole number", remedy: "write a number such as 3")
         }
         return value

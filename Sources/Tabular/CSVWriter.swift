@@ -81,9 +81,13 @@ package final class CSVWriter {
     /// - Parameters:
     ///   - lineEnding: how records end (CRLF unless asked otherwise).
     ///   - byteOrderMark: begin the file with a UTF-8 byte-order mark, as Excel does.
-    /// - Throws: `.outputExists` when `path` exists and `force` is false; `.io`.
+    ///   - inputs: the command's inputs, which the output may not be, contain or lie in.
+    /// - Throws: `.outputExists` when `path` exists and `force` is false; `.usage` for an
+    ///   unsafe output (a link, FIFO or device, or an input); `.io`.
+    ///
+    /// The file is created 0600 whatever the umask (it holds personal data or tokens).
     package init(path: String, force: Bool, delimiter: UInt8 = UInt8(ascii: ","), bufferSize: Int = 1 << 20,
-                lineEnding: LineEnding = .crlf, byteOrderMark: Bool = false) throws {
+                lineEnding: LineEnding = .crlf, byteOrderMark: Bool = false, inputs: [String] = []) throws {
         self.path = path
         self.delimiter = delimiter
         self.lineEnding = lineEnding
@@ -91,18 +95,19 @@ package final class CSVWriter {
         cursor = .allocate(capacity: 1)
         cursor.initialize(to: Cursor(buffer: .allocate(capacity: capacity)))
         do {
-            output = try AtomicOutput(path: path, force: force)
+            output = try AtomicOutput(path: path, force: force, inputs: inputs)
         } catch {
             cursor.pointee.buffer.deallocate()
             cursor.deinitialize(count: 1).deallocate()
             throw error
         }
-        descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
+        do {
+            descriptor = try output.createFile()
+        } catch {
             output.discard()
             cursor.pointee.buffer.deallocate()
             cursor.deinitialize(count: 1).deallocate()
-            throw PathlinkError.io(path: path, operation: "create")
+            throw error
         }
         if byteOrderMark {
             buffer[0] = 0xEF

@@ -49,6 +49,9 @@ struct LinkCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
     var secret: String?
 
+    @Flag(name: .long, help: "Accept a weak or published --secret file (a test key): tests on synthetic data only.")
+    var testKey = false
+
     @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
     var force = false
 
@@ -74,8 +77,10 @@ struct LinkCommand: ParsableCommand {
             guard let output else {
                 throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the linked folder to write, e.g. --output linked")
             }
-            let linkerSecret = try secret.map(LinkerSecret.load) ?? LinkerSecret.fresh()
-            let summary = try Linker.link(LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force))
+            let linkerSecret = try secret.map { try LinkerSecret.load($0, allowTestKey: testKey) } ?? LinkerSecret.fresh()
+            var options = LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force)
+            options.guardedPaths = secret.map { [$0] } ?? []
+            let summary = try Linker.link(options)
             for warning in summary.warnings { Log.warning(warning) }
             if format == .json {
                 printJSON(["command": "link", "output": output, "records": summary.records, "persons": summary.persons,

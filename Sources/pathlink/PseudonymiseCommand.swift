@@ -34,6 +34,8 @@ struct PseudonymiseCommand: ParsableCommand {
     var input: String
     @Option(help: "The pseudonymised file to write.")
     var output: String
+    @Flag(help: "Accept a weak or published key (a test key): tests and demonstrations on synthetic data only.")
+    var testKey = false
     @Flag(help: "Replace an existing output.")
     var force = false
 
@@ -43,7 +45,7 @@ struct PseudonymiseCommand: ParsableCommand {
         try reportingErrors(logging) {
             let loadedManifest = try Manifest.load(path: manifest)
             let loadedPlan = try LinkagePlan.load(path: plan)
-            let masterKey = try KeyFile.load(key)
+            let masterKey = try KeyFile.load(key, allowTestKey: testKey)
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)
             Log.info("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")

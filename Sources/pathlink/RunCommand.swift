@@ -36,6 +36,8 @@ struct RunCommand: ParsableCommand {
     var force = false
     @Flag(help: "Refuse to run unless every manifest, plan, spec and policy is in the approvals register (the pipeline's approvals:, default governance/approvals.yaml).")
     var requireApproved = false
+    @Flag(help: "Accept a weak or published key or linker secret file (tests and demonstrations on synthetic data only).")
+    var testKey = false
 
     @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
     var format: OutputFormat = .text
@@ -45,9 +47,10 @@ struct RunCommand: ParsableCommand {
         try reportingErrors(logging) {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
-            let runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
+            var runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
                 if Log.level >= .info { StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n") }
             }
+            runner.testKey = testKey
             let summary = try runner.run()
             if format == .json {
                 printJSON(["command": "run", "output": output, "report": summary.report, "audit": summary.audit])

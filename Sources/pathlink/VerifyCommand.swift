@@ -11,8 +11,10 @@ struct VerifyCommand: ParsableCommand {
         checked). For each receipt: every output must have its recorded SHA-256; every
         manifest, plan, spec and policy must be unchanged since the run; every input
         must match, and — except a raw export — must be an output recorded by the
-        receipt of the stage before. Prints what breaks the chain. Exit status 0 when
-        intact, 4 otherwise.
+        receipt of the stage before. Prints what breaks the chain.
+
+        Exit status: 0 intact; 4 the chain is broken (each problem printed as BROKEN);
+        1 a path given does not exist or a receipt cannot be read; 2 usage (e.g. no path).
         """)
 
     @Argument(help: "Outputs, receipts or folders.")

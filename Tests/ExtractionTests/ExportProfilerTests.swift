@@ -13,8 +13,8 @@ struct ExportProfilerTests {
     owner: Centre
     columns:
       - {name: case_id, class: identifier, domain: case-reference}
-      - {name: referral_source, class: attribute}
-      - {name: outcome, class: attribute}
+      - {name: referral_source, class: attribute, open: true}
+      - {name: outcome, class: attribute, open: true}
       - {name: referral_date, class: quasi, type: date, format: DD/MM/YYYY, generalise: month}
     """
 
@@ -69,14 +69,14 @@ struct ExportProfilerTests {
     @Test("An attribute whose name suggests personal data needs reviewed: true")
     func lint() throws {
         let folder = TestFolder()
-        let text = manifest + "\n  - {name: client_postcode_area, class: attribute}\n  - {name: notes_flag, class: attribute, reviewed: true}"
+        let text = manifest + "\n  - {name: client_postcode_area, class: attribute}\n  - {name: notes_flag, class: attribute, reviewed: true, open: true}"
         let manifest = try Manifest.load(path: folder.write("m.yaml", text))
         let findings = ManifestLint.findings(manifest)
         #expect(findings.contains { $0.severity == .error && $0.column == "client_postcode_area" })
         #expect(!findings.contains { $0.severity == .error && $0.column == "notes_flag" })
         let sheet = ReviewSheet(manifest: manifest, sha256: "abc")
         #expect(sheet.hasErrors)
-        #expect(sheet.markdown().contains("| `case_id` | identifier |"))
+        #expect(sheet.markdown().contains("| case\\_id | identifier |"))
         #expect(sheet.json().contains("\"sha256\" : \"abc\""))
     }
 }

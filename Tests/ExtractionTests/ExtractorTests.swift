@@ -21,7 +21,7 @@ columns:
     domain: crime-reference
   - {name: victim_forename, class: linkage, field: forename}
   - {name: victim_dob, class: linkage, field: date-of-birth, format: [DD/MM/YYYY, YYYY-MM-DD]}
-  - {name: victim_postcode, class: quasi, type: postcode, generalise: postcode-district}
+  - {name: victim_postcode, class: quasi, type: postcode, generalise: postcode-district, reviewed: true}
   - {name: oic_name, class: direct}
   - {name: mo_notes, class: free-text}
   - {name: consent_to_share, class: attribute, values: ["Yes", "No"]}

@@ -31,7 +31,8 @@ struct DeterminismTests {
         let secret = folder.write("linker.secret", String(repeating: "c3", count: 32) + "\n")
         chmod(key, 0o600)
         chmod(secret, 0o600)
-        folder.write("pipeline.yaml", World.pipelineText(synth: (600, 5), key: "{file: owner.key}", secret: "{file: linker.secret}"))
+        folder.write("pipeline.yaml", World.pipelineText(synth: (600, 5), key: "{file: owner.key}", secret: "{file: linker.secret}",
+                                                         testKey: true))
         let one = try Self.outputs(under: try Self.runPipeline(in: folder, output: "one", threads: "1"))
         let two = try Self.outputs(under: try Self.runPipeline(in: folder, output: "two", threads: "2"))
         let again = try Self.outputs(under: try Self.runPipeline(in: folder, output: "again", threads: "2"))

@@ -40,7 +40,7 @@ struct InterruptTests {
                                                 "--output", "\(dataset)\(suffix).extract.csv"], in: folder.path)
                     try #require(extract.status == 0, "\(extract.standardError)")
                     let tokens = try pathlink(["pseudonymise", "--manifest", root + "/schemas/" + manifest, "--plan",
-                                               root + "/governance/linkage.yaml", "--key", "owner.key", "--input",
+                                               root + "/governance/linkage.yaml", "--key", "owner.key", "--test-key", "--input",
                                                "\(dataset)\(suffix).extract.csv", "--output", "\(dataset)\(suffix).tokens.csv"], in: folder.path)
                     try #require(tokens.status == 0, "\(tokens.standardError)")
                 }
@@ -60,7 +60,7 @@ struct InterruptTests {
             """)
             for (name, persons) in [("pipeline", 3000), ("pipeline-small", 100)] {
                 folder.write(name + ".yaml", World.pipelineText(synth: (persons, 9), key: "{file: owner.key}",
-                                                                secret: "{file: linker.secret}", reportSpec: "small-report.yaml"))
+                                                                secret: "{file: linker.secret}", reportSpec: "small-report.yaml", testKey: true))
             }
         }
 
@@ -73,10 +73,10 @@ struct InterruptTests {
                 },
                 Stage(name: "pseudonymise") { output, small in
                     ["pseudonymise", "--manifest", root + "/schemas/police/crimes.yaml", "--plan", root + "/governance/linkage.yaml",
-                     "--key", "owner.key", "--input", small ? "police-small.extract.csv" : "police-large.extract.csv", "--output", output, "--force"]
+                     "--key", "owner.key", "--test-key", "--input", small ? "police-small.extract.csv" : "police-large.extract.csv", "--output", output, "--force"]
                 },
                 Stage(name: "link") { output, small in
-                    ["link", "--plan", root + "/governance/linkage.yaml", "--secret", "linker.secret", "--output", output, "--force"]
+                    ["link", "--plan", root + "/governance/linkage.yaml", "--secret", "linker.secret", "--test-key", "--output", output, "--force"]
                         + LeakTests.datasets.flatMap { ["--input", "\($0.0)=\($0.0)\(small ? ".small" : "").tokens.csv"] }
                 },
                 Stage(name: "run") { output, small in

@@ -21,10 +21,12 @@ final class World: @unchecked Sendable {
 
     /// A pipeline file over the three shipped manifests, the shipped plan and disclosure
     /// policy: synth at `synth` (or raw exports under `rawFolder`), the given key and linker
-    /// secret lines, and `reportSpec` (default: the example report).
+    /// secret lines, and `reportSpec` (default: the example report). `testKey` lets the
+    /// key and secret files be test keys (repeated bytes), as `test-key: true`.
     static func pipelineText(synth: (persons: Int, seed: Int)? = nil, rawFolder: String = "",
                              key: String = "{generate: true}", secret: String = "{generate: true}",
-                             reportSpec: String = repositoryRoot + "/examples/victims-pathway/report.yaml") -> String {
+                             reportSpec: String = repositoryRoot + "/examples/victims-pathway/report.yaml",
+                             testKey: Bool = false) -> String {
         let root = repositoryRoot
         var lines = ["pipeline: 1"]
         if let synth { lines.append("synth: {persons: \(synth.persons), seed: \(synth.seed)}") }
@@ -32,6 +34,7 @@ final class World: @unchecked Sendable {
         lines += LeakTests.datasets.map { "  \($0.0): {manifest: \(root)/schemas/\($0.1), raw: \(rawFolder)\($0.2)}" }
         lines += ["plan: \(root)/governance/linkage.yaml", "key: \(key)", "linker-secret: \(secret)",
                   "report: {spec: \(reportSpec), policy: \(root)/governance/disclosure-policy.yaml}"]
+        if testKey { lines.append("test-key: true") }
         return lines.joined(separator: "\n")
     }
 

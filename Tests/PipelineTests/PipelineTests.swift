@@ -39,7 +39,7 @@ struct PipelineFixture {
             let secret = folder.write("linker.secret", String(repeating: "cd", count: 32) + "\n")
             chmod(key, 0o600)
             chmod(secret, 0o600)
-            keyLines = "key: {file: owner.key}\nlinker-secret: {file: linker.secret}\n"
+            keyLines = "key: {file: owner.key}\nlinker-secret: {file: linker.secret}\ntest-key: true\n"
         }
         let root = repositoryRoot
         pipelinePath = folder.write("pipeline.yaml", """

@@ -48,11 +48,11 @@ struct KeyFileTests {
     func accepted() throws {
         for contents in [Self.goodHex, Self.goodHex + "\n", Self.goodHex + "\r\n", Self.goodHex.uppercased(), Self.goodHex + Self.goodHex + "\n"] {
             let folder = TemporaryFolder()
-            let key = try KeyFile.load(keyFile(Array(contents.utf8), in: folder))
+            let key = try KeyFile.load(keyFile(Array(contents.utf8), in: folder), allowTestKey: true)
             #expect(key.fingerprint.count == 16)
         }
         let folder = TemporaryFolder()
-        let key = try KeyFile.load(keyFile(Array((Self.goodHex + "\n").utf8), in: folder))
+        let key = try KeyFile.load(keyFile(Array((Self.goodHex + "\n").utf8), in: folder), allowTestKey: true)
         #expect(key.fingerprint == "cfd225576937d90a")     // the shared vectors' fingerprint
         #expect(!key.description.contains(Self.goodHex.prefix(8)))
     }

@@ -52,7 +52,7 @@ struct PseudonymiserTests {
         #expect(table.rows.map { $0[3] } == extract.rows.map { $0[8] })
         // Every reference layout normalises to the same form: a row's token equals the
         // token of "<number>/21".
-        let tokeniser = try DomainTokeniser(key: try KeyFile.load(extract.keyPath), project: "synthetic-test", domain: "crime-reference")
+        let tokeniser = try DomainTokeniser(key: try KeyFile.load(extract.keyPath, allowTestKey: true), project: "synthetic-test", domain: "crime-reference")
         for (row, input) in zip(table.rows, extract.rows) {
             let serial = Int(Whitespace.trim(input[0]).split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 || $0.count == 10 }
                 .map { $0.count == 10 ? String($0.dropFirst(2).prefix(6)) : String($0) }!)!
@@ -72,7 +72,7 @@ struct PseudonymiserTests {
         let receipt = try Receipt.read(for: output)
         #expect(receipt.stage == "pseudonymise")
         #expect(receipt.dataset == "police.crimes")
-        #expect(receipt.keyFingerprint == (try KeyFile.load(extract.keyPath)).fingerprint)
+        #expect(receipt.keyFingerprint == (try KeyFile.load(extract.keyPath, allowTestKey: true)).fingerprint)
         #expect(receipt.documents.map(\.kind) == ["manifest", "plan"])
         #expect(receipt.documents[0].sha256 == (try sha256(ofFile: extract.manifestPath)))
         #expect(receipt.inputs.first?.path == "police.crimes.extract.csv")
@@ -199,7 +199,7 @@ struct PseudonymiserTests {
     func missingField() throws {
         let manifest = SyntheticExtract.manifest.replacingOccurrences(
             of: "  - {name: victim_postcode, class: linkage, field: postcode}\n",
-            with: "  - {name: victim_postcode, class: attribute}\n")
+            with: "  - {name: victim_postcode, class: attribute, open: true, reviewed: true}\n")
         let extract = try SyntheticExtract(rows: 12, manifestText: manifest)
         let output = extract.folder.path("out.csv")
         let summary = try extract.pseudonymiser().run(input: extract.extractPath, output: output)

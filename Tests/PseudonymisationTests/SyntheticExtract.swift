@@ -43,7 +43,7 @@ struct SyntheticExtract {
       - {name: victim_postcode, class: linkage, field: postcode}
       - {name: victim_sex, class: linkage, field: sex}
       - {name: oic_name, class: direct}
-      - {name: month_reported, class: attribute}
+      - {name: month_reported, class: attribute, open: true}
       - {name: outcome_code, class: attribute, values: ["1", "14", "15"]}
     """
 
@@ -164,7 +164,7 @@ struct SyntheticExtract {
 
     func pseudonymiser(force: Bool = false) throws -> Pseudonymiser {
         Pseudonymiser(manifest: try Manifest.load(path: manifestPath), plan: try LinkagePlan.load(path: planPath),
-                             key: try KeyFile.load(keyPath), force: force, showProgress: false)
+                             key: try KeyFile.load(keyPath, allowTestKey: true), force: force, showProgress: false)
     }
 
     /// The JSON the Python recomputation reads: key, project, and what each column is.

@@ -19,6 +19,48 @@ struct PolicyTests {
         #expect(defaults == DisclosurePolicy())
     }
 
+    @Test("protection-margin: read from the file, only raised by a spec, and every hidden value reaches threshold + margin")
+    func protectionMargin() throws {
+        let policy = try PolicyDocument.parse("policy: 1\nprotection-margin: 2\n", file: "p.yaml")
+        #expect(policy.protectionMargin == 2 && policy.protectionLevel == 5)
+        let lower = DisclosurePolicy.Settings(protectionMargin: 1, file: "spec.yaml", lines: [.protectionMargin: 7])
+        let error = expectRefused(.invalidDocument) { _ = try policy.tightened(by: lower) }
+        #expect(error?.line == 7)
+        #expect(try policy.tightened(by: .init(protectionMargin: 3)).protectionMargin == 3)
+
+        let grid = [(["North", "Charged"], 1), (["North", "NFA"], 4), (["South", "Charged"], 5), (["South", "NFA"], 6),
+                    (["East", "Charged"], 7), (["East", "NFA"], 3)]
+        var counts: [[String]: Int] = [:]
+        for (key, count) in grid { counts[key] = count }
+        let table = TableDefinition(id: "t", dimensions: ["region", "outcome"],
+                                    categories: [["North", "South", "East"], ["Charged", "NFA"]])
+        for margin in [0, 2, 4] {
+            let release = try ReleaseProtector(policy: DisclosurePolicy(protectionMargin: margin))
+                .protect(Microdata(variables: ["region", "outcome"], counts: counts), tables: [table])
+            #expect(!release.audit.isEmpty)
+            for entry in release.audit { #expect(entry.upper >= Double(3 + margin), "margin \(margin): \(entry)") }
+        }
+    }
+
+    @Test("a table by a near-unique variable is refused before any protection work")
+    func nearIndividualTable() throws {
+        let scratch = Scratch()
+        let rows = (1...40).map { ["\($0)", "p\($0)", "code-\($0 / 2)"] }
+        let linked = scratch.linked(["record_id", "person_id", "postcode"], rows)
+        var protected = false
+        let specPath = scratch.write("spec.yaml", "report: 1\nid: r\ntitle: R\ntables:\n  - {id: by-postcode, title: P, rows: [postcode]}\n")
+        var stage = ReportStage(specPath: specPath, inputPath: linked, outputPath: scratch.file("release"))
+        stage.protect = { policy, microdata, tables in
+            protected = true
+            return try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
+        }
+        let error = expectRefused(.disclosure) { try stage.run() }
+        #expect(error?.problem.contains("near individual-level") == true)
+        #expect(error?.line == 5)
+        #expect(!protected, "refused before the disclosure engine ran")
+        #expect(!scratch.exists("release"))
+    }
+
     @Test("bad policy fields are refused at their line")
     func refusals() {
         let cases: [(String, Int?)] = [
@@ -32,6 +74,7 @@ struct PolicyTests {
             ("policy: 2\n", 1),
             ("policy: 1\nsymbol: \"*\"\nstructural-symbol: \"*\"\n", 2),
             ("policy: 1\ndescription: x\nstructural-symbol: \" 4 \"\n", 3),
+            ("policy: 1\nprotection-margin: -1\n", 2),
         ]
         for (text, line) in cases {
             let error = expectRefused(.invalidDocument) { _ = try PolicyDocument.parse(text, file: "p.yaml") }

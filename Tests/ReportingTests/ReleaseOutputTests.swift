@@ -124,6 +124,19 @@ struct ReleaseOutputTests {
         let error = expectRefused(.usage) { try runReport(scratch, spec: spec, linked: linked, output: "third", audit: "third/audit.json") }
         #expect(error?.problem.contains("inside the release folder") == true)
         #expect(!scratch.exists("third"))
+
+        // Through a link to the release folder, under the release receipt's name, or as the
+        // folder itself: refused before anything is written (issue 15).
+        try FileManager.default.createDirectory(atPath: scratch.file("fourth"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: scratch.file("link"), withDestinationPath: scratch.file("fourth"))
+        for audit in ["link/audit.json", "fourth.receipt.json", "fourth", "./x/../fourth/a.json"] {
+            let refused = expectRefused(.usage) {
+                try runReport(scratch, spec: spec, linked: linked, output: "fourth", audit: audit, force: true)
+            }
+            #expect(refused?.problem.contains("audit sidecar") == true, "\(audit)")
+            #expect(FilePath.contents(of: scratch.file("fourth")).isEmpty, "\(audit): nothing written")
+            #expect(!scratch.exists("fourth.receipt.json"), "\(audit)")
+        }
     }
 
     @Test("the release receipt holds hashes and row counts only, with paths relative to it")
