@@ -261,6 +261,7 @@ package final class CSVReader {
         if encoding == .utf8 && end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
             start += 3
         }
+        try refuseWideEncoding()
         while true {
             switch try parseRecord() {
             case .record:
@@ -553,6 +554,28 @@ package final class CSVReader {
 
     private func columnName(_ index: Int) -> String? {
         index < header.count ? header[index] : (header.isEmpty ? nil : "#\(index + 1)")
+    }
+
+    /// Refuse a UTF-16 or UTF-32 file (Excel's "Unicode text" is UTF-16 with a byte-order
+    /// mark) before its first record, instead of a confusing error about a line ending:
+    /// a UTF-16 byte-order mark (FF FE or FE FF), or no mark and a quarter or more of the
+    /// first 4 KiB (at least 16 bytes) being NUL bytes, which no export in an 8-bit
+    /// encoding has (a lone NUL is refused later, naming its row and column).
+    private func refuseWideEncoding() throws {
+        let count = min(end - start, 4096)
+        guard count >= 2 else { return }
+        let first = buffer[start], second = buffer[start + 1]
+        var wide = (first == 0xFF && second == 0xFE) || (first == 0xFE && second == 0xFF)
+        if !wide && count >= 16 {
+            var zeros = 0
+            for index in start..<(start + count) where buffer[index] == 0 { zeros += 1 }
+            wide = zeros * 4 >= count
+        }
+        if wide {
+            throw PathlinkError(.malformedCSV, file: path,
+                                problem: "the file is in UTF-16 (or UTF-32), e.g. saved as Excel's \"Unicode text\"; Pathlink reads UTF-8 (or windows-1252 when the manifest says so)",
+                                remedy: "re-save it as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\"), or convert it: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.csv")
+        }
     }
 
     private func malformed(row: Int, column: String? = nil, _ problem: String, remedy: String) -> PathlinkError {

@@ -45,13 +45,15 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "text, markdown or json.")
     var format: String = "text"
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard ["text", "markdown", "json"].contains(format) else { throw ValidationError("--format must be text, markdown or json") }
         if data != nil && manifests.count != 1 { throw ValidationError("--data goes with exactly one manifest") }
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             var failed = false
             for path in manifests {
                 if let kind = try DocumentReviewSheet.kind(of: path), kind != .manifest {

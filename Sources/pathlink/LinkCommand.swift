@@ -55,6 +55,10 @@ struct LinkCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
     var force = false
 
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
     /// `DATASET=PATH` pairs.
     static func parseInputs(_ input: [String]) throws -> [(dataset: String, path: String)] {
         try input.map { item in
@@ -66,7 +70,7 @@ struct LinkCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let inputs = try Self.parseInputs(input)
             if let emitSQL {
                 guard let dialect = LinkSQL.Dialect(rawValue: emitSQL) else {
@@ -77,7 +81,7 @@ struct LinkCommand: ParsableCommand {
                     throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the folder where `pathlink rekey` wrote the re-keyed files, e.g. --output sql")
                 }
                 let path = try LinkSQL.write(planPath: plan, inputs: inputs, folder: output, dialect: dialect, force: force)
-                print("link: wrote \(path); run it from \(output) (see docs/scaling.md)")
+                Log.info("link: wrote \(path); run it from \(output) (see docs/scaling.md)")
                 return
             }
             guard let output else {
@@ -87,8 +91,13 @@ struct LinkCommand: ParsableCommand {
             var options = LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force)
             options.guardedPaths = secret.map { [$0] } ?? []
             let summary = try Linker.link(options)
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
-            print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
+            for warning in summary.warnings { Log.warning(warning) }
+            if format == .json {
+                printJSON(["command": "link", "output": output, "records": summary.records, "persons": summary.persons,
+                           "record_links": summary.links, "ambiguous_tokens": summary.ambiguousTokens, "warnings": summary.warnings.count])
+                return
+            }
+            Log.info("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }
 }

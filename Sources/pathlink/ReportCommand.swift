@@ -50,13 +50,15 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing release folder, audit and receipts.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
                                     auditPath: audit, force: force)
             let summary = try stage.run()
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
-            print("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
+            for warning in summary.warnings { Log.warning(warning) }
+            Log.info("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
         }
     }
 }

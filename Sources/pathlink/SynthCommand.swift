@@ -42,16 +42,18 @@ struct SynthCommand: ParsableCommand {
     @Flag(help: "Replace existing synthetic files in DIR.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             guard let chosen = SynthesisProfile.named(profile) else {
                 throw PathlinkError(.usage, problem: "--profile \(profile) is not a profile",
                                     remedy: "use one of: \(SynthesisProfile.all.map(\.name).joined(separator: ", "))")
             }
             let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: output, force: force,
                                                     rates: clean ? .none : chosen.mess, population: chosen.population))
-            for file in summary.files { print("synth: \(file.rows) records written to \(file.path)") }
-            for line in summary.statistics.lines { print("synth: profile \(chosen.name)\(clean ? " (clean)" : ""): \(line)") }
+            for file in summary.files { Log.info("synth: \(file.rows) records written to \(file.path)") }
+            for line in summary.statistics.lines { Log.info("synth: profile \(chosen.name)\(clean ? " (clean)" : ""): \(line)") }
         }
     }
 }

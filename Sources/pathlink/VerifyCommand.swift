@@ -20,12 +20,21 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "Outputs, receipts or folders.")
     var paths: [String]
 
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let result = try ChainVerifier().verify(paths)
-            for finding in result.findings { print("BROKEN \(finding)") }
+            if format == .json {
+                printJSON(["command": "verify", "intact": result.isIntact, "receipts": result.receiptsChecked.count,
+                           "file_checks": result.filesChecked, "broken": result.findings.map { "\($0)" }])
+            } else {
+                for finding in result.findings { print("BROKEN \(finding)") }
+            }
             if result.isIntact {
-                print("verify: intact — \(result.receiptsChecked.count) receipts, \(result.filesChecked) file checks")
+                if format == .text { Log.info("verify: intact — \(result.receiptsChecked.count) receipts, \(result.filesChecked) file checks") }
             } else {
                 throw PathlinkError(.provenance, problem: "\(result.findings.count) problem(s) in \(result.receiptsChecked.count) receipts",
                                     remedy: "re-run the stage whose output changed, from the approved manifests and plan")
