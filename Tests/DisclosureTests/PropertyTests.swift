@@ -53,7 +53,7 @@ struct PropertyTests {
         options.shuffle(using: &random)
         tables += options.prefix(Int.random(in: 0...2, using: &random))
 
-        let policy = DisclosurePolicy(threshold: Int.random(in: 2...4, using: &random),
+        let policy = DisclosurePolicy(threshold: Int.random(in: 3...5, using: &random),
                                       zeros: Bool.random(using: &random) ? .show : .suppress,
                                       rounding: Int.random(in: 0...3, using: &random) == 0 ? 5 : 0)
         return Case(microdata: microdata, universes: [a, b, c], tables: tables, policy: policy)
