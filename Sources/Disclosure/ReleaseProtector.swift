@@ -307,7 +307,7 @@ package struct ReleaseProtector {
             let range = try audit.range(ofCell: index)
             let table = system.tables[cell.table]
             entries.append(AuditEntry(table: table.id, coordinates: cell.coordinates,
-                                      kind: state == .primary ? .primary : .secondary,
+                                      kind: state == .secondary ? .secondary : (protectionLevel(system, index) == 0 ? .zero : .primary),
                                       lower: range.lower, upper: range.upper))
             if !passes(range, system, index) && !failures.contains(table.id) { failures.append(table.id) }
         }
