@@ -197,8 +197,13 @@ package struct ChainVerifier {
             if name.hasSuffix(".receipt.json") {
                 if roots.confined(path) != nil { found.append(path) }
                 else { result.notChecked.append(Finding(receipt: path, file: nil, problem: "a receipt \(outsideRoots) (a link out of the folder)")) }
-            } else if !isLink && FilePath.isDirectory(path) {
-                found += receipts(under: path, roots: roots, result: &result)
+            } else if FilePath.isDirectory(path) {
+                if !isLink { found += receipts(under: path, roots: roots, result: &result) }
+                // A link to a folder is not followed: inside the roots it is reached (or
+                // given) on its own; outside them it is said.
+                else if roots.confined(path) == nil {
+                    result.notChecked.append(Finding(receipt: path, file: nil, problem: "a link to a folder \(outsideRoots) (not followed)"))
+                }
             }
         }
         return found.sorted()

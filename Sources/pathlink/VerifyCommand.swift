@@ -13,20 +13,21 @@ struct VerifyCommand: ParsableCommand {
         must match, and — except a raw export — must be an output recorded by the
         receipt of the stage before. The receipt's contents must hold: row counts and
         headers, an extract's exclusions per row condition (counted again from the raw
-        export), its column actions (the manifest's), a token file's token columns (the
-        plan's). Prints what breaks the chain.
+        export), its column actions (the manifest's), a token file's token columns
+        (the plan's). Prints what breaks the chain.
 
         verify reads nothing outside its roots: the paths given (an output and its
         receipt go together) and each --root folder, after resolving symbolic links. A
         document or input a receipt names outside them is not read and is printed as
-        NOT CHECKED (not available here); an output outside them is BROKEN. So a release
-        folder verifies on its own (pathlink verify release), and a whole chain is
-        verified by naming the folders it spans, e.g.
-          pathlink verify pathlink-demo --root schemas --root governance --root examples
+        NOT CHECKED (not available here); an output outside them is BROKEN. So a
+        release folder verifies on its own ("pathlink verify release"), and a whole
+        chain is verified by naming the folders it spans ("pathlink verify RUN --root
+        schemas --root governance --root FOLDER-OF-THE-SPEC").
 
         Exit status: 0 intact (everything inside the roots; NOT CHECKED lines do not
         change it); 4 the chain is broken (each problem printed as BROKEN); 1 a path
-        given does not exist or a receipt cannot be read; 2 usage (e.g. no path).
+        or --root given does not exist or a receipt cannot be read; 2 usage (e.g. no
+        path).
         """)
 
     @Argument(help: "Outputs, receipts or folders.")

@@ -113,7 +113,7 @@ struct VerifyRootsTests {
         #expect(!result.standardOutput.contains("has changed") && !result.standardOutput.contains(planted), "\(result.standardOutput)")
     }
 
-    @Test("A receipt that is a link out of the folder is not read")
+    @Test("A receipt that is a link out of the folder, or a link to a folder outside, is not read")
     func receiptLinkOut() throws {
         let folder = try Run.copyOfRun()
         try FileManager.default.createDirectory(atPath: folder.file("outside"), withIntermediateDirectories: false)
@@ -121,9 +121,14 @@ struct VerifyRootsTests {
         folder.write("outside/evil.receipt.json", try FilePath.readText(folder.file("run/extracts/cps.cases.csv.receipt.json"))
             .replacingOccurrences(of: "\"cps.cases.csv\"", with: "\"no-such-output.csv\""))
         #expect(symlink("../../outside/evil.receipt.json", folder.file("run/extracts/evil.receipt.json")) == 0)
+        // And a link to the outside folder: not followed.
+        #expect(symlink("../outside", folder.file("run/elsewhere")) == 0)
         let result = try pathlink(["verify", "run"], in: folder.path)
         #expect(result.status == 0, "exit \(result.status)\n\(result.standardOutput)\(result.standardError)")
         #expect(Self.lines(result.standardOutput, "NOT CHECKED").contains { $0.contains("evil.receipt.json") && $0.contains("not read") },
                 "\(result.standardOutput)")
+        #expect(Self.lines(result.standardOutput, "NOT CHECKED").contains { $0.contains("run/elsewhere") && $0.contains("not followed") },
+                "\(result.standardOutput)")
+        #expect(Self.lines(result.standardOutput, "BROKEN").isEmpty, "\(result.standardOutput)")
     }
 }
