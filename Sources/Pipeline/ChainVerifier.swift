@@ -71,7 +71,7 @@ package struct ChainVerifier {
             }
             roots.add(root)
         }
-        var receipts: [String] = []
+        var receipts: [String] = [], folders: [String] = []
         for path in paths {
             if path.hasSuffix(".receipt.json") {
                 guard FilePath.exists(path) else {
@@ -86,17 +86,22 @@ package struct ChainVerifier {
                 roots.add(Receipt.path(for: path))
             } else if FilePath.isDirectory(path) {
                 roots.add(path)
-                let found = Self.receipts(under: path, roots: roots, result: &result)
-                if found.isEmpty {
-                    result.findings.append(Finding(receipt: path, file: nil, problem: "no receipt was found in this folder"))
-                }
-                receipts += found
+                folders.append(path)
             } else if FilePath.exists(path) {
                 result.findings.append(Finding(receipt: Receipt.path(for: path), file: path,
                                                problem: "the receipt is missing: this file's origin cannot be shown"))
             } else {
                 throw PathlinkError(.io, file: path, problem: "no such file or folder", remedy: "give an output, its receipt, or a run's folder")
             }
+        }
+        // Folders are searched once every root is known (a link from one given folder
+        // into another is inside the roots).
+        for folder in folders {
+            let found = Self.receipts(under: folder, roots: roots, result: &result)
+            if found.isEmpty {
+                result.findings.append(Finding(receipt: folder, file: nil, problem: "no receipt was found in this folder"))
+            }
+            receipts += found
         }
         result.roots = roots.resolved
         var cache: [String: String] = [:]
