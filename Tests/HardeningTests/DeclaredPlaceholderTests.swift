@@ -41,8 +41,8 @@ struct DeclaredPlaceholderTests {
         let extract = try pathlink(["extract", "--manifest", manifest, "--input", "police.csv", "--output", "out.csv"], in: folder.path)
         try #require(extract.status == 0, "\(extract.standardError)")
         let rows = try FilePath.readText(folder.file("out.csv")).split(whereSeparator: \.isNewline).map(String.init)
-        let header = rows[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let cells = rows[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let header = Self.fields(rows[0])
+        let cells = Self.fields(rows[2])
         func cell(_ name: String) -> String { header.firstIndex(of: name).map { cells[$0] } ?? "?" }
         for name in ["victim_nominal_id", "victim_dob", "offence_date", "outcome_code", "outcome_date", "age_band"] {
             #expect(cell(name) == "", "\(name) should be written empty, is \(cell(name))")
@@ -64,7 +64,7 @@ struct DeclaredPlaceholderTests {
         let tokens = try pathlink(["pseudonymise", "--manifest", manifest, "--plan", world.plan, "--key", "owner.key",
                                    "--input", "out.csv", "--output", "tokens.csv"], in: folder.path)
         try #require(tokens.status == 0, "\(tokens.standardError)")
-        let tokenRows = try FilePath.readText(folder.file("tokens.csv")).split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let tokenRows = try FilePath.readText(folder.file("tokens.csv")).split(whereSeparator: \.isNewline).map { Self.fields(String($0)) }
         let nominal = try #require(tokenRows[0].firstIndex(of: "victim_nominal_id"))
         #expect(tokenRows[2][nominal].isEmpty && tokenRows[1][nominal].count == 32 && tokenRows[3][nominal].count == 32)
     }
@@ -104,6 +104,17 @@ struct DeclaredPlaceholderTests {
             OneRuleTests.expectRefused(result, mentioning: ["crimes.yaml", reason], folder: folder, inputs: 2)
             #expect(result.standardError.contains("line \(editedLine):"), "\(label): should name line \(editedLine): \(result.standardError)")
         }
+    }
+
+    /// The fields of one CSV line (quoted fields may hold commas; no line breaks here).
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        for character in line {
+            if character == "\"" { quoted.toggle() } else if character == "," && !quoted { fields.append(field); field = "" } else { field.append(character) }
+        }
+        return fields + [field]
     }
 
     static func export(_ folder: TestFolder) {
