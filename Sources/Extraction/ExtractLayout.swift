@@ -84,9 +84,9 @@ struct ExtractLayout {
         }
         // Columns with declared placeholders take a path of their own (checked first, then
         // their action); every other column's path is unchanged.
-        let declared: [Set<String>?] = header.map { name in
+        let declared: [DeclaredPlaceholders?] = header.map { name in
             guard let column = manifest.column(named: name), column.columnClass.leavesExtract, !column.missing.isEmpty else { return nil }
-            return Set(column.missing)
+            return DeclaredPlaceholders(column.missing)
         }
         declaredMissing = declared
         self.baseKinds = baseKinds
@@ -184,15 +184,14 @@ struct ExtractLayout {
     /// value is known not to be a declared placeholder.
     let baseKinds: [ActionKind]
     /// Per input column, its declared placeholders (``ColumnDeclaration/missing``), or nil.
-    let declaredMissing: [Set<String>?]
+    let declaredMissing: [DeclaredPlaceholders?]
     enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), keepListed(Int), declaredMissing, other }
 
     /// Whether the value of column `index` is one of its declared placeholders (trimmed
     /// and upper-cased as they are). Only columns that declare some are ever asked.
     @inline(never)
     func isDeclaredMissing(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let declared = declaredMissing[index] else { return false }
-        return declared.contains(Placeholder.declared(String(decoding: bytes, as: UTF8.self)))
+        declaredMissing[index]?.contains(bytes) ?? false
     }
     /// The columns that leave, in output order, as steps: one column, or a run of columns
     /// adjacent in both the export and the extract and kept as they are, which is copied

@@ -8,7 +8,7 @@ import CProcess
 /// The one test hook of a stage that holds a key: `PATHLINK_TEST_PAUSE_AFTER_PRIMING=1`
 /// (governance/key-custody.md, "How it is tested").
 ///
-/// With it, `pseudonymise` (alone or in `run`) stops itself with SIGSTOP after writing its
+/// With it, `pseudonymise` (alone, or in `run` once per dataset) stops itself with SIGSTOP after writing its
 /// first record — the key's domain keys primed, the raw key wiped, the export being read —
 /// so that a test can read the stopped process's memory through `/proc/PID/mem` and look
 /// for the key, then let it finish with SIGCONT. While stopped the process is made

@@ -90,6 +90,23 @@ struct ExportProfilerTests {
         #expect(undeclared.contains { $0.severity == .error && $0.column == "referral_source" && $0.message.contains("names") })
     }
 
+    @Test("Declared placeholders match raw bytes exactly as their trimmed, upper-cased text does")
+    func declaredPlaceholderBytes() {
+        let lists = [["N/K", "NOT STATED"], ["NÃO SABE", "N/K"], ["SS"], ["-"]].map { $0.map(Placeholder.declared) }
+        let values = ["N/K", "n/k", " N/K ", "\tn/K\r", "N/K\u{00A0}", "\u{3000}n/k", "N/KX", "XN/K", "N/", "", " ", "not stated",
+                      "Not  Stated", "NOT STATED ", "não sabe", "NÃO SABE", "nao sabe", "ß", "ss", "SS", "Ss", "-", " - ", "--", "No", "N",
+                      "Ñ/K", "N/K\u{200B}", "\u{FB00}"]
+        for list in lists {
+            let matcher = DeclaredPlaceholders(list)
+            for value in values {
+                let expected = Set(list).contains(Placeholder.declared(value))
+                let bytes = Array(value.utf8)
+                let actual = bytes.withUnsafeBufferPointer { matcher.contains($0) }
+                #expect(actual == expected, "\(list) and \(value.debugDescription): \(actual), expected \(expected)")
+            }
+        }
+    }
+
     @Test("NHS check digits are checked")
     func nhsCheckDigit() {
         #expect(ExportProfiler.isNHSNumber(Array("9434765919".utf8)))
