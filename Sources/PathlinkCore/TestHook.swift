@@ -10,7 +10,8 @@ import CProcess
 ///
 /// With it, `pseudonymise` (alone, or in `run` once per dataset) stops itself with SIGSTOP after writing its
 /// first record — the key's domain keys primed, the raw key wiped, the export being read —
-/// so that a test can read the stopped process's memory through `/proc/PID/mem` and look
+/// and `link` after reading and re-keying its inputs (its secret's derived keys primed, the
+/// raw secret wiped), so that a test can read the stopped process's memory through `/proc/PID/mem` and look
 /// for the key, then let it finish with SIGCONT. While stopped the process is made
 /// dumpable (`PR_SET_DUMPABLE` 1; `RLIMIT_CORE` stays 0, so still no core file), because a
 /// test running as an ordinary user could not read it otherwise; it is made undumpable

@@ -70,6 +70,42 @@ struct KeyCustodyTests {
         #expect(FilePath.exists(folder.file("tokens.csv")))
     }
 
+    @Test("A link stopped after re-keying its inputs holds no copy of its raw secret, its hex text or its raw derived keys")
+    func linkerSecretWipedAfterPriming() throws {
+        let world = try SmallWorld.shared.ready()
+        let folder = TestFolder()
+        let keygen = try pathlink(["keygen", "--output", "linker.secret"], in: folder.path)
+        try #require(keygen.status == 0, "\(keygen.standardError)")
+        let secretText = try FilePath.readText(folder.file("linker.secret")).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = try #require(Hex.decode(Array(secretText.utf8)))
+        var needles: [(String, [UInt8])] = [
+            ("the raw secret", secret), ("the raw secret's first half", Array(secret[0..<16])), ("the raw secret's second half", Array(secret[16...])),
+            ("the secret's hex text", Array(secretText.lowercased().utf8)), ("the secret's hex text, upper case", Array(secretText.uppercased().utf8)),
+            ("the secret XOR ipad", secret.map { $0 ^ 0x36 }), ("the secret XOR opad", secret.map { $0 ^ 0x5C }),
+        ]
+        for purpose in ["rekey", "research-ids"] {
+            needles.append(("the raw \(purpose) key", try HMACKey(key: secret).authenticate("pathlink/link/" + purpose)))
+        }
+        let canary = "PATHLINK-LINK-CUSTODY-CANARY-" + UUID().uuidString
+        let inputs = LeakTests.datasets.flatMap { ["--input", "\($0.0)=\(world.output)/tokens/\($0.0).csv"] }
+        let running = try startPathlink(["link", "--plan", world.plan, "--secret", "linker.secret", "--output", "linked"] + inputs,
+                                        in: folder.path, environment: ["PATHLINK_TEST_PAUSE_AFTER_PRIMING": "1", "PATHLINK_TEST_CANARY": canary])
+        let pid = running.process.processIdentifier
+        defer {
+            kill(pid, SIGCONT)
+            if running.process.isRunning { running.process.waitUntilExit() }
+        }
+        try #require(waitUntilStopped(pid), "link did not stop at the test hook")
+        let found = try scanMemory(of: pid, for: needles + [("the environment canary", Array(canary.utf8))])
+        #expect(found.contains("the environment canary"), "positive control: the reader is broken")
+        for (name, _) in needles {
+            #expect(!found.contains(name), "\(name) is still in the memory of link after priming")
+        }
+        kill(pid, SIGCONT)
+        let result = finish(running)
+        #expect(result.status == 0 && FilePath.exists(folder.file("linked")), "link should finish once continued: \(result.standardError)")
+    }
+
     @Test("A stage that holds raw data is not dumpable: an unprivileged process of the same user cannot open its /proc/PID/mem")
     func stagesAreNotDumpable() throws {
         let folder = TestFolder()
