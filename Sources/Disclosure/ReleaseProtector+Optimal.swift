@@ -91,7 +91,7 @@ extension ReleaseProtector {
     /// - Parameters:
     ///   - primary: the primary states (no secondary cell yet).
     ///   - start: a pattern the final audit accepted (the greedy one), to start the master.
-    func optimalSuppression(_ system: ReleaseSystem, primary: [State], start: [State],
+    func optimalSuppression(_ system: ReleaseSystem, primary: [State], start: [State]?,
                             cost: SuppressionCost, limits: SuppressionSettings.Limits) throws -> OptimalSuppression {
         let clock = ContinuousClock()
         let began = clock.now
@@ -156,16 +156,18 @@ extension ReleaseProtector {
         }
         let lineCuts = rows.count
 
-        let startColumns = groups.free.map { g in Self.isHidden(start[groups.members[g][0]]) ? 1.0 : 0.0 }
+        let startColumns = start.map { start in groups.free.map { g in Self.isHidden(start[groups.members[g][0]]) ? 1.0 : 0.0 } }
         var lowerBound: Int?
         var rounds = 0
         var solves = 0
         /// The last master's pattern: under-protected when a limit stops the search, but
         /// a start the greedy loop can mend.
         var last: [State]?
+        // Its own limit, or its share of the report stage's time budget if smaller.
+        let seconds = budget?.optimiserSeconds(limit: limits.seconds) ?? limits.seconds
         while true {
             let elapsed = clock.now - began
-            let remaining = limits.seconds - Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) / 1e18
+            let remaining = seconds - Double(elapsed.components.seconds) - Double(elapsed.components.attoseconds) / 1e18
             let limit = rounds >= limits.rounds ? "rounds" : solves >= limits.solves ? "solves" : remaining <= 0 ? "time" : nil
             if let limit {
                 return OptimalSuppression(states: last, ending: .stopped(limit),
@@ -177,7 +179,7 @@ extension ReleaseProtector {
                 columnLower: Array(repeating: 0, count: groups.free.count),
                 columnUpper: Array(repeating: 1, count: groups.free.count), objective: weights,
                 rowLower: rows.map(\.lower), rowUpper: rows.map(\.upper),
-                integer: Array(repeating: true, count: groups.free.count), direction: .minimise)
+                integer: Array(repeating: true, count: groups.free.count), direction: .minimise, feasibilityPump: false)
             let result = try master.solve(limits: .init(seconds: remaining, nodes: limits.nodesPerMaster), start: startColumns)
             lowerBound = decode(bound: result.bound, cost: cost, totalCells: totalCells, totalPersons: totalPersons)
             switch result.status {
@@ -196,7 +198,7 @@ extension ReleaseProtector {
             }
             last = states
             let hidden = states.map(Self.isHidden)
-            let audit = try ReleaseAudit(system: system, suppressed: hidden, policy: policy)
+            let audit = try ReleaseAudit(system: system, suppressed: hidden, policy: policy, budget: budget)
             var added = 0
             // Primary cells first; secondary cells (two solves each) only once every
             // primary cell passes, which saves most solves of the early rounds.
