@@ -37,10 +37,13 @@ final class ReleaseAudit {
     /// that ``setHidden(_:_:)`` can publish or hide it without rebuilding the program.
     private var rowOfCell: [Int?] = []
     private var cellOfRow: [Int] = []
+    /// Checked before every solve: past it, the audit stops with the budget's refusal.
+    private let budget: TimeBudget?
 
-    init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy) throws {
+    init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy, budget: TimeBudget? = nil) throws {
         self.system = system
         self.policy = policy
+        self.budget = budget
         var rows: [LinearProgram.Row] = []
         var rowOfCell = [Int?](repeating: nil, count: system.cells.count)
         var cellOfRow: [Int] = []
@@ -136,6 +139,7 @@ final class ReleaseAudit {
                      hidden: [Bool]) throws -> (value: Double?, binding: [Int]) {
         if system.cells[index].classes.isEmpty { return (0, []) }
         setObjective(index)
+        try budget?.check()
         switch try program.solve(direction) {
         case .unbounded: return (nil, [])
         case .infeasible: throw ReleaseSystem.internalError("the audit's program has no feasible solution")
@@ -162,6 +166,7 @@ final class ReleaseAudit {
 
     /// The optimum in whole numbers, or nil when unbounded.
     private func solve(_ direction: LinearProgram.Direction) throws -> Double? {
+        try budget?.check()
         let relaxed: Double
         switch try program.solve(direction) {
         case .optimal(let value): relaxed = value
