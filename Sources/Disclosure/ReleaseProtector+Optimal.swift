@@ -27,14 +27,17 @@ import Foundation
 /// The result then goes through the same steps as the greedy pattern: the whole-number
 /// audit may still find a cell too narrow (small programs are audited in whole numbers,
 /// which sees more than the linear program), which the greedy loop mends by hiding more;
-/// the give-back pass; and the final audit, which decides. The greedy pattern is always
-/// computed first: it starts the master (CBC's first incumbent) and is the fallback when
-/// the optimiser runs out of its limits, and the cheaper of the two is released.
+/// the give-back pass; and the final audit, which decides. The optimiser runs first, with
+/// no start: when it converges and the final audit accepts its pattern, the greedy method
+/// does not run (it cost some 95% of the demo's solves). The greedy pattern is computed
+/// only as the fallback (``ReleaseProtector/optimisedPattern(_:primary:groups:)``), when
+/// the optimiser stops at a limit, finds nothing or fails the audit; the cheaper of the
+/// two accepted patterns is then released.
 ///
 /// Limits: ``SuppressionSettings/Limits`` — rounds of cuts, nodes per master and linear
 /// solves of the separation are counts, so a search that ends within them gives the same
-/// release on any machine; the wall-clock budget per release is a guard for very large
-/// releases. When a limit stops the search, the last master's pattern (cheap, but not yet
+/// release on any machine; the wall-clock budget per release (its own, or half of what is
+/// left of the report stage's ``TimeBudget`` if less) is a guard for very large releases. When a limit stops the search, the last master's pattern (cheap, but not yet
 /// protecting every cell) is mended by the greedy loop and compared with the greedy
 /// pattern like a converged one; the audit sidecar says which was released and why.
 extension ReleaseProtector {
@@ -90,7 +93,8 @@ extension ReleaseProtector {
     /// Runs the optimiser (see the extension's note).
     /// - Parameters:
     ///   - primary: the primary states (no secondary cell yet).
-    ///   - start: a pattern the final audit accepted (the greedy one), to start the master.
+    ///   - start: a pattern the final audit accepted, to start the master (CBC's first
+    ///     incumbent); nil when there is none (the report stage's default).
     func optimalSuppression(_ system: ReleaseSystem, primary: [State], start: [State]?,
                             cost: SuppressionCost, limits: SuppressionSettings.Limits) throws -> OptimalSuppression {
         let clock = ContinuousClock()

@@ -15,11 +15,12 @@ import PathlinkCore
 ///    order and cell order. Zeros and
 ///    structural zeros are never complements.
 ///    Then the give-back pass (``giveBack(_:_:solveBudget:)``) publishes again, largest
-///    first, every complement the audit shows is not needed. This greedy pattern is then
-///    improved, when ``suppression`` asks for it (the default), by the optimiser
-///    (``optimalSuppression(_:primary:start:cost:limits:)``, a mixed-integer program over
-///    the whole release): the cheaper pattern that the final audit accepts is released,
-///    and the audit sidecar names the method used (``SuppressionReport``).
+///    first, every complement the audit shows is not needed. When ``suppression`` asks for
+///    it (the default), the optimiser (``optimalSuppression(_:primary:start:cost:limits:)``,
+///    a mixed-integer program over the whole release) runs first and its pattern, mended
+///    and given back the same way, is released when the final audit accepts it; the greedy
+///    pattern is then only the fallback (``optimisedPattern(_:primary:groups:)``). The
+///    audit sidecar names the method used (``SuppressionReport``).
 /// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
 ///    must hold more than one value and reach the threshold, or nothing is released.
 ///
