@@ -118,7 +118,7 @@ extension ReleaseProtector {
             if stillSafe {
                 for group in groups {
                     solves += 1
-                    if try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+                    if try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
                         stillSafe = false
                         break
                     }

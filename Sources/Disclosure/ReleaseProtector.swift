@@ -262,11 +262,12 @@ package struct ReleaseProtector {
         while !pending.isEmpty || !groups.isEmpty {
             let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy, budget: budget)
             var failing: [Int] = []
-            for index in pending where !passes(try audit.range(ofCell: index)) {
+            // Verdicts only (no ranges): witnesses from earlier solves settle most cells.
+            for index in pending where try !audit.passes(cell: index, level: policy.protectionLevel) {
                 failing.append(index)
             }
             var failingGroups: [ReleaseSystem.Group] = []
-            for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+            for group in groups where try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
                 failingGroups.append(group)
             }
             if failing.isEmpty && failingGroups.isEmpty { return }
@@ -320,7 +321,7 @@ package struct ReleaseProtector {
                                       lower: range.lower, upper: range.upper))
             if !passes(range) && !failures.contains(table.id) { failures.append(table.id) }
         }
-        for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+        for group in groups where try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
             for cell in [group.outer, group.inner] {
                 let id = system.tables[system.cells[cell].table].id
                 if !failures.contains(id) { failures.append(id) }
