@@ -15,7 +15,7 @@ package struct ReportStage {
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
     package var auditPath: String?
     package var force: Bool
-    /// Seconds of wall clock the whole stage may take (``TimeBudget``; `--time-budget`).
+    /// Processor seconds the whole stage may take (``TimeBudget``; `--time-budget`).
     package var timeBudget: Double
     /// The documented default budget (governance/disclosure-control.md, "Time budget").
     package static let defaultTimeBudget = TimeBudget.defaultSeconds

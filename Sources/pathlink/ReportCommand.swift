@@ -47,7 +47,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the audit sidecar (not for release; default DIR.audit.json).", valueName: "FILE"))
     var audit: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds of wall clock the report stage may take (default 120). Past half of what is left, the optimiser stops and the greedy pattern is released (the audit sidecar says so); past the whole budget, nothing is written and the command exits 3.", valueName: "SECONDS"))
+    @Option(name: .long, help: ArgumentHelp("Processor (CPU) seconds the report stage may take (default 300). Past half of what is left, the optimiser stops and the greedy pattern is released (the audit sidecar says so); past the whole budget, nothing is written and the command exits 3.", valueName: "SECONDS"))
     var timeBudget: Double = ReportStage.defaultTimeBudget
 
     @Flag(name: .long, help: "Replace an existing release folder, audit and receipts.")

@@ -37,10 +37,10 @@ struct TimeBudgetTests {
         #expect(!budgeted.audit.isEmpty)
     }
 
-    @Test("the documented default is two minutes")
+    @Test("the documented default is five minutes of processor time")
     func documentedDefault() {
-        #expect(TimeBudget.defaultSeconds == 120)
-        #expect(TimeBudget().seconds == 120)
+        #expect(TimeBudget.defaultSeconds == 300)
+        #expect(TimeBudget().seconds == 300)
         #expect(TimeBudget.optimiserShare == 0.5)
     }
 
