@@ -69,7 +69,7 @@ struct CommandLineConventionTests {
         let brokenSummary = try json(broken.standardOutput)
         #expect(brokenSummary["intact"] as? Bool == false && (brokenSummary["broken"] as? [String] ?? []).count >= 1)
 
-        folder.write("pipeline.yaml", World.pipelineText(synth: (persons: 30, seed: 2)) + (flag.isEmpty ? "" : "\ntest-key: true") + "\n")
+        folder.write("pipeline.yaml", World.pipelineText(synth: (persons: 30, seed: 2), reportSpec: SafeFilesTests.smallReport(in: folder)) + (flag.isEmpty ? "" : "\ntest-key: true") + "\n")
         let run = try pathlink(["run", "pipeline.yaml", "--output", "out", "--format", "json", "--quiet"], in: folder.path)
         try #require(run.status == 0, "\(run.standardError)")
         let ran = try json(run.standardOutput)
