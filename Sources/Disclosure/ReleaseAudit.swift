@@ -7,8 +7,8 @@ import PathlinkCore
 /// The program: one non-negative integer unknown per class of combinations (see
 /// ``ReleaseSystem``); for every published cell of every table, its sum equals the
 /// published count — or, when the policy rounds, lies in the interval of true counts that
-/// round to it; structural zeros are fixed at 0; when zeros are always shown, every hidden
-/// cell is at least 1. For each hidden cell the sum of its unknowns is minimised and
+/// round to it; structural zeros are fixed at 0; when zeros are shown, every hidden
+/// cell that is not a zero hidden against class disclosure is at least 1. For each hidden cell the sum of its unknowns is minimised and
 /// maximised with the simplex method; when the optimal vertex is not integral the bound is
 /// tightened to the integer optimum with branch and bound (CBC), since counts are
 /// whole numbers and a reader may reason with that — for programs of at most
@@ -65,14 +65,17 @@ final class ReleaseAudit {
         self.cellOfRow = cellOfRow
     }
 
-    /// What a reader knows of a cell's sum: zero if structural; at least 1 if hidden and
-    /// zeros are always shown (nothing if they are not); the true counts behind the
+    /// What a reader knows of a cell's sum: zero if structural; at least 1 if hidden, not
+    /// zero, and zeros are shown (nothing if they are not); the true counts behind the
     /// printed value if published.
     private static func bounds(system: ReleaseSystem, policy: DisclosurePolicy, cell index: Int,
                                hidden: Bool) -> (lower: Double, upper: Double) {
         let cell = system.cells[index]
         if cell.isStructural { return (0, 0) }
-        if hidden { return (policy.zeros == .show ? 1 : -.infinity, .infinity) }
+        // A zero hidden against class disclosure is not "at least 1": the bound is kept for
+        // hidden cells that are not zero, a reader at least as well informed as any real
+        // one (who cannot tell the hidden zeros apart), so the audit stays sound.
+        if hidden { return (policy.zeros == .show && cell.value > 0 ? 1 : -.infinity, .infinity) }
         let range = policy.trueRange(ofPublished: policy.published(cell.value))
         return (Double(range.lowerBound), Double(range.upperBound))
     }

@@ -211,13 +211,15 @@ extension ReleaseProtector {
             for pass in [primaryGroups, secondaryGroups] where added == 0 {
                 for g in pass {
                     let cell = groups.members[g][0]
+                    // Zeros hidden against class disclosure are judged with their lines.
+                    if protectionLevel(system, cell) == 0 { continue }
                     let value = Double(system.cells[cell].value)
                     let maximum = try audit.linearBound(ofCell: cell, .maximise, hidden: hidden)
                     solves += 1
                     var binding = maximum.binding
                     // The audit's rule: the largest value reaches the protection level, and
                     // the range holds more than one value.
-                    if let upper = maximum.value, upper < Double(policy.protectionLevel) - 1e-6 {
+                    if let upper = maximum.value, upper < Double(protectionLevel(system, cell)) - 1e-6 {
                         // Too small a maximum: the binding cells alone can raise it.
                     } else {
                         guard let upper = maximum.value, upper <= value + 1e-6 else { continue }

@@ -136,7 +136,7 @@ struct HTMLReport {
             ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
             ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
             ("Unit", spec.unit == .persons
-                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.map { "their earliest by \($0), then the lowest research record id" } ?? "the one with the lowest research record id")), so every table adds up"
+                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.isEmpty ? "the one whose values sort first, never by a research id" : "their earliest by \(spec.personRecordOrder.joined(separator: ", then ")), then the one whose values sort first, never by a research id")), so every table adds up"
                 : "records of the linked \(spec.source) table"),
         ]
         for (term, text) in rows { html += "<dt>\(escape(term))</dt><dd>\(escape(text))</dd>" }

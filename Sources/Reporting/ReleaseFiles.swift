@@ -83,6 +83,7 @@ struct ReleaseFiles {
             ("symbol", .string(policy.symbol)),
             ("structural_symbol", .string(policy.structuralSymbol)),
             ("protection_margin", .int(policy.protectionMargin)),
+            ("class_size", .int(policy.classSize)),
         ])
     }
 

@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
         Reads the linked folder written by `pathlink link` (journeys.csv, quality.json and its receipt), \
         builds the tables the report spec declares (docs/report-spec.md), and protects them all together \
         under the disclosure policy: counts under the threshold are suppressed, and further cells where \
-        needed so that nothing can be worked out from totals or other tables. A spec may tighten the \
+        needed so that nothing can be worked out from totals or other tables; a small row or column \
+        whose persons all fall in one category (class disclosure, under class-size) has its zeros \
+        hidden, or the release is refused. The threshold is never below 3. A spec may tighten the \
         policy, never loosen it.
 
         The release folder (written whole or not at all) holds per table <id>.csv (tidy, margins as \
