@@ -5,18 +5,7 @@ import PathlinkCore
 /// `--quiet`, `--log-level` and `--format json` (README "The commands"), through the binary.
 @Suite("Command-line conventions")
 struct CommandLineConventionTests {
-    static let fixture = repositoryRoot + "/Tests/Fixtures/owner-fixture"
     static let commands = ["keygen", "check", "extract", "pseudonymise", "link", "report", "run", "verify", "synth"]
-
-    func fixtureCopy() throws -> TestFolder {
-        let folder = TestFolder()
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixture) {
-            try copyFile(Self.fixture + "/" + name, folder.file(name))
-        }
-        try copyFile(folder.file("test-key.hex"), folder.file("key"))
-        chmod(folder.file("key"), 0o600)
-        return folder
-    }
 
     func json(_ text: String) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -36,7 +25,7 @@ struct CommandLineConventionTests {
 
     @Test("--quiet and --log-level error print nothing on success; errors are still printed")
     func quiet() throws {
-        let folder = try fixtureCopy()
+        let folder = try ownerFixtureCopy()
         let arguments = ["extract", "--manifest", "police-crimes.manifest.yaml", "--input", "police-crimes.csv", "--force"]
         let normal = try pathlink(arguments + ["--output", "a.csv"], in: folder.path)
         #expect(normal.status == 0 && normal.standardOutput.contains("extract: police.crimes: 7 of 7 records"), "\(normal.standardOutput)")
@@ -54,7 +43,7 @@ struct CommandLineConventionTests {
 
     @Test("link, verify and run --format json print one JSON object with the summary")
     func formatJSON() throws {
-        let folder = try fixtureCopy()
+        let folder = try ownerFixtureCopy()
         let flag = try pathlink(["pseudonymise", "--help"], in: folder.path).standardOutput.contains("--test-key") ? ["--test-key"] : []
         for arguments in [["extract", "--manifest", "support-service-cases.manifest.yaml", "--input", "support-service-cases.csv", "--output", "ss.csv"],
                           ["pseudonymise", "--manifest", "support-service-cases.manifest.yaml", "--plan", "linkage.yaml", "--key", "key",

@@ -6,26 +6,9 @@ import PathlinkCore
 /// command's failure modes, run through the built binary, exit with the documented status.
 @Suite("Exit status")
 struct ExitStatusTests {
-    static let fixture = repositoryRoot + "/Tests/Fixtures/owner-fixture"
 
     func status(_ arguments: [String], in folder: TestFolder) throws -> Invocation {
         try pathlink(arguments, in: folder.path)
-    }
-
-    /// A copy of the owner fixture with an owner-only key.
-    func fixtureCopy() throws -> TestFolder {
-        let folder = TestFolder()
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixture) {
-            try copyFile(Self.fixture + "/" + name, folder.file(name))
-        }
-        try copyFile(folder.file("test-key.hex"), folder.file("key"))
-        chmod(folder.file("key"), 0o600)
-        return folder
-    }
-
-    /// `--test-key` when this build has it (a published key is refused without it).
-    func testKeyFlag(in folder: TestFolder) throws -> [String] {
-        try status(["pseudonymise", "--help"], in: folder).standardOutput.contains("--test-key") ? ["--test-key"] : []
     }
 
     @Test("a wrong command line exits 2 for every command, never the parser's 64")
@@ -39,7 +22,7 @@ struct ExitStatusTests {
         }
         let missing = try status(["extract", "--manifest", "m.yaml"], in: folder)
         #expect(missing.status == 2, "\(missing.standardError)")
-        let badFormat = try status(["check", "--format", "xml", Self.fixture + "/police-crimes.manifest.yaml"], in: folder)
+        let badFormat = try status(["check", "--format", "xml", ownerFixture + "/police-crimes.manifest.yaml"], in: folder)
         #expect(badFormat.status == 2, "\(badFormat.standardError)")
         #expect(try status(["no-such-command"], in: folder).status == 2)
     }
@@ -64,7 +47,7 @@ struct ExitStatusTests {
 
     @Test("inputs and documents: 1; a refused key: 5; a broken receipt: 4")
     func stageFailures() throws {
-        let folder = try fixtureCopy()
+        let folder = try ownerFixtureCopy()
         // 1: a raw export that is not there; a manifest that is not valid.
         let noInput = try status(["extract", "--manifest", "police-crimes.manifest.yaml", "--input", "missing.csv", "--output", "x.csv"], in: folder)
         #expect(noInput.status == ExitStatus.inputError.rawValue, "\(noInput.standardError)")
@@ -77,7 +60,7 @@ struct ExitStatusTests {
         // 5: a key file others may read; a key file that is not a key.
         chmod(folder.file("key"), 0o644)
         let pseudonymise = ["pseudonymise", "--manifest", "police-crimes.manifest.yaml", "--plan", "linkage.yaml", "--key", "key",
-                            "--input", "police-crimes.extract.csv", "--output", "t.csv"] + (try testKeyFlag(in: folder))
+                            "--input", "police-crimes.extract.csv", "--output", "t.csv"] + (try testKeyFlag("pseudonymise", in: folder))
         let readable = try status(pseudonymise, in: folder)
         #expect(readable.status == ExitStatus.key.rawValue, "\(readable.standardError)")
         folder.write("key", "not a key\n")
@@ -111,7 +94,7 @@ struct ExitStatusTests {
 
     @Test("a UTF-16 export is refused with status 1, naming the file and saying to re-save it as UTF-8")
     func utf16() throws {
-        let folder = try fixtureCopy()
+        let folder = try ownerFixtureCopy()
         let text = try String(contentsOfFile: folder.file("police-crimes.csv"), encoding: .utf8)
         let units = Array(text.utf16)
         var littleEndian: [UInt8] = []

@@ -7,25 +7,7 @@ import PathlinkCore
 /// implementation, and the built `pathlink` must accept them exactly as it accepts its own.
 @Suite("Owner fixture: an independently produced token file")
 struct OwnerFixtureTests {
-    static let fixture = repositoryRoot + "/Tests/Fixtures/owner-fixture"
     static let script = repositoryRoot + "/Tests/PseudonymisationTests/python/pathlink_tokens.py"
-
-    /// A fresh copy of the fixture, with the published test key copied to an owner-only file.
-    func copy() throws -> TestFolder {
-        let folder = TestFolder()
-        for name in try FileManager.default.contentsOfDirectory(atPath: Self.fixture) {
-            try copyFile(Self.fixture + "/" + name, folder.file(name))
-        }
-        try copyFile(folder.file("test-key.hex"), folder.file("key"))
-        chmod(folder.file("key"), 0o600)
-        return folder
-    }
-
-    /// `--test-key` when this build has it (a published key is refused without it).
-    func testKeyFlag(_ command: String, in folder: TestFolder) throws -> [String] {
-        let help = try pathlink([command, "--help"], in: folder.path)
-        return help.standardOutput.contains("--test-key") ? ["--test-key"] : []
-    }
 
     func run(_ arguments: [String], in folder: TestFolder) throws -> Invocation {
         let result = try pathlink(arguments, in: folder.path)
@@ -49,14 +31,14 @@ struct OwnerFixtureTests {
         try run(["extract", "--manifest", "support-service-cases.manifest.yaml", "--input", "support-service-cases.csv",
                  "--output", "ss.extract.csv"], in: folder)
         try run(["pseudonymise", "--manifest", "support-service-cases.manifest.yaml", "--plan", "linkage.yaml", "--key", "key",
-                 "--input", "ss.extract.csv", "--output", "ss.tokens.csv"] + testKeyFlag("pseudonymise", in: folder), in: folder)
+                 "--input", "ss.extract.csv", "--output", "ss.tokens.csv"] + (try testKeyFlag("pseudonymise", in: folder)), in: folder)
     }
 
     @Test("pseudonymise with the test key writes a token file byte-identical to the independent one")
     func pathlinkAgreesWithIndependentTokens() throws {
-        let folder = try copy()
+        let folder = try ownerFixtureCopy()
         try run(["pseudonymise", "--manifest", "police-crimes.manifest.yaml", "--plan", "linkage.yaml", "--key", "key",
-                 "--input", "police-crimes.extract.csv", "--output", "own.tokens.csv"] + testKeyFlag("pseudonymise", in: folder), in: folder)
+                 "--input", "police-crimes.extract.csv", "--output", "own.tokens.csv"] + (try testKeyFlag("pseudonymise", in: folder)), in: folder)
         let own = try FilePath.readAll(folder.file("own.tokens.csv"))
         let independent = try FilePath.readAll(folder.file("police-crimes.tokens.csv"))
         #expect(own.count > 1000)
@@ -65,7 +47,7 @@ struct OwnerFixtureTests {
 
     @Test("the committed token file and receipt are what the Python implementation writes today")
     func fixtureIsReproducible() throws {
-        let folder = try copy()
+        let folder = try ownerFixtureCopy()
         #expect(try python(["pseudonymise", "police-crimes.spec.json", "police-crimes.extract.csv", "again.tokens.csv",
                             "--started", "2026-12-01T09:00:00Z"], in: folder) == 0)
         #expect(try FilePath.readAll(folder.file("again.tokens.csv")) == FilePath.readAll(folder.file("police-crimes.tokens.csv")))
@@ -77,7 +59,7 @@ struct OwnerFixtureTests {
 
     @Test("link joins the independent police file with the support service's Pathlink file")
     func independentFileLinks() throws {
-        let folder = try copy()
+        let folder = try ownerFixtureCopy()
         try supportServiceTokens(in: folder)
         try run(["link", "--plan", "linkage.yaml", "--input", "support-service.cases=ss.tokens.csv",
                  "--input", "police.crimes=police-crimes.tokens.csv", "--output", "linked"], in: folder)
@@ -95,7 +77,7 @@ struct OwnerFixtureTests {
 
     @Test("a receipt that calls a token column linkage is refused with exit status 4, naming the column")
     func editedReceiptRefused() throws {
-        let folder = try copy()
+        let folder = try ownerFixtureCopy()
         let path = folder.file("police-crimes.tokens.csv.receipt.json")
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let before = "\"class\": \"matchkey\",\n      \"domain\": \"person/MK1\""
