@@ -158,7 +158,7 @@ struct ACROResults {
     private func summary(_ table: PublishedTable, cells: [String: [JSONValue]], suppressed: Int) -> String {
         func count(_ check: String) -> Int { cells[check]?.count ?? 0 }
         var text = "FrequencyTable : \n"
-        text += " PresenceOfLinkedTableCheck: pass - the release's tables were protected together and audited as one system (variables: \(table.spec.dimensions)).\n"
+        text += " PresenceOfLinkedTableCheck: pass - the release's tables were protected together and audited as one system (variables: [\(table.spec.dimensions.map(Self.pythonRepr).joined(separator: ", "))]).\n"
         text += count("MinimumThresholdCheck") == 0
             ? " MinimumThresholdCheck: pass - no published count is under the threshold of \(policy.threshold).\n"
             : " MinimumThresholdCheck: fail - \(count("MinimumThresholdCheck")) published cells are under the threshold of \(policy.threshold).\n"

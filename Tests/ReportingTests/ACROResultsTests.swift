@@ -1,3 +1,4 @@
+import Disclosure
 import Foundation
 import PathlinkCore
 @testable import Reporting
@@ -96,6 +97,8 @@ struct ACROResultsTests {
     func writtenInRelease() throws {
         let scratch = Scratch()
         let results = try pathlinkResults(scratch)
+        let tables = try #require(JSONSerialization.jsonObject(with: Data(scratch.read("release/tables.json").utf8)) as? [String: Any])
+        #expect((tables["policy"] as? [String: Any])?["threshold"] as? Int == 10, "the TRE preset's threshold")
         #expect(FilePath.contents(of: scratch.file("release")).contains("results.json"))
         #expect(scratch.read("release.receipt.json").contains("results.json"), "listed in the release receipt")
         let entry = try #require((results["results"] as? [String: Any])?["link-by-age"] as? [String: Any])
