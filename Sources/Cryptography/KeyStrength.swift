@@ -50,11 +50,17 @@ package enum KeyStrength {
         if Set(bytes).count < minimumDistinctBytes {
             return "the key has fewer than \(minimumDistinctBytes) distinct byte values (a random 32-byte key has about 28)"
         }
-        if publishedKeyDigests.contains(SHA256.hex(of: bytes))
-            || (bytes.count > 32 && publishedKeyDigests.contains(SHA256.hex(of: Array(bytes.prefix(32))))) {
+        if publishedKeyDigests.contains(SHA256.hex(of: bytes)) || (bytes.count > 32 && publishedKeyDigests.contains(prefixDigest(bytes))) {
             return "the key is published in the Pathlink repository (test vectors or tests): anyone can compute its tokens"
         }
         return nil
+    }
+
+    /// The SHA-256 of the first 32 bytes, hashed in place (no copy of key bytes is made).
+    private static func prefixDigest(_ bytes: [UInt8]) -> String {
+        let hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(32))) }
+        return Hex.encode(hasher.finalize())
     }
 
     /// The remedy for a refused key.

@@ -42,6 +42,17 @@ package struct Pseudonymiser {
     }
 
 
+    /// The token domains pseudonymising `manifest` under `plan` needs: its identifier
+    /// columns' domains and the plan's match and confirm keys' (for
+    /// ``MasterKey/primeAndWipe(project:domains:)`` before any data is read).
+    package static func domains(manifest: Manifest, plan: LinkagePlan) -> [String] {
+        var domains: [String] = []
+        for domain in manifest.columns.compactMap(\.domain) + plan.allKeys.map(\.domain) where !domains.contains(domain) {
+            domains.append(domain)
+        }
+        return domains
+    }
+
     /// What a run did (also in its receipt).
     package struct Summary: Sendable, Equatable {
         package var records = 0
@@ -81,10 +92,13 @@ package struct Pseudonymiser {
         do {
             try writer.writeRecord(layout.outputHeader)
             let progress = Progress("pseudonymise \(manifest.dataset)", unit: "records", enabled: showProgress)
+            // The key-custody test stops the stage here, mid-file (TestHook; -1: never).
+            let pauseAfter = TestHook.pauseAfterPrimingRecord
             while try reader.next() {
                 try layout.write(record: reader, to: writer)
                 summary.records += 1
                 progress.update(summary.records)
+                if summary.records == pauseAfter { TestHook.pauseAfterPriming(stage: "pseudonymise") }
             }
             progress.finish()
             try writer.close()

@@ -46,6 +46,8 @@ struct PseudonymiseCommand: ParsableCommand {
             let loadedManifest = try Manifest.load(path: manifest)
             let loadedPlan = try LinkagePlan.load(path: plan)
             let masterKey = try KeyFile.load(key, allowTestKey: testKey)
+            // The domain keys are primed and the raw key wiped before any data is read.
+            try masterKey.primeAndWipe(project: loadedPlan.project, domains: Pseudonymiser.domains(manifest: loadedManifest, plan: loadedPlan))
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)
             Log.info("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")
