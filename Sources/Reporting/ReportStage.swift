@@ -86,6 +86,8 @@ package struct ReportStage {
             contents.append((table.spec.id + ".wide.csv", wide.text, wide.rows))
         }
         contents.append(("tables.json", files.tablesJSON(), nil))
+        // The release's checks in the shape of ACRO's results.json (SACRO-Viewer); see ACROResults.
+        contents.append(("results.json", ACROResults(spec: spec, policy: policy, tables: tables).rendered(), nil))
         let documents = [("spec", specPath)] + (policyPath.map { [("policy", $0)] } ?? [])
         let html = HTMLReport(spec: spec, policy: policy, tables: tables, linked: linked,
                               documents: try documents.map { ($0.0, FilePath.split($0.1).name, try Receipt.entry(for: $0.1, relativeTo: $0.1).sha256) }).render()

@@ -13,7 +13,7 @@ struct ReleaseOutputTests {
       - {id: charged, kind: rate, rows: [sex], numerator: {outcome_group: [Charged]}, denominator: {outcome_group: [Charged, Not charged]}}
     """
 
-    @Test("the folder holds tidy and wide CSVs per table, tables.json and report.html — and nothing else")
+    @Test("the folder holds tidy and wide CSVs per table, tables.json, results.json and report.html — and nothing else")
     func folderContents() throws {
         let scratch = Scratch()
         // Two copies of each person: counts of 2 to suppress, and a base of 12 to publish.
@@ -24,7 +24,7 @@ struct ReleaseOutputTests {
         let spec = self.spec.replacingOccurrences(of: "[Charged, Not charged]}}", with: "[Charged, Not charged, Open]}}")
         try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n")
         #expect(FilePath.contents(of: scratch.file("release")) ==
-                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "tables.json"])
+                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "results.json", "tables.json"])
         #expect(scratch.exists("release.receipt.json"))
         #expect(scratch.exists("release.audit.json"))
 
@@ -127,7 +127,7 @@ struct ReleaseOutputTests {
         let hidden = (audit["suppressed_cells"] as? [Any])?.count
         #expect(overall["cells"] as? Int == hidden)
         #expect((suppression["tables"] as? [Any])?.isEmpty == false)
-        for name in ["report.html", "tables.json"] {
+        for name in ["report.html", "tables.json", "results.json"] {
             let text = scratch.read("release/" + name)
             for key in ["lower_bound", "secondary_units", "gap_to_lower_bound", "optimal-stopped", "round(s) of cuts"] {
                 #expect(!text.contains(key), "\(name) names \(key)")
