@@ -18,77 +18,111 @@ extension CSVReader: CSVRecordFields {}
 /// Memory is bounded by the records the caller appends before ``removeAll()``: a block,
 /// never the file. A block is filled on one thread, then only read (by any number of
 /// threads) until it is emptied.
+///
+/// The storage is raw memory behind one pointer that the block allocates and frees (as in
+/// ``CSVReader``): stored `var`s of a class pay a run-time exclusivity check on every
+/// access, which the threads reading records would pay per field.
 package final class CSVRecordBlock {
     /// Fields per record (the reader's header count).
     package let columns: Int
+
+    struct Storage {
+        /// The fields' bytes, `byteCount` of `byteCapacity` used.
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCapacity: Int
+        var byteCount = 0
+        /// Per field of every record, in order: the end of its bytes (a field starts where
+        /// the one before it ends), and whether it was quoted; `fieldCapacity` fields.
+        var ends: UnsafeMutablePointer<Int>
+        var quoted: UnsafeMutablePointer<Bool>
+        var fieldCapacity: Int
+        /// Records in the block.
+        var count = 0
+    }
+    private let storage: UnsafeMutablePointer<Storage>
+
     /// Records in the block.
-    package private(set) var count = 0
-    /// The fields' bytes (``byteCount`` of ``byteCapacity`` used); memory the block owns, so
-    /// a record's bytes can be lent as a pointer while the block is unchanged.
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var byteCapacity: Int
-    private var byteCount = 0
-    /// Per field of every record, in order: the end of its bytes in ``storage`` (a field
-    /// starts where the one before it ends).
-    private var ends: [Int] = []
-    private var quoted: [Bool] = []
+    package var count: Int { storage.pointee.count }
 
     package init(columns: Int) {
         precondition(columns > 0, "a record has at least one field")
         self.columns = columns
-        byteCapacity = 1 << 16
-        storage = .allocate(capacity: byteCapacity)
+        let fields = columns * 1024
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage(bytes: .allocate(capacity: 1 << 16), byteCapacity: 1 << 16,
+                                       ends: .allocate(capacity: fields), quoted: .allocate(capacity: fields),
+                                       fieldCapacity: fields))
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.pointee.bytes.deallocate()
+        storage.pointee.ends.deallocate()
+        storage.pointee.quoted.deallocate()
+        storage.deinitialize(count: 1).deallocate()
+    }
 
     /// Copy the reader's current record (which must have ``columns`` fields).
     /// - Complexity: O(the record's bytes).
     package func append(_ reader: CSVReader) {
         precondition(reader.count == columns, "the record has \(reader.count) fields, the block \(columns)")
+        let first = storage.pointee.count * columns
+        if first + columns > storage.pointee.fieldCapacity {
+            let capacity = max(storage.pointee.fieldCapacity * 2, first + columns)
+            let ends = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+            let quoted = UnsafeMutablePointer<Bool>.allocate(capacity: capacity)
+            ends.update(from: storage.pointee.ends, count: first)
+            quoted.update(from: storage.pointee.quoted, count: first)
+            storage.pointee.ends.deallocate()
+            storage.pointee.quoted.deallocate()
+            storage.pointee.ends = ends
+            storage.pointee.quoted = quoted
+            storage.pointee.fieldCapacity = capacity
+        }
         for index in 0..<columns {
             let field = reader.bytes(index)
-            if byteCount + field.count > byteCapacity {
-                let capacity = max(byteCapacity * 2, byteCount + field.count)
+            let used = storage.pointee.byteCount
+            if used + field.count > storage.pointee.byteCapacity {
+                let capacity = max(storage.pointee.byteCapacity * 2, used + field.count)
                 let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                grown.update(from: storage, count: byteCount)
-                storage.deallocate()
-                storage = grown
-                byteCapacity = capacity
+                grown.update(from: storage.pointee.bytes, count: used)
+                storage.pointee.bytes.deallocate()
+                storage.pointee.bytes = grown
+                storage.pointee.byteCapacity = capacity
             }
-            if let base = field.baseAddress, field.count > 0 { (storage + byteCount).update(from: base, count: field.count) }
-            byteCount += field.count
-            ends.append(byteCount)
-            quoted.append(reader.isQuoted(index))
+            if let base = field.baseAddress, field.count > 0 { (storage.pointee.bytes + used).update(from: base, count: field.count) }
+            storage.pointee.byteCount = used + field.count
+            storage.pointee.ends[first + index] = used + field.count
+            storage.pointee.quoted[first + index] = reader.isQuoted(index)
         }
-        count += 1
+        storage.pointee.count += 1
     }
 
     /// Empty the block, keeping its memory for the next one.
     package func removeAll() {
-        byteCount = 0
-        ends.removeAll(keepingCapacity: true)
-        quoted.removeAll(keepingCapacity: true)
-        count = 0
+        storage.pointee.byteCount = 0
+        storage.pointee.count = 0
     }
 
-    /// Record `index` (0-based) of the block; valid until the block changes.
+    /// Record `index` (0-based) of the block; valid while the block lives and is unchanged.
     package func record(_ index: Int) -> Record {
         precondition(index >= 0 && index < count, "record index out of range")
-        return Record(block: self, first: index * columns)
+        return Record(storage: UnsafePointer(storage), columns: columns, first: index * columns)
     }
 
-    /// One record of a block.
+    /// One record of a block (a view: it holds no reference, so reading it costs no
+    /// reference counting; the caller keeps the block alive).
     package struct Record: CSVRecordFields {
-        let block: CSVRecordBlock
+        let storage: UnsafePointer<Storage>
+        let columns: Int
         /// The index of the record's first field in the block.
         let first: Int
 
         package func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-            precondition(index >= 0 && index < block.columns, "field index out of range")
+            precondition(index >= 0 && index < columns, "field index out of range")
             let field = first + index
-            let start = field == 0 ? 0 : block.ends[field - 1]
-            return UnsafeBufferPointer(start: block.storage + start, count: block.ends[field] - start)
+            let ends = storage.pointee.ends
+            let start = field == 0 ? 0 : ends[field - 1]
+            return UnsafeBufferPointer(start: storage.pointee.bytes + start, count: ends[field] - start)
         }
 
         package func string(_ index: Int) -> String {
@@ -96,8 +130,8 @@ package final class CSVRecordBlock {
         }
 
         package func isQuoted(_ index: Int) -> Bool {
-            precondition(index >= 0 && index < block.columns, "field index out of range")
-            return block.quoted[first + index]
+            precondition(index >= 0 && index < columns, "field index out of range")
+            return storage.pointee.quoted[first + index]
         }
     }
 }
