@@ -37,10 +37,18 @@ final class ReleaseAudit {
     /// that ``setHidden(_:_:)`` can publish or hide it without rebuilding the program.
     private var rowOfCell: [Int?] = []
     private var cellOfRow: [Int] = []
+    /// Checked before every solve: past it, the audit stops with the budget's refusal.
+    private let budget: TimeBudget?
+    /// Points of the program's feasible set found by earlier solves (whole-number points
+    /// when the audit is in whole numbers), newest last; cleared when the program changes.
+    private var witnesses: [[Double]] = []
+    /// How many witnesses are kept (each check costs one pass over a cell's classes).
+    static let witnessLimit = 32
 
-    init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy) throws {
+    init(system: ReleaseSystem, suppressed: [Bool], policy: DisclosurePolicy, budget: TimeBudget? = nil) throws {
         self.system = system
         self.policy = policy
+        self.budget = budget
         var rows: [LinearProgram.Row] = []
         var rowOfCell = [Int?](repeating: nil, count: system.cells.count)
         var cellOfRow: [Int] = []
@@ -73,6 +81,7 @@ final class ReleaseAudit {
     /// current basis.
     func setHidden(_ index: Int, _ hidden: Bool) {
         guard let row = rowOfCell[index], !system.cells[index].isStructural else { return }
+        witnesses.removeAll()
         let bounds = Self.bounds(system: system, policy: policy, cell: index, hidden: hidden)
         program.setRowBounds(row, lower: bounds.lower, upper: bounds.upper)
     }
@@ -100,6 +109,48 @@ final class ReleaseAudit {
             throw ReleaseSystem.internalError("the audit's range excludes the true count")
         }
         return (lower, upper)
+    }
+
+    /// Whether a hidden cell passes the audit's rule — its range holds more than one value
+    /// and reaches `level` — solving as little as possible. Exactly the verdict on
+    /// ``range(ofCell:)``, without the range: a cell with true count `v` passes when its
+    /// largest value reaches `max(level, v + 1)` (the true data give `v`, so the range then
+    /// holds two values), which a *witness* — a feasible point found by an earlier solve at
+    /// which the cell's sum already gets there — proves without a solve; otherwise one
+    /// maximisation, and a minimisation only when the maximum is `v` itself.
+    ///
+    /// A witness proves the whole-number maximum only when it is a whole-number point, so
+    /// an audit in whole numbers keeps only those; an audit by the linear bound (rounded
+    /// inward) accepts any point, since its maximum is at least the point's sum.
+    func passes(cell index: Int, level: Int) throws -> Bool {
+        let cell = system.cells[index]
+        if cell.classes.isEmpty { return false }
+        let needed = Double(max(level, cell.value + 1))
+        if isWitnessed(cell.classes, reaching: needed) { return true }
+        setObjective(index)
+        guard let upper = try solve(.maximise) else { return true }
+        if upper >= needed { return true }
+        if upper < Double(level) { return false }
+        return try solve(.minimise) ?? 0 < upper
+    }
+
+    /// Whether a sum of classes that is not a cell (a sub-population) can reach `level`:
+    /// exactly `maximum(ofClasses:trueValue:) >= level`, settled by a witness when one
+    /// reaches it.
+    func reaches(classes: [Int], trueValue: Int, level: Int) throws -> Bool {
+        if classes.isEmpty { return level <= 0 }
+        if isWitnessed(classes, reaching: Double(level)) { return true }
+        return try maximum(ofClasses: classes, trueValue: trueValue) >= Double(level)
+    }
+
+    private func isWitnessed(_ classes: [Int], reaching needed: Double) -> Bool {
+        witnesses.contains { point in classes.reduce(0.0) { $0 + point[$1] } >= needed - 1e-6 }
+    }
+
+    private func remember(_ point: [Double]) {
+        guard system.classCount > Self.integerLimit || isIntegral(point) else { return }
+        if witnesses.count >= Self.witnessLimit { witnesses.removeFirst() }
+        witnesses.append(point)
     }
 
     /// The largest value of a sum of classes that is not a cell (a sub-population: the
@@ -136,6 +187,7 @@ final class ReleaseAudit {
                      hidden: [Bool]) throws -> (value: Double?, binding: [Int]) {
         if system.cells[index].classes.isEmpty { return (0, []) }
         setObjective(index)
+        try budget?.check()
         switch try program.solve(direction) {
         case .unbounded: return (nil, [])
         case .infeasible: throw ReleaseSystem.internalError("the audit's program has no feasible solution")
@@ -162,9 +214,12 @@ final class ReleaseAudit {
 
     /// The optimum in whole numbers, or nil when unbounded.
     private func solve(_ direction: LinearProgram.Direction) throws -> Double? {
+        try budget?.check()
         let relaxed: Double
         switch try program.solve(direction) {
-        case .optimal(let value): relaxed = value
+        case .optimal(let value):
+            relaxed = value
+            remember(program.solution)
         case .unbounded: return nil
         case .infeasible: throw ReleaseSystem.internalError("the audit's program has no feasible solution")
         }

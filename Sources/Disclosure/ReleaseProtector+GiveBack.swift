@@ -47,7 +47,7 @@ extension ReleaseProtector {
     @discardableResult
     func giveBack(_ system: ReleaseSystem, _ states: inout [State], groups: [ReleaseSystem.Group] = [],
                   solveBudget: Int = ReleaseProtector.giveBackSolveBudget) throws -> [Int] {
-        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy, budget: budget)
         var solves = 0
         /// Whether a hidden cell still passes, and a witness for it (nil: solve it next time).
         func check(_ index: Int) throws -> (passes: Bool, witness: [Double]?) {
@@ -118,7 +118,7 @@ extension ReleaseProtector {
             if stillSafe {
                 for group in groups {
                     solves += 1
-                    if try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+                    if try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
                         stillSafe = false
                         break
                     }

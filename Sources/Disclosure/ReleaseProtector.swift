@@ -15,11 +15,12 @@ import PathlinkCore
 ///    order and cell order. Zeros and
 ///    structural zeros are never complements.
 ///    Then the give-back pass (``giveBack(_:_:solveBudget:)``) publishes again, largest
-///    first, every complement the audit shows is not needed. This greedy pattern is then
-///    improved, when ``suppression`` asks for it (the default), by the optimiser
-///    (``optimalSuppression(_:primary:start:cost:limits:)``, a mixed-integer program over
-///    the whole release): the cheaper pattern that the final audit accepts is released,
-///    and the audit sidecar names the method used (``SuppressionReport``).
+///    first, every complement the audit shows is not needed. When ``suppression`` asks for
+///    it (the default), the optimiser (``optimalSuppression(_:primary:start:cost:limits:)``,
+///    a mixed-integer program over the whole release) runs first and its pattern, mended
+///    and given back the same way, is released when the final audit accepts it; the greedy
+///    pattern is then only the fallback (``optimisedPattern(_:primary:groups:)``). The
+///    audit sidecar names the method used (``SuppressionReport``).
 /// 3. The audit (``ReleaseAudit``) of the final pattern: each hidden cell's feasible range
 ///    must hold more than one value and reach the threshold, or nothing is released.
 ///
@@ -29,10 +30,13 @@ package struct ReleaseProtector {
     /// How secondary cells are chosen (the optimiser by default, the greedy method as its
     /// fallback).
     package var suppression: SuppressionSettings
+    /// The report stage's time budget (``TimeBudget``); nil: no clock at all.
+    package var budget: TimeBudget?
 
-    package init(policy: DisclosurePolicy, suppression: SuppressionSettings = SuppressionSettings()) {
+    package init(policy: DisclosurePolicy, suppression: SuppressionSettings = SuppressionSettings(), budget: TimeBudget? = nil) {
         self.policy = policy
         self.suppression = suppression
+        self.budget = budget
     }
 
     enum State: Equatable { case published, primary, secondary, structural }
@@ -48,71 +52,109 @@ package struct ReleaseProtector {
         try policy.validated()
         let system = try ReleaseSystem(microdata: microdata, tables: tables)
         let primary = primaryStates(system)
-        var states = primary
-        var beforeGiveBack = states
         let groups = system.smallDifferences(below: policy.threshold)
-        if policy.secondary {
-            try addComplements(system, &states, groups: groups)
-            beforeGiveBack = states
-            try giveBack(system, &states, groups: groups)
+        let chosen: Pattern
+        if !policy.secondary {
+            chosen = Pattern(states: primary, audit: try finalAudit(system, primary, groups: groups), method: .greedy,
+                             reason: "secondary suppression is off", lowerBound: nil, greedy: nil)
+        } else if suppression.method == .greedy {
+            let greedy = try greedyPattern(system, primary: primary, groups: groups)
+            chosen = Pattern(states: greedy.states, audit: greedy.audit, method: .greedy,
+                             reason: "the optimiser is switched off", lowerBound: nil, greedy: greedy.states)
+        } else {
+            chosen = try optimisedPattern(system, primary: primary, groups: groups)
         }
+        let report = SuppressionReport(system: system, states: chosen.states, primary: primary, method: chosen.method,
+                                       reason: chosen.reason, cost: suppression.cost, lowerBound: chosen.lowerBound,
+                                       greedy: chosen.greedy)
+        return ProtectedRelease(tables: protectedTables(system, chosen.states), audit: chosen.audit,
+                                warnings: classDisclosureWarnings(system), suppression: report)
+    }
+
+    /// A suppression pattern the final audit accepted, and how it was chosen.
+    struct Pattern {
+        var states: [State]
         var audit: [AuditEntry]
+        var method: SuppressionReport.Method
+        var reason: String
+        var lowerBound: Int?
+        /// The greedy pattern, when it was computed (for the sidecar's comparison).
+        var greedy: [State]?
+    }
+
+    /// The greedy method: complements, give-back, final audit.
+    /// - Throws: `PathlinkError(.disclosure)` if the final audit refuses the pattern.
+    func greedyPattern(_ system: ReleaseSystem, primary: [State],
+                       groups: [ReleaseSystem.Group]) throws -> (states: [State], audit: [AuditEntry]) {
+        var states = primary
+        try addComplements(system, &states, groups: groups)
+        let beforeGiveBack = states
+        try giveBack(system, &states, groups: groups)
         do {
-            audit = try finalAudit(system, states, groups: groups)
+            return (states, try finalAudit(system, states, groups: groups))
         } catch let error as PathlinkError where error.code == .disclosure && states != beforeGiveBack {
             // The give-back pass only keeps what its audit accepted, so this is not
             // expected; should the final audit disagree, fall back to the fuller pattern
             // (which the final audit then judges on its own).
-            states = beforeGiveBack
-            audit = try finalAudit(system, states, groups: groups)
+            return (beforeGiveBack, try finalAudit(system, beforeGiveBack, groups: groups))
         }
-        let greedy = states
-        var method = SuppressionReport.Method.greedy
-        var reason = policy.secondary ? "the optimiser is switched off" : "secondary suppression is off"
-        var bound: Int?
-        if policy.secondary && suppression.method == .optimal {
-            let optimal = try optimalSuppression(system, primary: primary, start: greedy,
-                                                 cost: suppression.cost, limits: suppression.limits)
-            bound = optimal.lowerBound
-            var stoppedBy: String?
-            switch optimal.ending {
-            case .converged:
-                reason = "the optimiser's pattern was no cheaper than the greedy one"
-            case .stopped(let limit):
-                stoppedBy = limit
-                reason = optimal.states == nil
-                    ? "the optimiser stopped at its \(limit) limit before proposing a pattern; the greedy pattern is used"
-                    : "the optimiser stopped at its \(limit) limit, and its last pattern mended was no cheaper than the greedy one"
-            case .infeasible:
-                reason = "the optimiser found no pattern that protects every cell"
-            }
-            if var candidate = optimal.states {
-                // What the whole-number audit sees beyond the linear one is mended the
-                // greedy way; then complements no longer needed are published again.
-                // Small sub-populations (differences of nested cells) are protected here too.
-                try addComplements(system, &candidate, groups: groups)
-                try giveBack(system, &candidate, groups: groups)
-                if isCheaper(system, candidate, than: greedy) {
-                    do {
-                        audit = try finalAudit(system, candidate, groups: groups)
-                        states = candidate
-                        if let stoppedBy {
-                            method = .optimalStoppedThenMended
-                            reason = "the optimiser stopped at its \(stoppedBy) limit after \(optimal.rounds) round(s) of cuts; its last pattern, mended by the greedy loop, was cheaper than the greedy one"
-                        } else {
-                            method = .optimal
-                            reason = "the optimiser's pattern, \(optimal.rounds) round(s) of cuts"
-                        }
-                    } catch let error as PathlinkError where error.code == .disclosure {
-                        reason = "the optimiser's pattern failed the final audit; the greedy pattern is used"
-                    }
-                }
+    }
+
+    /// The optimiser first; its converged pattern, mended and given back, is released when
+    /// the final audit accepts it. The greedy method runs only when the optimiser did not
+    /// converge to an accepted pattern: then the cheaper accepted pattern is released.
+    func optimisedPattern(_ system: ReleaseSystem, primary: [State], groups: [ReleaseSystem.Group]) throws -> Pattern {
+        let optimal = try optimalSuppression(system, primary: primary, start: nil,
+                                             cost: suppression.cost, limits: suppression.limits)
+        var accepted: (states: [State], audit: [AuditEntry])?
+        var failedAudit = false
+        if var candidate = optimal.states {
+            // What the whole-number audit sees beyond the linear one is mended the
+            // greedy way; then complements no longer needed are published again.
+            // Small sub-populations (differences of nested cells) are protected here too.
+            try addComplements(system, &candidate, groups: groups)
+            try giveBack(system, &candidate, groups: groups)
+            do {
+                accepted = (candidate, try finalAudit(system, candidate, groups: groups))
+            } catch let error as PathlinkError where error.code == .disclosure {
+                failedAudit = true
             }
         }
-        let report = SuppressionReport(system: system, states: states, primary: primary, method: method, reason: reason,
-                                       cost: suppression.cost, lowerBound: bound, greedy: greedy)
-        return ProtectedRelease(tables: protectedTables(system, states), audit: audit,
-                                warnings: classDisclosureWarnings(system), suppression: report)
+        if optimal.ending == .converged, let accepted {
+            return Pattern(states: accepted.states, audit: accepted.audit, method: .optimal,
+                           reason: "the optimiser's pattern, \(optimal.rounds) round(s) of cuts",
+                           lowerBound: optimal.lowerBound, greedy: nil)
+        }
+        // The fallback: the greedy pattern, unless the optimiser's (stopped, then mended)
+        // pattern was accepted and is cheaper.
+        let greedy: (states: [State], audit: [AuditEntry])
+        do {
+            greedy = try greedyPattern(system, primary: primary, groups: groups)
+        } catch let error as PathlinkError where error.code == .disclosure {
+            guard let accepted, case .stopped(let limit) = optimal.ending else { throw error }
+            return Pattern(states: accepted.states, audit: accepted.audit, method: .optimalStoppedThenMended,
+                           reason: "the optimiser stopped at its \(limit) limit after \(optimal.rounds) round(s) of cuts; its last pattern, mended by the greedy loop, was accepted and the greedy pattern was not",
+                           lowerBound: optimal.lowerBound, greedy: nil)
+        }
+        var reason: String
+        switch optimal.ending {
+        case .converged:
+            reason = failedAudit ? "the optimiser's pattern failed the final audit; the greedy pattern is used"
+                                 : "the optimiser's pattern could not be mended; the greedy pattern is used"
+        case .stopped(let limit):
+            if let accepted, isCheaper(system, accepted.states, than: greedy.states) {
+                return Pattern(states: accepted.states, audit: accepted.audit, method: .optimalStoppedThenMended,
+                               reason: "the optimiser stopped at its \(limit) limit after \(optimal.rounds) round(s) of cuts; its last pattern, mended by the greedy loop, was cheaper than the greedy one",
+                               lowerBound: optimal.lowerBound, greedy: greedy.states)
+            }
+            reason = optimal.states == nil
+                ? "the optimiser stopped at its \(limit) limit before proposing a pattern; the greedy pattern is used"
+                : "the optimiser stopped at its \(limit) limit, and its last pattern mended was no cheaper than the greedy one"
+        case .infeasible:
+            reason = "the optimiser found no pattern that protects every cell"
+        }
+        return Pattern(states: greedy.states, audit: greedy.audit, method: .greedy, reason: reason,
+                       lowerBound: optimal.lowerBound, greedy: greedy.states)
     }
 
     /// Compares two patterns by the optimiser's cost: hidden units then cells, or cells
@@ -218,13 +260,14 @@ package struct ReleaseProtector {
         closeLines(system, &states)
         var pending = system.cells.indices.filter { states[$0] == .primary || states[$0] == .secondary }
         while !pending.isEmpty || !groups.isEmpty {
-            let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+            let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy, budget: budget)
             var failing: [Int] = []
-            for index in pending where !passes(try audit.range(ofCell: index)) {
+            // Verdicts only (no ranges): witnesses from earlier solves settle most cells.
+            for index in pending where try !audit.passes(cell: index, level: policy.protectionLevel) {
                 failing.append(index)
             }
             var failingGroups: [ReleaseSystem.Group] = []
-            for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+            for group in groups where try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
                 failingGroups.append(group)
             }
             if failing.isEmpty && failingGroups.isEmpty { return }
@@ -266,7 +309,7 @@ package struct ReleaseProtector {
     // MARK: Audit and output
 
     func finalAudit(_ system: ReleaseSystem, _ states: [State], groups: [ReleaseSystem.Group] = []) throws -> [AuditEntry] {
-        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy, budget: budget)
         var entries: [AuditEntry] = []
         var failures: [String] = []
         for (index, state) in states.enumerated() where Self.isHidden(state) {
@@ -278,7 +321,7 @@ package struct ReleaseProtector {
                                       lower: range.lower, upper: range.upper))
             if !passes(range) && !failures.contains(table.id) { failures.append(table.id) }
         }
-        for group in groups where try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+        for group in groups where try !audit.reaches(classes: group.classes, trueValue: group.value, level: policy.protectionLevel) {
             for cell in [group.outer, group.inner] {
                 let id = system.tables[system.cells[cell].table].id
                 if !failures.contains(id) { failures.append(id) }

@@ -83,9 +83,10 @@ package struct SuppressionReport: Sendable, Equatable {
     /// Per table, in the release's order.
     package var tables: [(id: String, loss: Loss)]
     package var overall: Loss
-    /// The greedy pattern's secondary cells and units, for comparison.
-    package var greedySecondaryCells: Int
-    package var greedySecondaryUnits: Int
+    /// The greedy pattern's secondary cells and units, for comparison; nil when the greedy
+    /// method did not run (the optimiser converged to an accepted pattern).
+    package var greedySecondaryCells: Int?
+    package var greedySecondaryUnits: Int?
     /// A lower bound on the secondary units (`.persons`) or cells (`.cells`) of any
     /// pattern the audit can accept, from the optimiser; nil when it did not run.
     package var lowerBound: Int?
@@ -113,7 +114,7 @@ package struct SuppressionReport: Sendable, Equatable {
                                                 greedySecondaryCells: 0, greedySecondaryUnits: 0, lowerBound: nil)
 
     package init(method: Method, reason: String, cost: SuppressionCost, tables: [(id: String, loss: Loss)], overall: Loss,
-                 greedySecondaryCells: Int, greedySecondaryUnits: Int, lowerBound: Int?) {
+                 greedySecondaryCells: Int?, greedySecondaryUnits: Int?, lowerBound: Int?) {
         self.method = method
         self.reason = reason
         self.cost = cost
@@ -125,7 +126,7 @@ package struct SuppressionReport: Sendable, Equatable {
     }
 
     init(system: ReleaseSystem, states: [ReleaseProtector.State], primary: [ReleaseProtector.State], method: Method,
-         reason: String, cost: SuppressionCost, lowerBound: Int?, greedy: [ReleaseProtector.State]) {
+         reason: String, cost: SuppressionCost, lowerBound: Int?, greedy: [ReleaseProtector.State]?) {
         var tables = system.tables.map { (id: $0.id, loss: Loss()) }
         var overall = Loss()
         for (index, cell) in system.cells.enumerated() {
@@ -136,10 +137,14 @@ package struct SuppressionReport: Sendable, Equatable {
             tables[cell.table].loss.add(cell.value, primary: isPrimary)
             overall.add(cell.value, primary: isPrimary)
         }
-        var greedyCells = 0, greedyUnits = 0
-        for (index, state) in greedy.enumerated() where state == .secondary {
-            greedyCells += 1
-            greedyUnits += system.cells[index].value
+        var greedyCells: Int?, greedyUnits: Int?
+        if let greedy {
+            greedyCells = 0
+            greedyUnits = 0
+            for (index, state) in greedy.enumerated() where state == .secondary {
+                greedyCells? += 1
+                greedyUnits? += system.cells[index].value
+            }
         }
         self.init(method: method, reason: reason, cost: cost, tables: tables, overall: overall,
                   greedySecondaryCells: greedyCells, greedySecondaryUnits: greedyUnits, lowerBound: lowerBound)

@@ -163,8 +163,9 @@ struct ReleaseFiles {
             ("cost", .string(report.cost == .persons ? "units (persons or records) hidden, then cells" : "cells hidden, then units")),
             ("overall", .object(loss(report.overall))),
             ("tables", .array(report.tables.map { .object([("table", .string($0.id))] + loss($0.loss)) })),
-            ("greedy", .object([("secondary_cells", .int(report.greedySecondaryCells)),
-                                ("secondary_units", .int(report.greedySecondaryUnits))])),
+            ("greedy", report.greedySecondaryCells.map { cells in
+                .object([("secondary_cells", .int(cells)), ("secondary_units", .int(report.greedySecondaryUnits ?? 0))])
+            } ?? .null),
             ("lower_bound", report.lowerBound.map { .object([(measure, .int($0))]) } ?? .null),
             ("gap_to_lower_bound", report.gapToLowerBound.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null),
         ])

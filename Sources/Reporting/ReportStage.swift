@@ -15,19 +15,23 @@ package struct ReportStage {
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
     package var auditPath: String?
     package var force: Bool
-    /// The disclosure engine (replaceable so that tests can make it refuse).
-    package var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
-        try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
-    }
+    /// Processor seconds the whole stage may take (``TimeBudget``; `--time-budget`).
+    package var timeBudget: Double
+    /// The documented default budget (governance/disclosure-control.md, "Time budget").
+    package static let defaultTimeBudget = TimeBudget.defaultSeconds
+    /// A replacement for the disclosure engine (tests make it refuse); nil: the
+    /// ``ReleaseProtector`` under the stage's time budget.
+    package var protect: ((DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease)?
 
     package init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
-                auditPath: String? = nil, force: Bool = false) {
+                auditPath: String? = nil, force: Bool = false, timeBudget: Double = ReportStage.defaultTimeBudget) {
         self.specPath = specPath
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.policyPath = policyPath
         self.auditPath = auditPath
         self.force = force
+        self.timeBudget = timeBudget
     }
 
     /// What a run produced (for the command's summary line).
@@ -47,16 +51,23 @@ package struct ReportStage {
     @discardableResult
     package func run() throws -> Summary {
         let started = Date()
+        let budget = TimeBudget(seconds: timeBudget)
         let spec = try ReportSpec.load(path: specPath)
         let policy = try effectivePolicy(spec: spec)
         try checkOutputs()
 
         let linked = try LinkedFolder(path: inputPath, source: spec.source)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
-        try refuseNearIndividualTables(spec: spec, input: input)
+        try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
         do {
-            release = try protect(policy, input.microdata, input.definitions)
+            try budget.check()
+            if let protect {
+                release = try protect(policy, input.microdata, input.definitions)
+            } else {
+                release = try ReleaseProtector(policy: policy, budget: budget).protect(input.microdata, tables: input.definitions)
+            }
+            try budget.check()
         } catch let error as PathlinkError {
             throw error.inFile(specPath)
         } catch {
@@ -120,13 +131,15 @@ package struct ReportStage {
     /// A dimension with more categories than this share of the units makes a table of
     /// near-individual records (a near-unique variable), refused before any protection work.
     static let nearIndividualShare = 0.5
-    /// …when it also has more categories than this (small releases keep small tables).
+    /// …when it also has more categories than this (small releases keep small tables); and
+    /// the median-cell rule applies to tables of more non-empty cells than this.
     static let nearIndividualMinimum = 20
 
     /// Refuses, before the disclosure engine runs, a table tabulated by a near-unique
-    /// variable: its cells would describe single persons and its protection would take
-    /// unbounded time (issue 15, item 7).
-    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput) throws {
+    /// variable, or whose median non-empty cell is under the threshold: its cells would
+    /// describe single persons and its protection would take unbounded time (issue 15,
+    /// item 7).
+    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput, threshold: Int) throws {
         for table in spec.tables {
             for dimension in table.dimensions {
                 let count = input.categories[dimension]?.count ?? 0
@@ -136,6 +149,21 @@ package struct ReportStage {
                                     problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), so the table would be near individual-level; nothing was written",
                                     remedy: "group \(dimension)'s categories with a map: recode, or drop it from the table")
             }
+        }
+        for table in spec.tables {
+            // A rate table is judged by its denominator (its numerator is the part of it
+            // the rate is about, and may well be small). Tables of at most
+            // `nearIndividualMinimum` non-empty cells are left to suppression and the audit,
+            // whose work on them is small.
+            let id = table.kind == .rate ? ReleaseBuilder.denominatorID(table.id) : table.id
+            guard let definition = input.definitions.first(where: { $0.id == id }),
+                  let density = CellDensity.nonEmptyCells(input.microdata, table: definition),
+                  density.count > Self.nearIndividualMinimum, density.median < Double(threshold) else { continue }
+            let median = density.median
+            let shown = median == median.rounded() ? String(Int(median)) : String(median)
+            throw PathlinkError(.disclosure, file: specPath, line: table.line,
+                                problem: "table \(table.id): its median non-empty cell holds \(shown) \(spec.unit.rawValue), under the threshold \(threshold), so the table would be near individual-level; nothing was written",
+                                remedy: "merge categories with a map: recode, drop a dimension (\(table.dimensions.joined(separator: ", "))), or filter less finely")
         }
     }
 

@@ -47,15 +47,24 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the audit sidecar (not for release; default DIR.audit.json).", valueName: "FILE"))
     var audit: String?
 
+    @Option(name: .long, help: ArgumentHelp("Processor (CPU) seconds the report stage may take (default 300). Past half of what is left, the optimiser stops and the greedy pattern is released (the audit sidecar says so); past the whole budget, nothing is written and the command exits 3.", valueName: "SECONDS"))
+    var timeBudget: Double = ReportStage.defaultTimeBudget
+
     @Flag(name: .long, help: "Replace an existing release folder, audit and receipts.")
     var force = false
+
+    func validate() throws {
+        guard timeBudget > 0, timeBudget.isFinite else {
+            throw ValidationError("--time-budget must be a positive number of seconds")
+        }
+    }
 
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
         try reportingErrors(logging) {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
-                                    auditPath: audit, force: force)
+                                    auditPath: audit, force: force, timeBudget: timeBudget)
             let summary = try stage.run()
             for warning in summary.warnings { Log.warning(warning) }
             Log.info("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
