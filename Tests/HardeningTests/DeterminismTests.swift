@@ -3,7 +3,8 @@ import Testing
 import PathlinkCore
 
 /// The whole pipeline with the example report spec, the same key and linker secret:
-/// byte-identical outputs (receipts aside) across runs and across thread counts.
+/// byte-identical outputs (receipts aside) across runs and across thread counts (link and
+/// pseudonymise split their work over the threads).
 @Suite("Determinism", .serialized)
 struct DeterminismTests {
     static func runPipeline(in folder: TestFolder, output: String, threads: String) throws -> String {
@@ -24,7 +25,7 @@ struct DeterminismTests {
         return files
     }
 
-    @Test("Two runs, with PATHLINK_THREADS=1 and 2, give the same bytes in every output")
+    @Test("Runs with PATHLINK_THREADS=1, 2 (twice) and 4 give the same bytes in every output")
     func wholePipeline() throws {
         let folder = TestFolder()
         let key = folder.write("owner.key", String(repeating: "5a", count: 32) + "\n")
@@ -36,6 +37,7 @@ struct DeterminismTests {
         let one = try Self.outputs(under: try Self.runPipeline(in: folder, output: "one", threads: "1"))
         let two = try Self.outputs(under: try Self.runPipeline(in: folder, output: "two", threads: "2"))
         let again = try Self.outputs(under: try Self.runPipeline(in: folder, output: "again", threads: "2"))
+        let four = try Self.outputs(under: try Self.runPipeline(in: folder, output: "four", threads: "4"))
         #expect(one.keys.sorted() == two.keys.sorted())
         #expect(one.count > 15, "\(one.keys.sorted())")
         for name in ["linked/journeys.csv", "release/report.html", "release.audit.json", "tokens/police.crimes.csv"] {
@@ -44,6 +46,7 @@ struct DeterminismTests {
         for (name, bytes) in one.sorted(by: { $0.key < $1.key }) {
             #expect(two[name] == bytes, "\(name) differs between 1 and 2 threads")
             #expect(again[name] == bytes, "\(name) differs between two runs")
+            #expect(four[name] == bytes, "\(name) differs between 1 and 4 threads")
         }
     }
 
