@@ -198,6 +198,9 @@ package struct ReportStage {
             throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder, or take the place of the release or its receipt",
                                 remedy: "give --audit a path outside \(outputPath), other than its receipt: the audit tells primary from secondary suppression and is not for release")
         }
+        // A missing or read-only folder for the release or the audit is found now, not after
+        // the disclosure work.
+        for path in [outputPath, audit] { try AtomicOutput.checkFolder(of: path) }
         guard !force else { return }
         for path in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] where FilePath.exists(path) {
             throw PathlinkError(.outputExists, file: path, problem: "the output already exists",

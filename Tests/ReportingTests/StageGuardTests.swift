@@ -94,6 +94,25 @@ struct StageGuardTests {
         #expect(FilePath.contents(of: scratch.path) == ["linked", "spec.yaml"], "no folder, audit, receipt or temporary left")
     }
 
+    @Test("a release or audit folder that does not exist is refused before any disclosure work")
+    func missingOutputFolder() throws {
+        let scratch = Scratch()
+        let linked = scratch.linked(Self.header, Self.rows)
+        let specPath = scratch.write("spec.yaml", "report: 1\nid: r\ntitle: R\ntables:\n  - {id: by-flag, title: F, rows: [flag]}\n")
+        for (output, audit) in [(scratch.file("missing/release"), nil), (scratch.file("release"), scratch.file("missing/audit.json"))] {
+            var protected = false
+            var stage = ReportStage(specPath: specPath, inputPath: linked, outputPath: output, auditPath: audit)
+            stage.protect = { policy, microdata, tables in
+                protected = true
+                return try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
+            }
+            let error = expectRefused(.io) { try stage.run() }
+            #expect(error?.problem.contains(scratch.file("missing") + " does not exist") == true, "\(String(describing: error))")
+            #expect(!protected, "the disclosure work ran before the output folder was checked")
+            #expect(FilePath.contents(of: scratch.path) == ["linked", "spec.yaml"], "nothing written")
+        }
+    }
+
     @Test("within the default budget the stage releases as before")
     func defaultBudget() throws {
         #expect(ReportStage.defaultTimeBudget == TimeBudget.defaultSeconds)
