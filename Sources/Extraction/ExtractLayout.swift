@@ -555,7 +555,8 @@ struct ExtractLayout {
             columns.append(Receipt.Column(
                 name: column.name, class: column.columnClass.rawValue, action: action, domain: column.domain,
                 identifies: column.identifies?.rawValue, field: column.field?.rawValue, generalise: column.generalise?.rawValue,
-                missing: counted ? counters.missing[index] : nil, invalid: counted ? counters.invalid[index] : nil))
+                missing: counted ? counters.missing[index] : nil, invalid: counted ? counters.invalid[index] : nil,
+                open: column.isOpen ? true : nil))
         }
         for (offset, derivation) in manifest.derive.enumerated() {
             columns.append(Receipt.Column(name: derivation.name, class: "derived", action: "derived",

@@ -420,7 +420,8 @@ final class PseudonymiseLayout {
                 let name = header[index]
                 if let declaration = manifest.column(named: name) {
                     columns.append(Receipt.Column(name: name, class: declaration.columnClass.rawValue, action: "kept",
-                                                  generalise: declaration.generalise?.rawValue))
+                                                  generalise: declaration.generalise?.rawValue,
+                                                  open: declaration.isOpen ? true : nil))
                 } else {
                     columns.append(Receipt.Column(name: name, class: "derived", action: "kept"))
                 }

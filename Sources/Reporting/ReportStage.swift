@@ -57,6 +57,7 @@ package struct ReportStage {
         try checkOutputs()
 
         let linked = try LinkedFolder(path: inputPath, source: spec.source)
+        try refuseOpenColumnLabels(spec: spec, linked: linked)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
         try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
@@ -128,6 +129,48 @@ package struct ReportStage {
 
         return Summary(tables: tables.count, units: input.unitCount, unit: spec.unit, auditPath: resolvedAuditPath,
                        warnings: release.warnings)
+    }
+
+    /// Refuses, before any work, a spec that would make category labels of data text: a
+    /// table dimension that is a column the owner declared `open: true` (no closed value
+    /// list; the link records these in quality.json's `open_columns`) without a recode into
+    /// categories the spec declares, and a map: of an open column without `other:` (its
+    /// unlisted values would otherwise be named in an error). Labels of a release come from
+    /// closed lists, generalised or derived columns, or the spec itself.
+    func refuseOpenColumnLabels(spec: ReportSpec, linked: LinkedFolder) throws {
+        guard case .object(let quality)? = linked.quality, case .object(let tables)? = quality["open_columns"],
+              case .array(let names)? = tables[spec.source] else { return }
+        let open = Set(names.compactMap { name -> String? in if case .string(let text) = name { return text } else { return nil } })
+        let variables = Dictionary(spec.variables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        /// The open column a name shows as it is: a column itself, or a variable that copies one.
+        func openColumn(shownBy name: String, by variable: VariableDefinition? = nil) -> String? {
+            if let earlier = variables[name], earlier.name != variable?.name {
+                if case .column(let source, nil) = earlier.rule, open.contains(source) { return source }
+                return nil
+            }
+            return open.contains(name) ? name : nil
+        }
+        for variable in spec.variables {
+            if case .map(let source, _, nil) = variable.rule, let column = openColumn(shownBy: source, by: variable) {
+                throw PathlinkError(.invalidDocument, file: specPath, line: variable.line,
+                                    problem: "variable \(variable.name) maps \(column), which the owner declared open: true (its values are free text), without other:",
+                                    remedy: "add other: GROUP, so that every value of \(column) the map does not list falls in a category the spec declares")
+            }
+        }
+        for table in spec.tables {
+            for dimension in table.dimensions {
+                let column: String?
+                if let variable = variables[dimension] {
+                    if case .column(let source, nil) = variable.rule, open.contains(source) { column = source } else { column = nil }
+                } else {
+                    column = open.contains(dimension) ? dimension : nil
+                }
+                guard let column else { continue }
+                throw PathlinkError(.invalidDocument, file: specPath, line: table.line,
+                                    problem: "table \(table.id) tabulates \(column), which the owner declared open: true, by its own values: they would become category labels, and labels are never data text",
+                                    remedy: "recode \(column) into declared categories (a variable with map: and other:, categories:, or cases:) and tabulate that variable")
+            }
+        }
     }
 
     /// A dimension with more categories than this share of the units makes a table of
