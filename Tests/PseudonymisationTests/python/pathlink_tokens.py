@@ -506,6 +506,8 @@ def command_pseudonymise(spec_path, extract_path, output_path, started):
             entry = {"name": column, "class": kept[column]["class"], "action": kept[column].get("action", "kept")}
             if "generalise" in kept[column]:
                 entry["generalise"] = kept[column]["generalise"]
+            if kept[column].get("open"):
+                entry["open"] = True   # an attribute declared open: true (governance/receipts.md)
         else:
             kind = next(k.get("kind", "matchkey") for k in spec["keys"] if k["name"] == column)
             entry = {"name": column, "class": kind, "action": "tokenised",
