@@ -26,9 +26,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // COIN-OR CLP and CBC (EPL): the disclosure audit's and secondary suppression's solvers.
         .systemLibrary(
-            name: "CGLPK",
-            providers: [.apt(["libglpk-dev"])]
+            name: "CCoinOR",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev", "coinor-libclp-dev", "coinor-libcoinutils-dev",
+                              "coinor-libosi-dev", "coinor-libcgl-dev"])]
         ),
 
         // prctl(2), which Swift cannot call (it is variadic): core dumps off.
@@ -49,8 +52,8 @@ let package = Package(
         .target(name: "Pseudonymisation", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
         // Stage 3 (linking unit, no owner key): tokens -> linked tables.
         .target(name: "Linkage", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Cryptography"]),
-        // Disclosure control: suppression and the LP audit (GLPK).
-        .target(name: "Disclosure", dependencies: ["PathlinkCore", "CGLPK"]),
+        // Disclosure control: suppression and the LP audit (COIN-OR CLP/CBC).
+        .target(name: "Disclosure", dependencies: ["PathlinkCore", "CCoinOR"]),
         // Stage 4 (researcher side, no key): linked tables -> release.
         .target(name: "Reporting", dependencies: ["PathlinkCore", "Tabular", "Governance", "Provenance", "Disclosure", .product(name: "Yams", package: "Yams")]),
         // Synthetic raw exports with ground truth.

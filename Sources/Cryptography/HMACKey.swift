@@ -28,18 +28,36 @@ package final class HMACKey {
     /// Prime HMAC-SHA256 with `key` (any length; longer than 64 bytes is hashed first).
     /// - Parameter failurePoint: for tests only: where OpenSSL is made to fail.
     /// - Throws: `.internal` when an OpenSSL call fails.
-    package init(key: [UInt8], failurePoint: FailurePoint? = nil) throws {
-        var block = [UInt8](repeating: 0, count: 64)
+    package convenience init(key: [UInt8], failurePoint: FailurePoint? = nil) throws {
+        var block = key.withUnsafeBufferPointer { Self.keyBlock($0) }
         defer { wipe(&block) }
+        try self.init(block: block, failurePoint: failurePoint)
+    }
+
+    /// Prime HMAC-SHA256 with the key in `bytes` (memory the caller owns and wipes).
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    package convenience init(bytes: UnsafeBufferPointer<UInt8>, failurePoint: FailurePoint? = nil) throws {
+        var block = Self.keyBlock(bytes)
+        defer { wipe(&block) }
+        try self.init(block: block, failurePoint: failurePoint)
+    }
+
+    /// The key as one 64-byte block (RFC 2104): hashed first when longer, zero-padded.
+    private static func keyBlock(_ key: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: 64)
         if key.count > 64 {
             let digest = SHA256()
-            digest.update(key)
+            digest.update(UnsafeRawBufferPointer(key))
             var hashed = digest.finalize()
             defer { wipe(&hashed) }
             block.replaceSubrange(0..<32, with: hashed)
-        } else {
-            block.replaceSubrange(0..<key.count, with: key)
+        } else if key.count > 0 {
+            block.withUnsafeMutableBufferPointer { _ = $0.initialize(from: key) }
         }
+        return block
+    }
+
+    private init(block: [UInt8], failurePoint: FailurePoint?) throws {
         inner = try DigestContext()
         outer = try DigestContext()
         work = try DigestContext()
@@ -61,11 +79,11 @@ package final class HMACKey {
     }
 
     /// A key with copies of `source`'s primed contexts and its own work context.
-    private init(copying source: HMACKey) throws {
+    private init(copying source: HMACKey, failurePoint: FailurePoint?) throws {
         inner = try DigestContext()
         outer = try DigestContext()
         work = try DigestContext()
-        failurePoint = source.failurePoint
+        self.failurePoint = failurePoint
         guard EVP_MD_CTX_copy_ex(inner.pointer, source.inner.pointer) == 1,
               EVP_MD_CTX_copy_ex(outer.pointer, source.outer.pointer) == 1 else {
             throw OpenSSLFailure.error("copy a primed HMAC-SHA256 context")
@@ -74,7 +92,10 @@ package final class HMACKey {
 
     /// An independent copy for another thread.
     /// - Throws: `.internal` when an OpenSSL call fails.
-    package func makeCopy() throws -> HMACKey { try HMACKey(copying: self) }
+    package func makeCopy() throws -> HMACKey { try HMACKey(copying: self, failurePoint: failurePoint) }
+
+    /// An independent copy whose OpenSSL calls fail at `failurePoint` (tests only).
+    package func makeCopy(failurePoint: FailurePoint?) throws -> HMACKey { try HMACKey(copying: self, failurePoint: failurePoint) }
 
     /// Copy a primed context into ``work``; false when OpenSSL refuses.
     @inline(__always)

@@ -36,6 +36,7 @@ package enum KeyStrength {
         "986967f8a4d8e1791c3a4a7691f215d005d78415cd41e558bb929999d3a97e4c",
         "05ef5a3cc9f6c84b3fbfc6677986f6d45be8af513732b120c2036b4dbc2d6efd",
         "25dcc464780c6350ae381f47cc7689dfdc6e771ad08082b4a669d9c817b6cd8b",
+        "8ed0c08f6812248a41aa7fb0425fedcf3df65c24ab2c0cc90aed88e5e4180903",  // vectors' person/MK2 domain key (full-name match-key vectors)
     ]
 
     /// Why `bytes` may not be used as a key for real data, or nil when it may.
@@ -49,11 +50,17 @@ package enum KeyStrength {
         if Set(bytes).count < minimumDistinctBytes {
             return "the key has fewer than \(minimumDistinctBytes) distinct byte values (a random 32-byte key has about 28)"
         }
-        if publishedKeyDigests.contains(SHA256.hex(of: bytes))
-            || (bytes.count > 32 && publishedKeyDigests.contains(SHA256.hex(of: Array(bytes.prefix(32))))) {
+        if publishedKeyDigests.contains(SHA256.hex(of: bytes)) || (bytes.count > 32 && publishedKeyDigests.contains(prefixDigest(bytes))) {
             return "the key is published in the Pathlink repository (test vectors or tests): anyone can compute its tokens"
         }
         return nil
+    }
+
+    /// The SHA-256 of the first 32 bytes, hashed in place (no copy of key bytes is made).
+    private static func prefixDigest(_ bytes: [UInt8]) -> String {
+        let hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(32))) }
+        return Hex.encode(hasher.finalize())
     }
 
     /// The remedy for a refused key.

@@ -30,10 +30,15 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// How far above the threshold a hidden value's largest feasible value must reach: the
     /// protection interval is `threshold + protectionMargin` (0: the threshold itself).
     package var protectionMargin: Int = 0
+    /// A line of a table (a row or column, at any margin) whose units all fall in one
+    /// category tells that category of everyone in it (class disclosure); a line of fewer
+    /// units than this is never published that way (``ReleaseProtector``).
+    package var classSize: Int = 10
 
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
-                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0) {
+                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10) {
         self.protectionMargin = protectionMargin
+        self.classSize = classSize
         self.threshold = threshold
         self.zeros = zeros
         self.secondary = secondary
@@ -47,7 +52,12 @@ package struct DisclosurePolicy: Sendable, Equatable {
         case threshold, zeros, secondary, rounding, symbol
         case structuralSymbol = "structural-symbol"
         case protectionMargin = "protection-margin"
+        case classSize = "class-size"
     }
+
+    /// The lowest threshold any policy file, spec or caller may set: counts of 1 and 2 are
+    /// always suppressed (PRODUCT.md; the BOLD report's "fewer than three").
+    package static let minimumThreshold = 3
 
     /// The smallest largest-feasible-value a hidden cell (or small sub-population) may have.
     package var protectionLevel: Int { threshold + protectionMargin }
@@ -62,6 +72,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var symbol: String?
         package var structuralSymbol: String?
         package var protectionMargin: Int?
+        package var classSize: Int?
         /// The file the settings come from.
         package var file: String?
         /// The line of the mapping that holds them, for an error about no single field.
@@ -71,8 +82,9 @@ package struct DisclosurePolicy: Sendable, Equatable {
 
         package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
                      symbol: String? = nil, structuralSymbol: String? = nil, protectionMargin: Int? = nil,
-                     file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
+                     classSize: Int? = nil, file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
             self.protectionMargin = protectionMargin
+            self.classSize = classSize
             self.threshold = threshold
             self.zeros = zeros
             self.secondary = secondary
@@ -94,6 +106,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
             if let symbol { policy.symbol = symbol }
             if let structuralSymbol { policy.structuralSymbol = structuralSymbol }
             if let protectionMargin { policy.protectionMargin = protectionMargin }
+            if let classSize { policy.classSize = classSize }
             return policy
         }
 
@@ -112,7 +125,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
     ///
     /// - Parameter settings: where the policy's fields were written; an error then names
     ///   the file and the line of the field at fault.
-    /// - Throws: `PathlinkError(.invalidDocument)` naming the field: a threshold under 1, a
+    /// - Throws: `PathlinkError(.invalidDocument)` naming the field: a threshold under 3, a
     ///   negative rounding base, a symbol that is empty or reads as a number (a hidden cell
     ///   printed as `0` is the very failure this stage exists to prevent), or the same symbol
     ///   for a suppressed cell and a structural zero.
@@ -123,13 +136,17 @@ package struct DisclosurePolicy: Sendable, Equatable {
     }
 
     private func firstProblem() -> (Field, PathlinkError)? {
-        if threshold < 1 {
-            return (.threshold, Self.invalid(.threshold, "the threshold must be 1 or more",
-                                             "set threshold to the smallest count that may be published (3 by default)"))
+        if threshold < Self.minimumThreshold {
+            return (.threshold, Self.invalid(.threshold, "the threshold must be \(Self.minimumThreshold) or more: counts of 1 and 2 are never published (governance/disclosure-control.md)",
+                                             "set threshold: 3 (the default) or higher"))
         }
         if protectionMargin < 0 {
             return (.protectionMargin, Self.invalid(.protectionMargin, "the protection margin must be 0 or a positive whole number",
                                                     "set protection-margin to 0 (a hidden value must be able to reach the threshold) or more"))
+        }
+        if classSize < Self.minimumThreshold {
+            return (.classSize, Self.invalid(.classSize, "the class size must be \(Self.minimumThreshold) or more",
+                                             "set class-size to 10 (the default) or more: a smaller group all in one category gives that category away"))
         }
         if rounding < 0 {
             return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
@@ -152,7 +169,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// This policy tightened by a spec's settings: the fields it sets must each be at least
     /// as strict as this policy's; unset fields keep this policy's values.
     ///
-    /// Stricter means: a higher or equal threshold; `zeros: suppress` if this suppresses
+    /// Stricter means: a higher or equal threshold (and class size); `zeros: suppress` if this suppresses
     /// zeros; `secondary: true` if this has it; no rounding removed, and a new base a
     /// multiple of this one (coarser). Symbols are presentation and may differ.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the first field that would loosen
@@ -168,6 +185,8 @@ package struct DisclosurePolicy: Sendable, Equatable {
             loosened = (.secondary, "secondary: false would turn off the policy's secondary suppression")
         } else if other.protectionMargin < protectionMargin {
             loosened = (.protectionMargin, "the protection margin \(other.protectionMargin) is smaller than the policy's \(protectionMargin)")
+        } else if other.classSize < classSize {
+            loosened = (.classSize, "the class size \(other.classSize) is smaller than the policy's \(classSize)")
         } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
             loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }

@@ -8,11 +8,15 @@ package struct ProtectedRelease: Sendable, Equatable {
     package var audit: [AuditEntry]
     /// Notes for the analyst (class disclosure), naming only tables and dimensions.
     package var warnings: [String]
+    /// The information loss and the method that chose the secondary cells. Never published.
+    package var suppression: SuppressionReport
 
-    package init(tables: [ProtectedTable], audit: [AuditEntry], warnings: [String]) {
+    package init(tables: [ProtectedTable], audit: [AuditEntry], warnings: [String],
+                 suppression: SuppressionReport = .none) {
         self.tables = tables
         self.audit = audit
         self.warnings = warnings
+        self.suppression = suppression
     }
 
     /// The audit as JSON for the sidecar: sorted keys, and an unbounded `upper` written as

@@ -107,7 +107,9 @@ package struct ProtectedTable: Sendable, Equatable {
 
 /// One suppressed cell in the audit sidecar (never published).
 package struct AuditEntry: Sendable, Equatable, Codable {
-    package enum Kind: String, Sendable, Codable { case primary, secondary }
+    /// `zero`: a true zero hidden against class disclosure (its line is audited as a whole:
+    /// its other cells must be able to hold someone).
+    package enum Kind: String, Sendable, Codable { case primary, secondary, zero }
     package var table: String
     package var coordinates: [String]
     package var kind: Kind

@@ -47,22 +47,25 @@ extension ReleaseProtector {
     @discardableResult
     func giveBack(_ system: ReleaseSystem, _ states: inout [State], groups: [ReleaseSystem.Group] = [],
                   solveBudget: Int = ReleaseProtector.giveBackSolveBudget) throws -> [Int] {
-        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy)
+        let audit = try ReleaseAudit(system: system, suppressed: states.map(Self.isHidden), policy: policy, budget: budget)
         var solves = 0
         /// Whether a hidden cell still passes, and a witness for it (nil: solve it next time).
         func check(_ index: Int) throws -> (passes: Bool, witness: [Double]?) {
             let value = Double(system.cells[index].value)
-            let needed = max(Double(policy.protectionLevel), value + 1)
+            let level = Double(protectionLevel(system, index))
+            // A zero hidden against class disclosure is judged with its line (a group).
+            if level == 0 { return (true, nil) }
+            let needed = max(level, value + 1)
             let (upper, solution) = try audit.maximum(ofCell: index)
             solves += 1
             if upper >= needed { return (true, solution) }
-            guard upper >= Double(policy.protectionLevel) else { return (false, nil) }
+            guard upper >= level else { return (false, nil) }
             solves += 1
             return (try audit.minimum(ofCell: index) < upper, nil)
         }
         func stillHolds(_ witness: [Double]?, _ index: Int, publishing candidate: Int) -> Bool {
             guard let witness else { return false }
-            let needed = max(Double(policy.protectionLevel), Double(system.cells[index].value) + 1)
+            let needed = max(Double(protectionLevel(system, index)), Double(system.cells[index].value) + 1)
             return audit.allowsPublishing(candidate, in: witness) && audit.sum(ofCell: index, in: witness) >= needed - 1e-6
         }
 
@@ -118,7 +121,7 @@ extension ReleaseProtector {
             if stillSafe {
                 for group in groups {
                     solves += 1
-                    if try audit.maximum(ofClasses: group.classes, trueValue: group.value) < Double(policy.protectionLevel) {
+                    if try !audit.reaches(classes: group.classes, trueValue: group.value, level: group.level ?? policy.protectionLevel) {
                         stillSafe = false
                         break
                     }

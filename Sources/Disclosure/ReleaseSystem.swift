@@ -154,6 +154,10 @@ struct ReleaseSystem {
         /// The larger cell and the cell inside it.
         var outer: Int
         var inner: Int
+        /// The value its largest feasible count must reach; nil: the policy's protection
+        /// level. 1 for the other cells of a class-disclosing line (a reader must not be
+        /// able to tell that they hold nobody).
+        var level: Int? = nil
     }
 
     /// Every difference of two nested cells whose true count is in `1 ..< threshold` and

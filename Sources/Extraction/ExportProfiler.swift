@@ -9,15 +9,17 @@ import Tabular
 ///
 /// What counts as an error: values that look like e-mail addresses, UK phone numbers, UK
 /// postcodes, NHS numbers (with a valid check digit) or free text (long, many words), and
-/// date-of-birth-like dates in an attribute or in a quasi column not declared as a date.
-/// Near-unique columns are warnings.
+/// date-of-birth-like dates in an attribute or in a quasi column not declared as a date;
+/// in open columns also personal names, dates inside text, street addresses, formulas and
+/// markup. Placeholders (built-in or declared in the manifest) are missing values, not
+/// profiled. Near-unique columns are warnings.
 package struct ExportProfiler {
     package let manifest: Manifest
 
     package init(manifest: Manifest) { self.manifest = manifest }
 
     enum Pattern: Int, CaseIterable {
-        case email, phone, postcode, nhsNumber, freeText, date, name, dateInText, formula, markup
+        case email, phone, postcode, nhsNumber, freeText, date, name, dateInText, formula, markup, address
 
         var message: String {
             switch self {
@@ -31,6 +33,7 @@ package struct ExportProfiler {
             case .dateInText: return "values with a date inside the text (a date of birth?)"
             case .formula: return "values that a spreadsheet would run as a formula (=, +, -, @ first)"
             case .markup: return "values holding HTML or script markup"
+            case .address: return "values that look like street addresses (a house or flat number and a street word)"
             }
         }
     }
@@ -49,6 +52,7 @@ package struct ExportProfiler {
             if onlyOpen && !(column.columnClass == .attribute && column.values == nil) { continue }
             if column.columnClass == .attribute || column.columnClass == .quasi { watched.append((index, column)) }
         }
+        let declared: [Set<String>?] = watched.map { $0.column.missing.isEmpty ? nil : Set($0.column.missing) }
         var hits = Array(repeating: Array(repeating: (count: 0, first: 0), count: Pattern.allCases.count), count: watched.count)
         var distinct = Array(repeating: Set<Int>(), count: watched.count)
         var nonEmpty = Array(repeating: 0, count: watched.count)
@@ -58,7 +62,7 @@ package struct ExportProfiler {
             records += 1
             for (slot, entry) in watched.enumerated() {
                 let value = reader.string(entry.index).trimmingWhitespace
-                if value.isEmpty { continue }
+                if value.isEmpty || ExportProfiler.isPlaceholder(value, declared: declared[slot]) { continue }
                 nonEmpty[slot] += 1
                 if distinct[slot].count < distinctLimit { distinct[slot].insert(value.hashValue) }
                 let isOpen = entry.column.columnClass == .attribute && entry.column.values == nil
@@ -87,7 +91,15 @@ package struct ExportProfiler {
         return findings
     }
 
-    /// The patterns `value` matches. Names, dates inside text, formulas and markup are
+    /// Whether a trimmed value is missing rather than a value: a built-in placeholder
+    /// (`UNKNOWN`, `NOT KNOWN`, …) or one the manifest declares for the column.
+    static func isPlaceholder(_ value: String, declared: Set<String>?) -> Bool {
+        if value.utf8.count <= 9 && Placeholder.texts.contains(value.uppercased()) { return true }
+        guard let declared else { return false }
+        return declared.contains(Placeholder.declared(value))
+    }
+
+    /// The patterns `value` matches. Names, dates inside text, addresses, formulas and markup are
     /// looked for in open columns only (a closed list is checked value by value at extract).
     static func patterns(in value: String, open: Bool = false) -> [Pattern] {
         var found: [Pattern] = []
@@ -116,8 +128,54 @@ package struct ExportProfiler {
                 found.append(.formula)
             }
             if looksLikeMarkup(bytes) { found.append(.markup) }
+            if looksLikeAddress(value) { found.append(.address) }
         }
         return found
+    }
+
+    /// Street-type words of UK addresses, lower case, and their usual abbreviations.
+    static let streetWords: Set<String> = [
+        "road", "rd", "street", "st", "avenue", "ave", "av", "lane", "ln", "close", "drive", "dr", "way", "court", "ct",
+        "crescent", "cres", "gardens", "gdns", "place", "pl", "terrace", "tce", "grove", "hill", "walk", "square", "sq",
+        "mews", "parade", "rise", "row", "boulevard", "embankment", "wharf", "green", "park", "view", "mount", "vale",
+    ]
+    /// Words that start a flat or unit number ("Flat 3", "Apartment 12b").
+    static let flatWords: Set<String> = ["flat", "apartment", "apt", "maisonette"]
+    /// Words that make "3 weeks to Crown Court" a phrase, not "3 Acacia Court".
+    static let notStreetNameWords: Set<String> = ["day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
+                                                  "time", "times", "of", "to", "in", "at", "and", "or", "for", "per", "by", "from", "x"]
+
+    /// "12 Acacia Avenue", "Flat 3, 45 High St", "1a Mill Lane", "Apartment 4": a house
+    /// number (1–4 digits, an optional letter, or a range such as 12-14) followed, one to
+    /// three words later, by a street word; or a flat word followed by a number. A number
+    /// right before a street word ("3 way") or a street word alone ("Crown Court") is not
+    /// an address.
+    static func looksLikeAddress(_ value: String) -> Bool {
+        let words = value.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+            .map { $0.trimmingCharacters(in: [".", ";", ":"]) }
+        guard words.count >= 2 else { return false }
+        func isHouseNumber(_ word: String) -> Bool {
+            let parts = word.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count) else { return false }
+            return parts.allSatisfy { part in
+                let digits = part.prefix { $0.isASCII && $0.isNumber }
+                let rest = part.dropFirst(digits.count)
+                return (1...4).contains(digits.count) && (rest.isEmpty || (rest.count == 1 && rest.first!.isASCII && rest.first!.isLetter))
+            }
+        }
+        for (index, word) in words.enumerated() where isHouseNumber(word) {
+            if index > 0 && flatWords.contains(words[index - 1]) { return true }
+            var later = index + 2
+            while later < min(words.count, index + 5) {
+                // The words between are a street's name: words of letters, not numbers or a phrase.
+                if streetWords.contains(words[later]),
+                   words[(index + 1)..<later].allSatisfy({ $0.first?.isLetter == true && !notStreetNameWords.contains($0) }) {
+                    return true
+                }
+                later += 1
+            }
+        }
+        return false
     }
 
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev"]

@@ -72,7 +72,7 @@ struct ExtractLayout {
             }
         }
         self.actions = actions
-        kinds = actions.map { action in
+        let baseKinds: [ActionKind] = actions.map { action in
             switch action {
             case .drop: return .drop
             case .keep: return .keep
@@ -82,6 +82,15 @@ struct ExtractLayout {
             default: return .other
             }
         }
+        // Columns with declared placeholders take a path of their own (checked first, then
+        // their action); every other column's path is unchanged.
+        let declared: [DeclaredPlaceholders?] = header.map { name in
+            guard let column = manifest.column(named: name), column.columnClass.leavesExtract, !column.missing.isEmpty else { return nil }
+            return DeclaredPlaceholders(column.missing)
+        }
+        declaredMissing = declared
+        self.baseKinds = baseKinds
+        kinds = zip(baseKinds, declared).map { $1 == nil ? $0 : .declaredMissing }
         // Output order: the manifest's order of the columns that leave.
         order = manifest.columns.filter { $0.columnClass.leavesExtract }.map { indexOf[$0.name]! }
         outputHeader = order.map { header[$0] } + manifest.derive.map(\.name)
@@ -171,7 +180,19 @@ struct ExtractLayout {
     /// ``actions`` without payloads (no reference counting in the record loop), for the
     /// common actions; `.other` defers to ``actions``.
     let kinds: [ActionKind]
-    enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), keepListed(Int), other }
+    /// ``kinds`` as the column's action alone, for a `.declaredMissing` column once its
+    /// value is known not to be a declared placeholder.
+    let baseKinds: [ActionKind]
+    /// Per input column, its declared placeholders (``ColumnDeclaration/missing``), or nil.
+    let declaredMissing: [DeclaredPlaceholders?]
+    enum ActionKind { case drop, keep, keepDate, generaliseDate(Generalisation), keepListed(Int), declaredMissing, other }
+
+    /// Whether the value of column `index` is one of its declared placeholders (trimmed
+    /// and upper-cased as they are). Only columns that declare some are ever asked.
+    @inline(never)
+    func isDeclaredMissing(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        declaredMissing[index]?.contains(bytes) ?? false
+    }
     /// The columns that leave, in output order, as steps: one column, or a run of columns
     /// adjacent in both the export and the extract and kept as they are, which is copied
     /// as one span when none of its fields is quoted.
@@ -345,6 +366,8 @@ struct ExtractLayout {
             case .mismatch: continue
             }
         }
+        // Only a value that is no date is compared with the declared placeholders.
+        if declaredMissing[index] != nil && isDeclaredMissing(index, raw) { return .missing }
         if sawImpossible { return .impossible }
         throw unreadableDate(column: index, row: reader.row)
     }
@@ -357,7 +380,7 @@ struct ExtractLayout {
         let formats = declaredFormats[index]
         return PathlinkError(.invalidValue, file: file, row: row, column: header[index],
                              problem: "the value fits none of the declared date formats (\(formats.map(\.text).joined(separator: ", ")))",
-                             remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path)")
+                             remedy: "correct the value in the export, or add its format to the column's format list in \(manifest.path); a text that means \"not known\" (such as N/K) can be declared there with missing: (schemas/README.md, \"Missing values\")")
     }
 
     @inline(never)
@@ -379,7 +402,26 @@ struct ExtractLayout {
 
     @inline(__always)
     func writeColumn(_ index: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters, scratch: inout [UInt8]) throws {
-        switch kinds[index] {
+        try writeColumn(index, kind: kinds[index], reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+    }
+
+    /// A column with declared placeholders: a placeholder is written empty and counted
+    /// missing; any other value takes the column's own action.
+    @inline(never)
+    func writeDeclaringMissing(_ index: Int, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters,
+                               scratch: inout [UInt8]) throws {
+        if isDeclaredMissing(index, reader.bytes(index)) {
+            counters.missing[index] += 1
+            try writer.writeVerbatim(UnsafeBufferPointer(start: nil, count: 0))
+            return
+        }
+        try writeColumn(index, kind: baseKinds[index], reader: reader, writer: writer, counters: &counters, scratch: &scratch)
+    }
+
+    @inline(__always)
+    func writeColumn(_ index: Int, kind: ActionKind, reader: CSVReader, writer: CSVWriter, counters: inout ColumnCounters,
+                     scratch: inout [UInt8]) throws {
+        switch kind {
         case .drop:
             return
         case .keep:
@@ -415,6 +457,9 @@ struct ExtractLayout {
                 throw unlistedValue(column: index, row: reader.row)
             }
             try writeKept(value, index, reader: reader, writer: writer)
+            return
+        case .declaredMissing:
+            try writeDeclaringMissing(index, reader: reader, writer: writer, counters: &counters, scratch: &scratch)
             return
         case .other:
             break
@@ -510,7 +555,8 @@ struct ExtractLayout {
             columns.append(Receipt.Column(
                 name: column.name, class: column.columnClass.rawValue, action: action, domain: column.domain,
                 identifies: column.identifies?.rawValue, field: column.field?.rawValue, generalise: column.generalise?.rawValue,
-                missing: counted ? counters.missing[index] : nil, invalid: counted ? counters.invalid[index] : nil))
+                missing: counted ? counters.missing[index] : nil, invalid: counted ? counters.invalid[index] : nil,
+                open: column.isOpen ? true : nil))
         }
         for (offset, derivation) in manifest.derive.enumerated() {
             columns.append(Receipt.Column(name: derivation.name, class: "derived", action: "derived",

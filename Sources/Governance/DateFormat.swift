@@ -171,4 +171,10 @@ package enum Placeholder {
         let trimmed = value.trimmingWhitespace
         return trimmed.isEmpty || texts.contains(trimmed.uppercased())
     }
+
+    /// A declared placeholder (`missing:` in a manifest) as values are compared with it:
+    /// trimmed (Unicode White_Space) and upper-cased, as the built-in ones are.
+    package static func declared(_ value: String) -> String {
+        value.trimmingWhitespace.uppercased()
+    }
 }

@@ -11,7 +11,7 @@ extension Manifest {
 
     static let topKeys = ["manifest", "dataset", "title", "owner", "input", "rows", "columns", "derive", "description"]
     static let columnKeys = ["name", "class", "description", "reviewed", "domain", "identifies", "normalise",
-                             "field", "order", "format", "type", "generalise", "at", "values", "open"]
+                             "field", "order", "format", "type", "generalise", "at", "values", "open", "missing"]
 
     package static func parse(_ document: YAMLDocument) throws -> Manifest {
         let top = try document.root.mapping(allowed: topKeys)
@@ -39,7 +39,7 @@ extension Manifest {
         guard !columnItems.isEmpty else { throw columnsValue.error("declares no columns", remedy: "declare every column of the export") }
         var seen: [String: Int?] = [:]
         for item in columnItems {
-            let column = try parseColumn(item)
+            let column = try parseColumn(item, inputMissing: manifest.input.missing)
             if let earlier = seen[column.name] {
                 throw item.error("the column \"\(column.name)\" is declared twice (first on line \(earlier.map(String.init) ?? "?"))",
                                  remedy: "declare each export column once")
@@ -71,7 +71,7 @@ extension Manifest {
     }
 
     static func parseInput(_ value: YAMLValue) throws -> InputOptions {
-        let map = try value.mapping(allowed: ["delimiter", "encoding", "undeclared-columns"])
+        let map = try value.mapping(allowed: ["delimiter", "encoding", "undeclared-columns", "missing"])
         var input = InputOptions()
         if let delimiter = map["delimiter"] {
             let text = try delimiter.string()
@@ -88,10 +88,32 @@ extension Manifest {
         if let undeclared = map["undeclared-columns"] {
             input.undeclaredColumns = InputOptions.UndeclaredColumns(rawValue: try undeclared.choice(["reject", "drop"]))!
         }
+        if let missing = map["missing"] { input.missing = try parsePlaceholders(missing) }
         return input
     }
 
-    static func parseColumn(_ item: YAMLValue) throws -> ColumnDeclaration {
+    /// A `missing:` list (one text or a list): each trimmed and upper-cased, none empty,
+    /// none twice.
+    static func parsePlaceholders(_ value: YAMLValue) throws -> [String] {
+        let texts = try value.stringList()
+        guard !texts.isEmpty else { throw value.error("the missing-value list is empty", remedy: "list the export's placeholder texts (e.g. [\"N/K\"]), or remove missing:") }
+        var seen = Set<String>()
+        var declared: [String] = []
+        for text in texts {
+            let placeholder = Placeholder.declared(text)
+            guard !placeholder.isEmpty else {
+                throw value.error("a missing-value placeholder is empty (an empty value is always missing)", remedy: "remove the empty entry")
+            }
+            guard seen.insert(placeholder).inserted else {
+                throw value.error("the placeholder \"\(placeholder)\" is listed twice (placeholders are compared trimmed and upper-cased)",
+                                  remedy: "list each placeholder once")
+            }
+            declared.append(placeholder)
+        }
+        return declared
+    }
+
+    static func parseColumn(_ item: YAMLValue, inputMissing: [String] = []) throws -> ColumnDeclaration {
         let map = try item.mapping(allowed: columnKeys)
         let nameValue = try map.required("name")
         let name = try nameValue.string()
@@ -149,7 +171,7 @@ extension Manifest {
             try forbid(["domain", "identifies", "normalise", "type", "generalise", "at", "values"],
                        because: "a linkage column is used only for match keys")
         case .direct, .freeText:
-            try forbid(["domain", "identifies", "normalise", "field", "order", "format", "type", "generalise", "at", "values"],
+            try forbid(["domain", "identifies", "normalise", "field", "order", "format", "type", "generalise", "at", "values", "missing"],
                        because: "this column is dropped at extract")
         case .quasi:
             let generaliseValue = try named.required("generalise")
@@ -204,6 +226,17 @@ extension Manifest {
         }
         if columnClass != .attribute, let openValue = named["open"] {
             throw openValue.error("\"open\" applies only to an attribute column", remedy: "remove open: from this column")
+        }
+        if columnClass.leavesExtract {
+            let own = try named["missing"].map { try parsePlaceholders($0) } ?? []
+            column.missing = inputMissing + own.filter { !inputMissing.contains($0) }
+            // A placeholder is not a value: one that a closed list also allows is a contradiction.
+            if let values = column.values,
+               let clash = column.missing.first(where: { placeholder in values.contains { Placeholder.declared($0) == placeholder } }) {
+                throw (named["missing"] ?? named["values"]!).error(
+                    "\"\(clash)\" is both a missing-value placeholder and one of the column's values",
+                    remedy: "remove it from values: (it is missing, written empty) or from missing: (it is a category that leaves)")
+            }
         }
         return column
     }

@@ -30,6 +30,10 @@ package struct InputOptions: Sendable, Equatable {
     package var delimiter: UInt8 = UInt8(ascii: ",")
     package var encoding: String = "utf-8"
     package var undeclaredColumns: UndeclaredColumns = .reject
+    /// `input.missing`: the export's own "not known" texts (`N/K`, `NOT STATED`), missing in
+    /// every column that leaves the extract, like the built-in placeholders. Trimmed and
+    /// upper-cased (``Placeholder/declared(_:)``).
+    package var missing: [String] = []
 
     package enum UndeclaredColumns: String, Sendable {
         /// An export column the manifest does not declare is an error (the default).
@@ -125,6 +129,12 @@ package struct ColumnDeclaration: Sendable {
     /// of it is profiled at extract like `check --data` (PRODUCT.md).
     package var isOpen = false
     package var values: [String]?
+
+    /// Declared placeholders: the manifest's `input.missing` and the column's own
+    /// `missing`, trimmed and upper-cased, in that order. A value equal to one (after the
+    /// same trimming and upper-casing) is missing at extract, like `UNKNOWN`: written empty
+    /// and counted in the receipt. Empty for a column that does not leave the extract.
+    package var missing: [String] = []
 
     package enum Identifies: String, Sendable { case record, person }
     package enum NameOrder: String, Sendable {

@@ -11,6 +11,8 @@ package struct ReviewSheet: Sendable {
     package var manifestSHA256: String
     package var rows: [Row]
     package var rowConditions: [String]
+    /// `input.missing`: placeholders declared for every column that leaves.
+    package var placeholders: [String]
     package var findings: [Finding]
 
     package struct Row: Sendable, Codable {
@@ -20,6 +22,8 @@ package struct ReviewSheet: Sendable {
         package var leaves: String
         package var description: String?
         package var reviewed: Bool
+        /// Declared missing-value placeholders (`input.missing` and the column's `missing`).
+        package var missing: [String]?
     }
 
     /// A lint or a data finding. Never holds a data value.
@@ -50,7 +54,7 @@ package struct ReviewSheet: Sendable {
         manifestSHA256 = sha256
         rows = manifest.columns.map { column in
             Row(column: column.name, class: column.columnClass.rawValue, leaves: ReviewSheet.leaves(column),
-                description: column.description, reviewed: column.reviewed)
+                description: column.description, reviewed: column.reviewed, missing: column.missing.isEmpty ? nil : column.missing)
         } + manifest.derive.map { derivation in
             Row(column: derivation.name, class: "derived",
                 leaves: "derived at extract: \(derivation.rule.rawValue) of \(derivation.from) at \(derivation.at ?? "")", description: nil, reviewed: true)
@@ -63,10 +67,17 @@ package struct ReviewSheet: Sendable {
             conditions.append("only records of persons aged at least \(age.years) at \(age.at) (age from \(age.from); unknown age excluded)")
         }
         rowConditions = conditions
+        placeholders = manifest.input.missing
         findings = ManifestLint.findings(manifest)
     }
 
     static func leaves(_ column: ColumnDeclaration) -> String {
+        let text = leavesByClass(column)
+        guard !column.missing.isEmpty else { return text }
+        return text + "; declared placeholders, missing (written empty): " + column.missing.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
+    static func leavesByClass(_ column: ColumnDeclaration) -> String {
         switch column.columnClass {
         case .direct: return "nothing: dropped at extract"
         case .freeText: return "nothing: dropped at extract"
@@ -103,6 +114,11 @@ package struct ReviewSheet: Sendable {
             lines += rowConditions.map { "  - \($0)" }
             lines.append("")
         }
+        if !placeholders.isEmpty {
+            lines.append("Missing-value placeholders (every column that leaves; written empty, counted as missing): "
+                         + placeholders.map { "\"\($0)\"" }.joined(separator: ", "))
+            lines.append("")
+        }
         lines.append("Columns:")
         let width = min(28, rows.map(\.column.count).max() ?? 0)
         for row in rows {
@@ -127,6 +143,11 @@ package struct ReviewSheet: Sendable {
             lines += rowConditions.map { "- \(e($0))" }
             lines.append("")
         }
+        if !placeholders.isEmpty {
+            lines += ["## Missing-value placeholders", "",
+                      "In every column that leaves, these texts are missing (written empty, counted in the receipt): "
+                      + placeholders.map { "\"\(e($0))\"" }.joined(separator: ", "), ""]
+        }
         lines += ["## Columns", "", "| column | class | what leaves the owner | description | reviewed |", "|---|---|---|---|---|"]
         for row in rows {
             lines.append("| \(e(row.column)) | \(e(row.class)) | \(e(row.leaves)) | \(e(row.description ?? "")) | \(row.reviewed ? "yes" : "") |")
@@ -140,6 +161,7 @@ package struct ReviewSheet: Sendable {
         struct Document: Encodable {
             var dataset, title, owner, manifest, sha256: String
             var rowConditions: [String]
+            var placeholders: [String]
             var columns: [Row]
             var findings: [Finding]
         }
@@ -147,7 +169,7 @@ package struct ReviewSheet: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let document = Document(dataset: dataset, title: title, owner: owner, manifest: manifestPath, sha256: manifestSHA256,
-                                rowConditions: rowConditions, columns: rows, findings: findings)
+                                rowConditions: rowConditions, placeholders: placeholders, columns: rows, findings: findings)
         return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self) + "\n"
     }
 

@@ -35,6 +35,9 @@ final class LinkDataset {
         var columnClass: String
         var codes: [UInt32]
         var dictionary: ValueDictionary
+        /// Declared `open: true` by the owner's manifest (its receipt says so): values are
+        /// free data text, never to become category labels.
+        var isOpen = false
     }
 
     let name: String
@@ -145,7 +148,8 @@ final class LinkDataset {
                                                 domain: column.domain ?? "person/\(header)", values: []))
             case "attribute", "quasi", "derived":
                 slots.append(.attribute(attributes.count))
-                attributes.append(AttributeColumn(name: header, columnClass: column.class, codes: [], dictionary: ValueDictionary()))
+                attributes.append(AttributeColumn(name: header, columnClass: column.class, codes: [], dictionary: ValueDictionary(),
+                                                  isOpen: column.open == true))
             default:
                 // linkage, direct or free-text must never reach the linker.
                 throw PathlinkError(.provenance, file: path, row: 1, column: header,

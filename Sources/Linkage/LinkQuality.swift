@@ -13,6 +13,8 @@ struct LinkQuality: Encodable {
     var attach: [AttachFigures]
     var linkRates: [RateTable]
     var warnings: [String]
+    /// Per linked table, its columns from `open: true` attributes (absent when none).
+    var openColumns: [String: [String]]? = nil
 
     struct DatasetFigures: Encodable {
         var dataset: String

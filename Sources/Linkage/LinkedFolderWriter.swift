@@ -274,6 +274,24 @@ final class LinkedFolderWriter {
         return File(name: name, rows: dataset.rows)
     }
 
+    /// The linked tables' columns that come from `open: true` attributes, by table
+    /// (`journeys` and each dataset's own file), as the report stage needs them to refuse
+    /// tabulating one without a recode into declared categories; nil when there are none, so
+    /// that quality.json stays as it was for manifests without open columns.
+    func openColumns() -> [String: [String]]? {
+        let spine = linker.index(of: linker.plan.output.spine)!
+        var open: [String: [String]] = [:]
+        var journeys = linker.datasets[spine].attributes.filter(\.isOpen).map(\.name)
+        for (index, dataset) in linker.datasets.enumerated() {
+            let names = dataset.attributes.filter(\.isOpen).map(\.name)
+            guard !names.isEmpty else { continue }
+            open[dataset.name] = names
+            if index != spine { journeys += names.map { "\(dataset.name).\($0)" } }
+        }
+        if !journeys.isEmpty { open["journeys"] = journeys }
+        return open.isEmpty ? nil : open
+    }
+
     private func writeJourneys() throws -> File {
         let spine = linker.index(of: linker.plan.output.spine)!
         let writer = try CSVWriter(path: FilePath.join(folder, "journeys.csv"), force: false)
@@ -432,7 +450,8 @@ final class LinkedFolderWriter {
             for other in datasets.indices where other != index { linkedToNames[datasets[other].name] = linkedTo[other] }
             datasetFigures.append(.init(dataset: dataset.name, records: dataset.rows, persons: persons,
                                         linkedRecords: linked, unlinkedRecords: dataset.rows - linked, linkedTo: linkedToNames))
-            for attribute in dataset.attributes where attribute.dictionary.count <= LinkQuality.maximumCategories {
+            // An open column's values are data text: no link-rate table is made by it.
+            for attribute in dataset.attributes where !attribute.isOpen && attribute.dictionary.count <= LinkQuality.maximumCategories {
                 var records = [Int](repeating: 0, count: attribute.dictionary.count)
                 var linkedBy = [[Int]](repeating: [Int](repeating: 0, count: datasets.count), count: attribute.dictionary.count)
                 for (row, code) in attribute.codes.enumerated() {
@@ -475,7 +494,7 @@ final class LinkedFolderWriter {
         counts["ambiguous-tokens"] = ambiguous.reduce(0) { $0 + $1.tokens }
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
-                           attach: [], linkRates: rates, warnings: linker.warnings)
+                           attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns())
     }
 
     /// `quality.json`'s `attach` (once the journeys are chosen).

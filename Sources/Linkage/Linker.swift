@@ -63,6 +63,8 @@ package enum Linker {
 
         let threads = options.threads ?? Parallel.threads
         let datasets = try load(inputs, rekeyer: rekeyer, needed: LinkDataset.Needed(plan: plan), threads: threads)
+        // The key-custody test stops the stage here, every input re-keyed (TestHook).
+        if TestHook.pauseAfterPrimingRecord > 0 { TestHook.pauseAfterPriming(stage: "link") }
         try checkAttachRules(plan, datasets: datasets)
 
         let linker = PersonLinker(plan: plan, datasets: datasets)

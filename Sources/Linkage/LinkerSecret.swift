@@ -15,19 +15,49 @@ import PathlinkCore
 /// secret from any owner's key and must never be one.
 ///
 /// The bytes live in memory owned by this object alone (never a shared Swift array, which
-/// copy-on-write would leave unwiped) and are overwritten when it is released.
+/// copy-on-write would leave unwiped) and are overwritten when it is released — or, for a
+/// secret read from a file or drawn fresh, as soon as its derived keys are primed
+/// (``primeAndWipe()``; governance/key-custody.md, "In memory").
 package final class LinkerSecret {
-    private let storage: UnsafeMutableBufferPointer<UInt8>
+    private var storage: UnsafeMutableBufferPointer<UInt8>
+    /// The derived keys primed before the raw secret was wiped, by purpose.
+    private var primed: [String: HMACKey] = [:]
+    /// ``fingerprintAsOwnerKey()``, computed before the raw secret was wiped.
+    private var ownerKeyFingerprint: String?
+
+    /// The purposes the linking stage derives keys for (``derivedKey(_:)``).
+    static let purposes = ["rekey", "research-ids"]
 
     deinit {
         OpenSSLCleanse.cleanse(storage)
         storage.deallocate()
     }
 
-    /// A fresh random secret (the default).
+    /// A fresh random secret (the default), primed and with its raw bytes wiped.
     package static func fresh() throws -> LinkerSecret {
-        LinkerSecret(bytes: try SecureRandom.bytes(32))
+        var bytes = try SecureRandom.bytes(32)
+        defer { wipe(&bytes) }
+        let secret = LinkerSecret(bytes: bytes)
+        try secret.primeAndWipe()
+        return secret
     }
+
+    /// Derive and prime the keys of every purpose and the owner-key fingerprint, then wipe
+    /// the raw secret: from then on only those remain in memory.
+    /// - Throws: `.internal` when an OpenSSL call fails (the raw secret is wiped all the same).
+    package func primeAndWipe() throws {
+        guard !storage.isEmpty else { return }
+        defer {
+            OpenSSLCleanse.cleanse(storage)
+            storage.deallocate()
+            storage = UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
+        ownerKeyFingerprint = try fingerprintAsOwnerKey()
+        for purpose in Self.purposes { primed[purpose] = try derivedKey(purpose) }
+    }
+
+    /// Whether the raw secret has been wiped.
+    package var isWiped: Bool { storage.isEmpty }
 
     /// A secret from bytes (tests).
     package init(bytes: [UInt8]) {
@@ -50,7 +80,7 @@ package final class LinkerSecret {
             throw refusal(path, "the secret file may be read or written by group or others (mode \(String(info.st_mode & 0o777, radix: 8)))",
                           "restrict it to its owner: `chmod 600 \(path)`")
         }
-        var text = try FilePath.readAll(path, limit: 4096)
+        var text = try SecretFile.contents(of: path, noun: "secret file")
         defer { wipe(&text) }
         var end = text.count
         if end >= 2 && text[end - 2] == 0x0D && text[end - 1] == 0x0A { end -= 2 } else if end >= 1 && text[end - 1] == 0x0A { end -= 1 }
@@ -64,7 +94,9 @@ package final class LinkerSecret {
             throw refusal(path, weakness.replacingOccurrences(of: "the key", with: "the secret") + "; it may not protect real data",
                           KeyStrength.remedy.replacingOccurrences(of: "KEYFILE", with: "FILE"))
         }
-        return LinkerSecret(bytes: decoded)
+        let secret = LinkerSecret(bytes: decoded)
+        try secret.primeAndWipe()
+        return secret
     }
 
     /// The fingerprint these bytes would have as an owner key (`HMAC-SHA256(S,
@@ -72,9 +104,17 @@ package final class LinkerSecret {
     /// key: receipts carry the owners' key fingerprints.
     /// - Throws: `.internal` when an OpenSSL call fails (never a wrong fingerprint).
     package func fingerprintAsOwnerKey() throws -> String {
-        var bytes = Array(storage)
-        defer { wipe(&bytes) }
-        return String(Hex.encode(try HMACKey(key: bytes).authenticate("pathlink/1/fingerprint")).prefix(16))
+        if let ownerKeyFingerprint { return ownerKeyFingerprint }
+        return String(Hex.encode(try HMACKey(bytes: try whole()).authenticate("pathlink/1/fingerprint")).prefix(16))
+    }
+
+    /// The raw secret, while it is whole.
+    private func whole() throws -> UnsafeBufferPointer<UInt8> {
+        guard !storage.isEmpty else {
+            throw PathlinkError(.internal, problem: "the linker secret was wiped after priming, and a key that was not primed is needed",
+                                remedy: "this is a bug in Pathlink: report it with the command you ran")
+        }
+        return UnsafeBufferPointer(storage)
     }
 
     private static func refusal(_ path: String, _ problem: String, _ remedy: String) -> PathlinkError {
@@ -84,9 +124,8 @@ package final class LinkerSecret {
     /// The keyed HMAC for one purpose: `HMAC(secret, "pathlink/link/" + purpose)` as key.
     /// - Throws: `.internal` when an OpenSSL call fails.
     func derivedKey(_ purpose: String) throws -> HMACKey {
-        var bytes = Array(storage)
-        defer { wipe(&bytes) }
-        let master = try HMACKey(key: bytes)
+        if let key = primed[purpose] { return try key.makeCopy() }
+        let master = try HMACKey(bytes: try whole())
         var derived = try master.authenticate("pathlink/link/" + purpose)
         defer { wipe(&derived) }
         return try HMACKey(key: derived)

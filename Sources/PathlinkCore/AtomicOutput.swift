@@ -28,6 +28,23 @@ package final class AtomicOutput {
     private let force: Bool
     private var committed = false
 
+    /// Refuse an output whose folder does not exist or is not writable: a stage calls this
+    /// before any long work, so that a typo in the output path costs nothing.
+    /// - Throws: `.io`, naming the output and its folder.
+    package static func checkFolder(of path: String) throws {
+        let parent = FilePath.split(path).parent
+        guard FilePath.isDirectory(parent) else {
+            throw PathlinkError(
+                .io, file: path, problem: "the folder \(parent) does not exist",
+                remedy: "create the folder first, or choose an output path in an existing folder")
+        }
+        guard access(parent, W_OK) == 0 else {
+            throw PathlinkError(
+                .io, file: path, problem: "the folder \(parent) is not writable",
+                remedy: "choose an output path in a folder you can write to")
+        }
+    }
+
     /// Prepare an output at `path`.
     /// - Parameter inputs: the command's inputs; the output may not be, contain or lie
     ///   inside any of them.
@@ -45,16 +62,7 @@ package final class AtomicOutput {
                 .outputExists, file: path, problem: "the output already exists",
                 remedy: "choose another output path, or add --force to replace it")
         }
-        guard FilePath.isDirectory(parent) else {
-            throw PathlinkError(
-                .io, file: path, problem: "the folder \(parent) does not exist",
-                remedy: "create the folder first, or choose an output path in an existing folder")
-        }
-        guard access(parent, W_OK) == 0 else {
-            throw PathlinkError(
-                .io, file: path, problem: "the folder \(parent) is not writable",
-                remedy: "choose an output path in a folder you can write to")
-        }
+        try Self.checkFolder(of: path)
         FilePath.removeStalePartials(in: parent, for: name)
         temporaryPath = FilePath.join(parent, ".\(name).partial-\(getpid())-\(AtomicOutput.nextSerial())")
         // Registered before it exists, so an interrupt at any moment finds it.

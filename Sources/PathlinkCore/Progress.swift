@@ -23,7 +23,7 @@ package final class Progress {
         self.label = label
         self.total = total
         self.unit = unit
-        self.isEnabled = enabled ?? (isatty(STDERR_FILENO) == 1 && getenv("PATHLINK_NO_PROGRESS") == nil)
+        self.isEnabled = enabled ?? (isatty(STDERR_FILENO) == 1 && getenv("PATHLINK_NO_PROGRESS") == nil && Log.level >= .info)
         self.started = Progress.now()
     }
     private let unit: String

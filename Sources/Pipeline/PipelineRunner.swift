@@ -128,6 +128,18 @@ package struct PipelineRunner {
         case .file(let path):
             key = try KeyFile.load(path, allowTestKey: testKey || definition.testKey)
         }
+        // Every domain key the owners' stages need is primed before any extract is read; a
+        // key read from a file is then wiped at once. A generated key stays whole until it
+        // is written into keys/ at the end (governance/key-custody.md, "In memory").
+        var domains: [String] = []
+        for manifest in manifests {
+            for domain in Pseudonymiser.domains(manifest: manifest, plan: plan) where !domains.contains(domain) { domains.append(domain) }
+        }
+        if keysToWrite.isEmpty {
+            try key.primeAndWipe(project: plan.project, domains: domains)
+        } else {
+            try key.prime(project: plan.project, domains: domains)
+        }
         log("pseudonymise: \(names) (key \(key.fingerprint))")
         _ = try Parallel.run(zip(definition.sources, manifests).map { source, manifest in {
             try Pseudonymiser(manifest: manifest, plan: plan, key: key, force: true)
@@ -141,6 +153,7 @@ package struct PipelineRunner {
             var bytes = try SecureRandom.bytes(32)
             defer { wipe(&bytes) }
             secret = LinkerSecret(bytes: bytes)
+            try secret.primeAndWipe()
             keysToWrite.append((try MasterKey(bytes: bytes), layout.secret))
         case .file(let path): secret = try LinkerSecret.load(path, allowTestKey: testKey || definition.testKey)
         }

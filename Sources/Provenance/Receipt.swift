@@ -98,9 +98,13 @@ package struct Receipt: Codable, Equatable, Sendable {
         package var missing: Int?
         /// Non-empty values that fit no declared format (normalised to missing).
         package var invalid: Int?
+        /// `true` for an attribute declared `open: true` (no closed value list); absent
+        /// otherwise. The report stage tabulates such a column only through a recode into
+        /// categories its spec declares, so that no category label is data text.
+        package var open: Bool?
         package init(name: String, class columnClass: String, action: String, domain: String? = nil,
                     identifies: String? = nil, field: String? = nil, generalise: String? = nil,
-                    missing: Int? = nil, invalid: Int? = nil) {
+                    missing: Int? = nil, invalid: Int? = nil, open: Bool? = nil) {
             self.name = name
             self.class = columnClass
             self.action = action
@@ -110,6 +114,7 @@ package struct Receipt: Codable, Equatable, Sendable {
             self.generalise = generalise
             self.missing = missing
             self.invalid = invalid
+            self.open = open
         }
     }
 

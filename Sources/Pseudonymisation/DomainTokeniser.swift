@@ -3,7 +3,7 @@ import Cryptography
 /// Tokens of one domain: lowercase hex of the first 16 bytes of `HMAC-SHA256(K_d, v)`.
 ///
 /// The domain key is derived and primed once; each token copies the primed state
-/// (see ``HMACKey``). Not thread-safe.
+/// (see ``HMACKey``). Not thread-safe: each thread tokenises with its own ``makeCopy()``.
 package final class DomainTokeniser {
     package let domain: String
     private let key: HMACKey
@@ -13,6 +13,19 @@ package final class DomainTokeniser {
     package init(key: MasterKey, project: String, domain: String, failurePoint: FailurePoint? = nil) throws {
         self.domain = domain
         self.key = try key.domainKey(project: project, domain: domain, failurePoint: failurePoint)
+    }
+
+    private init(domain: String, key: HMACKey) {
+        self.domain = domain
+        self.key = key
+    }
+
+    /// A tokeniser of the same domain for another thread: copies of the primed HMAC
+    /// contexts (``HMACKey/makeCopy()``), never the master or domain key bytes
+    /// (governance/key-custody.md).
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    package func makeCopy() throws -> DomainTokeniser {
+        DomainTokeniser(domain: domain, key: try key.makeCopy())
     }
 
     /// The token of a normalised value; empty for nil or an empty value — never the

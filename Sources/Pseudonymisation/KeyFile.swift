@@ -34,7 +34,7 @@ package enum KeyFile {
             throw refusal(path, "the key file may be read or written by group or others (mode \(String(info.st_mode & 0o777, radix: 8)))",
                           "restrict it to its owner: `chmod 600 \(path)`; if others could read it, treat the key as exposed and agree a new one")
         }
-        var text = try readSecret(path)
+        var text = try SecretFile.contents(of: path, noun: "key file")
         defer { wipe(&text) }
         return try parse(text, path: path, allowTestKey: allowTestKey)
     }
@@ -69,8 +69,8 @@ package enum KeyFile {
         guard var bytes = Hex.decode(digits) else {
             throw refusal(path, "the key file is not hexadecimal text", formatRemedy)
         }
+        defer { wipe(&bytes) }
         if !allowTestKey, let weakness = KeyStrength.weakness(of: bytes) {
-            wipe(&bytes)
             throw refusal(path, weakness + "; it may not protect real data", KeyStrength.remedy)
         }
         return try MasterKey(bytes: bytes)
@@ -93,7 +93,7 @@ package enum KeyFile {
             close(descriptor)
             throw PathlinkError.io(path: path, operation: "set owner-only permissions on")
         }
-        var text = key.fileText()
+        var text = try key.fileText()
         defer { wipe(&text) }
         var written = 0
         while written < text.count {
@@ -108,36 +108,6 @@ package enum KeyFile {
         guard fsync(descriptor) == 0, close(descriptor) == 0 else { throw PathlinkError.io(path: path, operation: "write") }
         try output.commit()
         return SHA256.hex(of: text)
-    }
-
-    /// Read a small secret file into a buffer that the caller wipes (no stray copies).
-    private static func readSecret(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw refusal(path, "the key file cannot be read (\(String(cString: strerror(errno))))",
-                          "make it readable by the user running Pathlink, and by no one else (`chmod 600 \(path)`)")
-        }
-        defer { close(descriptor) }
-        let limit = 4096
-        var text = [UInt8](repeating: 0, count: limit + 1)
-        var used = 0
-        while used <= limit {
-            let count = text.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + used, $0.count - used) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                wipe(&text)
-                throw refusal(path, "the key file cannot be read (\(String(cString: strerror(errno))))", "check the file and its permissions")
-            }
-            if count == 0 { break }
-            used += count
-        }
-        guard used <= limit else {
-            wipe(&text)
-            throw refusal(path, "the key file is too large to be a key file", "give the key file written by `pathlink keygen`")
-        }
-        let exact = Array(text[0..<used])
-        wipe(&text)
-        return exact
     }
 
     private static func refusal(_ path: String, _ problem: String, _ remedy: String) -> PathlinkError {

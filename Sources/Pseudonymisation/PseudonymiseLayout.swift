@@ -56,6 +56,51 @@ final class PseudonymiseLayout {
     private(set) var warnings: [String] = []
     private let header: [String]
 
+    /// A layout for another thread: the same columns and keys, tokenisers that are copies
+    /// of `source`'s primed contexts (one per domain, as in `source`), its own memo and
+    /// counts (added back with ``absorbCounts(from:)``).
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    private init(copying source: PseudonymiseLayout) throws {
+        manifest = source.manifest
+        file = source.file
+        header = source.header
+        var copies: [ObjectIdentifier: DomainTokeniser] = [:]
+        func copy(_ tokeniser: DomainTokeniser) throws -> DomainTokeniser {
+            if let made = copies[ObjectIdentifier(tokeniser)] { return made }
+            let made = try tokeniser.makeCopy()
+            copies[ObjectIdentifier(tokeniser)] = made
+            return made
+        }
+        identifiers = try source.identifiers.map {
+            IdentifierColumn(index: $0.index, declaration: $0.declaration, pattern: $0.pattern, tokeniser: try copy($0.tokeniser))
+        }
+        linkage = source.linkage.map { LinkageColumn(index: $0.index, declaration: $0.declaration) }
+        keys = try source.keys.map {
+            KeyColumn(definition: $0.definition, key: $0.key, isConfirmKey: $0.isConfirmKey, tokeniser: try copy($0.tokeniser),
+                      lacking: $0.lacking)
+        }
+        outputs = source.outputs
+        outputHeader = source.outputHeader
+        warnings = source.warnings
+    }
+
+    /// A layout for another thread (see ``init(copying:)``).
+    /// - Throws: `.internal` when an OpenSSL call fails.
+    func makeWorker() throws -> PseudonymiseLayout { try PseudonymiseLayout(copying: self) }
+
+    /// Add a worker's counts of missing, invalid and blank values to this layout's.
+    func absorbCounts(from worker: PseudonymiseLayout) {
+        for position in identifiers.indices {
+            identifiers[position].missing += worker.identifiers[position].missing
+            identifiers[position].invalid += worker.identifiers[position].invalid
+        }
+        for position in linkage.indices {
+            linkage[position].missing += worker.linkage[position].missing
+            linkage[position].invalid += worker.linkage[position].invalid
+        }
+        for position in keys.indices { keys[position].blank += worker.keys[position].blank }
+    }
+
     init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, header: [String], file: String,
          failurePoint: FailurePoint? = nil) throws {
         self.manifest = manifest
@@ -229,7 +274,7 @@ final class PseudonymiseLayout {
     /// Write the token of ``value`` (non-empty) in `tokeniser`'s domain.
     /// - Throws: `.internal` (naming the input file) when OpenSSL fails; no token is written.
     @inline(__always)
-    private func writeToken(_ tokeniser: DomainTokeniser, to writer: CSVWriter) throws {
+    private func writeToken<Sink: CSVFieldSink>(_ tokeniser: DomainTokeniser, to writer: Sink) throws {
         do {
             try tokeniser.writeToken(of: UnsafeRawBufferPointer(start: value, count: valueCount), into: hex)
         } catch let error as PathlinkError {
@@ -238,7 +283,10 @@ final class PseudonymiseLayout {
         try writer.writeVerbatim(UnsafeBufferPointer(start: hex, count: 32))
     }
 
-    func write(record reader: CSVReader, to writer: CSVWriter) throws {
+    /// - Parameters:
+    ///   - reader: the record (the reader itself, or a record of a ``CSVRecordBlock``).
+    ///   - writer: the output file, or a worker's ``CSVFieldBuffer``.
+    func write<Record: CSVRecordFields, Sink: CSVFieldSink>(record reader: Record, to writer: Sink) throws {
         if memo.isEmpty { memo = Array(repeating: [:], count: linkage.count) }
         var person = PersonRecord()
         var dateOfBirthUnordered: String? = nil
@@ -372,7 +420,8 @@ final class PseudonymiseLayout {
                 let name = header[index]
                 if let declaration = manifest.column(named: name) {
                     columns.append(Receipt.Column(name: name, class: declaration.columnClass.rawValue, action: "kept",
-                                                  generalise: declaration.generalise?.rawValue))
+                                                  generalise: declaration.generalise?.rawValue,
+                                                  open: declaration.isOpen ? true : nil))
                 } else {
                     columns.append(Receipt.Column(name: name, class: "derived", action: "kept"))
                 }

@@ -30,6 +30,11 @@ package struct Pseudonymiser {
     package var showProgress: Bool?
     /// For tests only: where the tokenisers' OpenSSL calls are made to fail (nil: nowhere).
     package var failurePoint: FailurePoint?
+    /// Threads that tokenise (default `PATHLINK_THREADS`, else every core); with more than
+    /// one, records are read in blocks and each thread tokenises a share of every block.
+    package var threads = Parallel.threads
+    /// Records each thread tokenises per block (memory is bounded by a block, never the file).
+    package var recordsPerThread = 8192
 
     package init(manifest: Manifest, plan: LinkagePlan, key: MasterKey, force: Bool = false, showProgress: Bool? = nil,
                  failurePoint: FailurePoint? = nil) {
@@ -41,6 +46,17 @@ package struct Pseudonymiser {
         self.failurePoint = failurePoint
     }
 
+
+    /// The token domains pseudonymising `manifest` under `plan` needs: its identifier
+    /// columns' domains and the plan's match and confirm keys' (for
+    /// ``MasterKey/primeAndWipe(project:domains:)`` before any data is read).
+    package static func domains(manifest: Manifest, plan: LinkagePlan) -> [String] {
+        var domains: [String] = []
+        for domain in manifest.columns.compactMap(\.domain) + plan.allKeys.map(\.domain) where !domains.contains(domain) {
+            domains.append(domain)
+        }
+        return domains
+    }
 
     /// What a run did (also in its receipt).
     package struct Summary: Sendable, Equatable {
@@ -81,10 +97,18 @@ package struct Pseudonymiser {
         do {
             try writer.writeRecord(layout.outputHeader)
             let progress = Progress("pseudonymise \(manifest.dataset)", unit: "records", enabled: showProgress)
-            while try reader.next() {
-                try layout.write(record: reader, to: writer)
-                summary.records += 1
-                progress.update(summary.records)
+            // The key-custody test stops the stage here, mid-file (TestHook; -1: never).
+            let pauseAfter = TestHook.pauseAfterPrimingRecord
+            if threads <= 1 {
+                while try reader.next() {
+                    try layout.write(record: reader, to: writer)
+                    summary.records += 1
+                    progress.update(summary.records)
+                    if summary.records == pauseAfter { TestHook.pauseAfterPriming(stage: "pseudonymise") }
+                }
+            } else {
+                summary.records = try pseudonymiseInBlocks(reader: reader, layout: layout, writer: writer, progress: progress,
+                                                           pauseAfter: pauseAfter)
             }
             progress.finish()
             try writer.close()
@@ -116,6 +140,54 @@ package struct Pseudonymiser {
             throw error
         }
         return summary
+    }
+
+    /// Pseudonymise every record on ``threads`` threads: read a block of records, let each
+    /// thread tokenise a contiguous share of it into its own buffer (with its own copies of
+    /// the primed HMAC contexts), then write the buffers in record order. The file is the
+    /// one a single thread writes, byte for byte; the counts go back into `layout`.
+    /// - Returns: the number of records.
+    /// - Throws: the first error by record order (after every thread stopped).
+    private func pseudonymiseInBlocks(reader: CSVReader, layout: PseudonymiseLayout, writer: CSVWriter,
+                                      progress: PathlinkCore.Progress, pauseAfter: Int = -1) throws -> Int {
+        let threads = self.threads
+        let workers = try (0..<threads).map { _ in try layout.makeWorker() }
+        let buffers = (0..<threads).map { _ in CSVFieldBuffer(like: writer) }
+        let block = CSVRecordBlock(columns: reader.header.count)
+        let blockRecords = threads * max(1, recordsPerThread)
+        var records = 0
+        var isAtEnd = false
+        while !isAtEnd {
+            block.removeAll()
+            while block.count < blockRecords {
+                guard try reader.next() else { isAtEnd = true; break }
+                block.append(reader)
+            }
+            let count = block.count
+            if count == 0 { break }
+            let failures: [Error?] = Parallel.map(threads, threads: threads) { worker in
+                let buffer = buffers[worker], layout = workers[worker]
+                buffer.removeAll()
+                do {
+                    for index in (count * worker / threads)..<(count * (worker + 1) / threads) {
+                        try layout.write(record: block.record(index), to: buffer)
+                    }
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+            for buffer in buffers {
+                try buffer.withFormattedBytes { try writer.writeFormatted($0, records: buffer.records) }
+            }
+            let before = records
+            records += count
+            progress.update(records)
+            if pauseAfter >= 0 && before < pauseAfter && records >= pauseAfter { TestHook.pauseAfterPriming(stage: "pseudonymise") }
+        }
+        for worker in workers { layout.absorbCounts(from: worker) }
+        return records
     }
 
     /// The extract must come with the receipt `extract` wrote, naming this manifest

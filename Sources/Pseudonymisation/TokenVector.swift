@@ -107,6 +107,15 @@ package struct TokenVector: Sendable, Equatable, CustomStringConvertible {
                 return field
             }
             var record = PersonRecord()
+            // Names from a `full-name` column (token-specification.md 3.3): {value, order}.
+            if let fullName = rawObject["full-name"] {
+                guard let value = fullName["value"]?.string,
+                      let order = fullName["order"]?.string.flatMap(NameNormalisation.Order.init(rawValue:)) else { throw malformed() }
+                let split = NameNormalisation.splitFullName(value, order: order)
+                record.forename = split.forename
+                record.firstForename = split.firstForename
+                record.surname = split.surname
+            }
             if let forename = rawObject["forename"]?.string { record.setForename(forename) }
             if let surname = rawObject["surname"]?.string { record.surname = NameNormalisation.name(surname) }
             if let date = rawObject["date-of-birth"]?.string {

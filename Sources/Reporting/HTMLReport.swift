@@ -145,17 +145,42 @@ struct HTMLReport {
             ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
             ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
             ("Unit", spec.unit == .persons
-                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.map { "their earliest by \($0), then the lowest research record id" } ?? "the one with the lowest research record id")), so every table adds up"
+                ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.isEmpty ? "the one whose values sort first, never by a research id" : "their earliest by \(spec.personRecordOrder.joined(separator: ", then ")), then the one whose values sort first, never by a research id")), so every table adds up"
                 : "records of the linked \(spec.source) table"),
         ]
         for (term, text) in rows { html += "<dt>\(escape(term))</dt><dd>\(escape(text))</dd>" }
         html += "</dl>\n"
+        html += informationLoss()
         if let notes = spec.notes { html += "<p>\(escape(notes))</p>\n" }
         html += "<h3>Linkage quality</h3>\n<p>" + (tables.contains(where: \.isLinkageQuality)
             ? "The <a href=\"#linkage-quality\">linkage-quality tables</a> are counted from the linked table like every other table and protected with them. The linking unit's full figures (records and persons per rule, ambiguous tokens) stay in its quality.json, outside this release."
             : "This linked table has no attached datasets, so there is no linkage-quality table.") + "</p>\n"
         html += receiptsChain()
         return html + "</section>\n"
+    }
+
+    /// Cells suppressed per table and overall, counted from the published tables alone
+    /// (a reader sees the same). The units hidden are not published: their sum would be
+    /// one more equation a reader could use; the audit sidecar has them, with the method.
+    private func informationLoss() -> String {
+        var html = "<h3>Information loss</h3>\n<div class=\"scroll\"><table class=\"kv\"><thead><tr><th>Table</th><th>Cells suppressed</th><th>Of cells</th><th>Share</th></tr></thead><tbody>"
+        var hiddenTotal = 0, cellsTotal = 0
+        func row(_ name: String, _ hidden: Int, _ cells: Int) -> String {
+            let share = cells == 0 ? "0.0%" : format.fixed(100 * Double(hidden) / Double(cells), decimals: 1) + "%"
+            return "<tr><td>\(escape(name))</td><td class=\"num\">\(hidden)</td><td class=\"num\">\(cells)</td><td class=\"num\">\(share)</td></tr>"
+        }
+        for table in tables {
+            let hidden = table.cells.filter { cell in
+                cell.count == .suppressed || (table.spec.kind == .rate && cell.denominator == .suppressed)
+            }.count
+            hiddenTotal += hidden
+            cellsTotal += table.cells.count
+            html += row(table.spec.title, hidden, table.cells.count)
+        }
+        html += row("All tables", hiddenTotal, cellsTotal)
+        html += "</tbody></table></div>\n"
+        html += "<p>Cells are counted with their margins; a rate is suppressed when its numerator or its denominator is. \(policy.secondary ? "Secondary cells are chosen across the whole release to hide as few persons as possible (a mixed-integer program, with a greedy method as its fallback); the exact audit of every suppressed cell decides. " : "")How many persons the suppressed cells hold is not published, since that sum would itself help to work out suppressed counts; it is kept, with the method used, in the audit that stays with the data.</p>\n"
+        return html
     }
 
     private func receiptsChain() -> String {

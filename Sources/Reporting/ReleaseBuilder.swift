@@ -20,10 +20,12 @@ package struct ReleaseInput: Sendable, Equatable {
 /// Counting persons: a person may have several rows in the linked table (several spine
 /// records) with different categories. To keep every published number a sum of atoms,
 /// each person is one unit, described by ONE of their rows: the row with the smallest
-/// `person-record: earliest-by` column (empty last), then the smallest `record_id`
-/// (numeric order when both are numbers). Filters and dimensions all read that row, so a
-/// person is never counted in two cells of a table, and every table's grand total is at
-/// most the number of persons. See docs/report-spec.md.
+/// `person-record: earliest-by` columns, in order (empty last), then the row whose values
+/// in every other column that is not a research id, in the table's column order, sort
+/// first. Research ids are never read: they are redrawn from the linker's secret, and
+/// the same raw data must give the same figures. Filters and dimensions all read that
+/// row, so a person is never counted in two cells of a table, and every table's grand
+/// total is at most the number of persons. See docs/report-spec.md.
 package struct ReleaseBuilder {
     package let spec: ReportSpec
     package let specPath: String
@@ -35,6 +37,13 @@ package struct ReleaseBuilder {
 
     static func numeratorID(_ id: String) -> String { id + "#numerator" }
     static func denominatorID(_ id: String) -> String { id + "#denominator" }
+
+    /// The order of two values in `person-record`: by their UTF-8 bytes, so that the
+    /// choice does not depend on the platform's Unicode tables (ISO dates and months sort
+    /// in time order).
+    static func precedes(_ x: String, _ y: String) -> Bool {
+        x.utf8.lexicographicallyPrecedes(y.utf8)
+    }
 
     package func build(from table: CSVTable, tablePath: String) throws -> ReleaseInput {
         let columnIndex = Dictionary(table.header.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
@@ -221,23 +230,28 @@ package struct ReleaseBuilder {
     private func chooseUnitRows(_ table: CSVTable, columnIndex: [String: Int], tablePath: String) throws -> [Int] {
         guard spec.unit == .persons else { return Array(table.rows.indices) }
         let personColumn = columnIndex["person_id"]!
-        let recordColumn = columnIndex["record_id"]!
-        var orderColumn: Int?
-        if let name = spec.personRecordOrder {
+        let orderColumns = try spec.personRecordOrder.map { name -> Int in
             guard let index = columnIndex[name] else {
                 throw PathlinkError(.invalidDocument, file: specPath, problem: "person-record: earliest-by names \"\(name)\", which \(FilePath.split(tablePath).name) does not have",
                                     remedy: "name a column of the linked table, e.g. a referral month")
             }
-            orderColumn = index
+            return index
         }
+        // The tie-break reads every column that is not a research id, in the table's
+        // order: the same raw data give the same rows whatever the key and the secret.
+        let tieColumns = table.header.indices.filter { !ReportSpec.isResearchIDColumn(table.header[$0]) }
         func precedes(_ a: Int, _ b: Int) -> Bool {
-            if let orderColumn {
-                let x = table.rows[a][orderColumn], y = table.rows[b][orderColumn]
-                if x != y { return y.isEmpty ? true : (x.isEmpty ? false : x < y) }
+            let rowA = table.rows[a], rowB = table.rows[b]
+            for column in orderColumns {
+                let x = rowA[column], y = rowB[column]
+                if x != y { return y.isEmpty ? true : (x.isEmpty ? false : Self.precedes(x, y)) }
             }
-            let x = table.rows[a][recordColumn], y = table.rows[b][recordColumn]
-            if let m = Int(x), let n = Int(y), m != n { return m < n }
-            return x < y
+            for column in tieColumns {
+                let x = rowA[column], y = rowB[column]
+                if x != y { return Self.precedes(x, y) }
+            }
+            // Equal in every column but the ids: either row gives the same categories.
+            return false
         }
         var chosen: [String: Int] = [:]
         for (index, row) in table.rows.enumerated() {

@@ -100,6 +100,7 @@ struct ReleaseFiles {
             ("symbol", .string(policy.symbol)),
             ("structural_symbol", .string(policy.structuralSymbol)),
             ("protection_margin", .int(policy.protectionMargin)),
+            ("class_size", .int(policy.classSize)),
         ])
     }
 
@@ -189,7 +190,34 @@ struct ReleaseFiles {
             ("report", .string(spec.id)),
             ("policy", policyJSON(policy)),
             ("warnings", .array(release.warnings.map(JSONValue.string))),
+            ("suppression", suppressionJSON(release.suppression)),
             ("suppressed_cells", .array(entries)),
         ]).rendered()
+    }
+
+    /// The information loss and the method used (see ``SuppressionReport``); units are the
+    /// report's unit (persons or records).
+    static func suppressionJSON(_ report: SuppressionReport) -> JSONValue {
+        func loss(_ loss: SuppressionReport.Loss) -> [(String, JSONValue)] {
+            [
+                ("cells", .int(loss.cells)), ("primary_cells", .int(loss.primaryCells)),
+                ("secondary_cells", .int(loss.secondaryCells)), ("all_cells", .int(loss.allCells)),
+                ("units", .int(loss.units)), ("primary_units", .int(loss.primaryUnits)),
+                ("secondary_units", .int(loss.secondaryUnits)),
+            ]
+        }
+        let measure = report.cost == .persons ? "secondary_units" : "secondary_cells"
+        return .object([
+            ("method", .string(report.method.rawValue)),
+            ("reason", .string(report.reason)),
+            ("cost", .string(report.cost == .persons ? "units (persons or records) hidden, then cells" : "cells hidden, then units")),
+            ("overall", .object(loss(report.overall))),
+            ("tables", .array(report.tables.map { .object([("table", .string($0.id))] + loss($0.loss)) })),
+            ("greedy", report.greedySecondaryCells.map { cells in
+                .object([("secondary_cells", .int(cells)), ("secondary_units", .int(report.greedySecondaryUnits ?? 0))])
+            } ?? .null),
+            ("lower_bound", report.lowerBound.map { .object([(measure, .int($0))]) } ?? .null),
+            ("gap_to_lower_bound", report.gapToLowerBound.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null),
+        ])
     }
 }

@@ -24,9 +24,17 @@ extension ReportSpec {
             try checkIdentifier(spec.source, field: source)
         }
         if let count = root.optional("count") { spec.unit = try parseUnit(count) }
-        spec.personRecordOrder = try root.optional("person-record").map { field in
+        if let field = root.optional("person-record") {
             try field.expectKeys(["earliest-by"])
-            return try field.required("earliest-by", what: "the column whose smallest value picks a person's record").string()
+            let columns = try field.required("earliest-by", what: "the columns whose smallest values pick a person's record")
+            spec.personRecordOrder = try columns.strings()
+            guard !spec.personRecordOrder.isEmpty else {
+                throw columns.error("no column is listed", remedy: "name a column such as referral_month, or leave person-record out")
+            }
+            if let name = spec.personRecordOrder.first(where: ReportSpec.isResearchIDColumn) {
+                throw columns.error("\"\(name)\" is a research id, which is redrawn by every linkage run, so it cannot order a person's records",
+                                    remedy: "name data columns such as a referral date")
+            }
         }
         if let missing = root.optional("missing") { spec.missingLabel = try missing.string() }
         if let policy = root.optional("policy") {

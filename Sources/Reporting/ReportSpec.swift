@@ -10,8 +10,10 @@ package struct ReportSpec: Sendable, Equatable {
     package var source: String
     /// The unit every table of the release counts.
     package var unit: CountUnit
-    /// For `persons`: the column whose smallest value picks a person's record (then record_id).
-    package var personRecordOrder: String?
+    /// For `persons`: the columns whose smallest values pick a person's record, in order
+    /// (empty values last); ties then go to the row whose other non-identifying values sort
+    /// first (see ``ReleaseBuilder``). Empty: only that last rule.
+    package var personRecordOrder: [String]
     /// The category an empty value gets.
     package var missingLabel: String
     /// Settings of the spec's own `policy:` block (only these fields were given).
@@ -24,7 +26,7 @@ package struct ReportSpec: Sendable, Equatable {
     package var linkageQuality = false
 
     package init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
-                personRecordOrder: String? = nil, missingLabel: String = "Not recorded", policy: DisclosurePolicy.Settings? = nil,
+                personRecordOrder: [String] = [], missingLabel: String = "Not recorded", policy: DisclosurePolicy.Settings? = nil,
                 variables: [VariableDefinition] = [], tables: [TableSpec], notes: String? = nil) {
         self.id = id
         self.title = title
@@ -132,4 +134,13 @@ package struct TableSpec: Sendable, Equatable {
 
     /// Row variables, then the column variable.
     package var dimensions: [String] { rows + (column.map { [$0] } ?? []) }
+}
+
+extension ReportSpec {
+    /// Whether a column of the linked table holds research ids (`record_id`, `person_id`,
+    /// `<dataset>.record_id`): ids are redrawn from the linker's secret on every run, so
+    /// nothing a release publishes may depend on them.
+    package static func isResearchIDColumn(_ name: String) -> Bool {
+        name == "record_id" || name == "person_id" || name.hasSuffix(".record_id")
+    }
 }

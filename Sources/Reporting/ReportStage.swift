@@ -15,19 +15,23 @@ package struct ReportStage {
     /// The audit sidecar; `OUTPUT.audit.json` beside the release folder when nil.
     package var auditPath: String?
     package var force: Bool
-    /// The disclosure engine (replaceable so that tests can make it refuse).
-    package var protect: (DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease = { policy, microdata, tables in
-        try ReleaseProtector(policy: policy).protect(microdata, tables: tables)
-    }
+    /// Processor seconds the whole stage may take (``TimeBudget``; `--time-budget`).
+    package var timeBudget: Double
+    /// The documented default budget (governance/disclosure-control.md, "Time budget").
+    package static let defaultTimeBudget = TimeBudget.defaultSeconds
+    /// A replacement for the disclosure engine (tests make it refuse); nil: the
+    /// ``ReleaseProtector`` under the stage's time budget.
+    package var protect: ((DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease)?
 
     package init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
-                auditPath: String? = nil, force: Bool = false) {
+                auditPath: String? = nil, force: Bool = false, timeBudget: Double = ReportStage.defaultTimeBudget) {
         self.specPath = specPath
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.policyPath = policyPath
         self.auditPath = auditPath
         self.force = force
+        self.timeBudget = timeBudget
     }
 
     /// What a run produced (for the command's summary line).
@@ -47,18 +51,26 @@ package struct ReportStage {
     @discardableResult
     package func run() throws -> Summary {
         let started = Date()
+        let budget = TimeBudget(seconds: timeBudget)
         let declaredSpec = try ReportSpec.load(path: specPath)
         let policy = try effectivePolicy(spec: declaredSpec)
         try checkOutputs()
 
         let linked = try LinkedFolder(path: inputPath, source: declaredSpec.source)
+        try refuseOpenColumnLabels(spec: declaredSpec, linked: linked)
         // The linkage-quality section: ordinary tables, protected with the spec's own.
         let (spec, qualityIDs) = LinkageQualityTables.augment(declaredSpec, table: linked.table)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
-        try refuseNearIndividualTables(spec: spec, input: input)
+        try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
         do {
-            release = try protect(policy, input.microdata, input.definitions)
+            try budget.check()
+            if let protect {
+                release = try protect(policy, input.microdata, input.definitions)
+            } else {
+                release = try ReleaseProtector(policy: policy, budget: budget).protect(input.microdata, tables: input.definitions)
+            }
+            try budget.check()
         } catch let error as PathlinkError {
             throw error.inFile(specPath)
         } catch {
@@ -81,6 +93,8 @@ package struct ReportStage {
             contents.append((table.spec.id + ".wide.csv", wide.text, wide.rows))
         }
         contents.append(("tables.json", files.tablesJSON(), nil))
+        // The release's checks in the shape of ACRO's results.json (SACRO-Viewer); see ACROResults.
+        contents.append(("results.json", ACROResults(spec: spec, policy: policy, tables: tables).rendered(), nil))
         let documents = [("spec", specPath)] + (policyPath.map { [("policy", $0)] } ?? [])
         let html = HTMLReport(spec: spec, policy: policy, tables: tables, linked: linked,
                               documents: try documents.map { ($0.0, FilePath.split($0.1).name, try Receipt.entry(for: $0.1, relativeTo: $0.1).sha256) }).render()
@@ -123,16 +137,60 @@ package struct ReportStage {
                        warnings: release.warnings)
     }
 
+    /// Refuses, before any work, a spec that would make category labels of data text: a
+    /// table dimension that is a column the owner declared `open: true` (no closed value
+    /// list; the link records these in quality.json's `open_columns`) without a recode into
+    /// categories the spec declares, and a map: of an open column without `other:` (its
+    /// unlisted values would otherwise be named in an error). Labels of a release come from
+    /// closed lists, generalised or derived columns, or the spec itself.
+    func refuseOpenColumnLabels(spec: ReportSpec, linked: LinkedFolder) throws {
+        guard case .object(let quality)? = linked.quality, case .object(let tables)? = quality["open_columns"],
+              case .array(let names)? = tables[spec.source] else { return }
+        let open = Set(names.compactMap { name -> String? in if case .string(let text) = name { return text } else { return nil } })
+        let variables = Dictionary(spec.variables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        /// The open column a name shows as it is: a column itself, or a variable that copies one.
+        func openColumn(shownBy name: String, by variable: VariableDefinition? = nil) -> String? {
+            if let earlier = variables[name], earlier.name != variable?.name {
+                if case .column(let source, nil) = earlier.rule, open.contains(source) { return source }
+                return nil
+            }
+            return open.contains(name) ? name : nil
+        }
+        for variable in spec.variables {
+            if case .map(let source, _, nil) = variable.rule, let column = openColumn(shownBy: source, by: variable) {
+                throw PathlinkError(.invalidDocument, file: specPath, line: variable.line,
+                                    problem: "variable \(variable.name) maps \(column), which the owner declared open: true (its values are free text), without other:",
+                                    remedy: "add other: GROUP, so that every value of \(column) the map does not list falls in a category the spec declares")
+            }
+        }
+        for table in spec.tables {
+            for dimension in table.dimensions {
+                let column: String?
+                if let variable = variables[dimension] {
+                    if case .column(let source, nil) = variable.rule, open.contains(source) { column = source } else { column = nil }
+                } else {
+                    column = open.contains(dimension) ? dimension : nil
+                }
+                guard let column else { continue }
+                throw PathlinkError(.invalidDocument, file: specPath, line: table.line,
+                                    problem: "table \(table.id) tabulates \(column), which the owner declared open: true, by its own values: they would become category labels, and labels are never data text",
+                                    remedy: "recode \(column) into declared categories (a variable with map: and other:, categories:, or cases:) and tabulate that variable")
+            }
+        }
+    }
+
     /// A dimension with more categories than this share of the units makes a table of
     /// near-individual records (a near-unique variable), refused before any protection work.
     static let nearIndividualShare = 0.5
-    /// …when it also has more categories than this (small releases keep small tables).
+    /// …when it also has more categories than this (small releases keep small tables); and
+    /// the median-cell rule applies to tables of more non-empty cells than this.
     static let nearIndividualMinimum = 20
 
     /// Refuses, before the disclosure engine runs, a table tabulated by a near-unique
-    /// variable: its cells would describe single persons and its protection would take
-    /// unbounded time (issue 15, item 7).
-    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput) throws {
+    /// variable, or whose median non-empty cell is under the threshold: its cells would
+    /// describe single persons and its protection would take unbounded time (issue 15,
+    /// item 7).
+    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput, threshold: Int) throws {
         for table in spec.tables {
             for dimension in table.dimensions {
                 let count = input.categories[dimension]?.count ?? 0
@@ -142,6 +200,21 @@ package struct ReportStage {
                                     problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), so the table would be near individual-level; nothing was written",
                                     remedy: "group \(dimension)'s categories with a map: recode, or drop it from the table")
             }
+        }
+        for table in spec.tables {
+            // A rate table is judged by its denominator (its numerator is the part of it
+            // the rate is about, and may well be small). Tables of at most
+            // `nearIndividualMinimum` non-empty cells are left to suppression and the audit,
+            // whose work on them is small.
+            let id = table.kind == .rate ? ReleaseBuilder.denominatorID(table.id) : table.id
+            guard let definition = input.definitions.first(where: { $0.id == id }),
+                  let density = CellDensity.nonEmptyCells(input.microdata, table: definition),
+                  density.count > Self.nearIndividualMinimum, density.median < Double(threshold) else { continue }
+            let median = density.median
+            let shown = median == median.rounded() ? String(Int(median)) : String(median)
+            throw PathlinkError(.disclosure, file: specPath, line: table.line,
+                                problem: "table \(table.id): its median non-empty cell holds \(shown) \(spec.unit.rawValue), under the threshold \(threshold), so the table would be near individual-level; nothing was written",
+                                remedy: "merge categories with a map: recode, drop a dimension (\(table.dimensions.joined(separator: ", "))), or filter less finely")
         }
     }
 
@@ -174,6 +247,9 @@ package struct ReportStage {
             throw PathlinkError(.usage, file: audit, problem: "the audit sidecar would be inside the release folder, or take the place of the release or its receipt",
                                 remedy: "give --audit a path outside \(outputPath), other than its receipt: the audit tells primary from secondary suppression and is not for release")
         }
+        // A missing or read-only folder for the release or the audit is found now, not after
+        // the disclosure work.
+        for path in [outputPath, audit] { try AtomicOutput.checkFolder(of: path) }
         guard !force else { return }
         for path in [outputPath, audit, Receipt.path(for: outputPath), Receipt.path(for: audit)] where FilePath.exists(path) {
             throw PathlinkError(.outputExists, file: path, problem: "the output already exists",

@@ -28,6 +28,12 @@ struct PopulationGenerator {
 
     var random: SplitMix64
     let mess: MessRenderer
+    let population: PopulationRates
+    private let supportCases: Weighted<Int>
+    /// The last person's address, for ``PopulationRates/sharedAddress``.
+    private var lastAddress: (postcode: String, town: String, street: String, houseNumber: Int)?
+    /// The realised rates so far.
+    private(set) var statistics = PopulationStatistics()
     /// Persons made so far (the next person's index).
     private(set) var personCount = 0
     private var crimeSerials: [Int: Int] = [:]
@@ -40,9 +46,11 @@ struct PopulationGenerator {
     var police: [SyntheticRecord] = []
     var cps: [SyntheticRecord] = []
 
-    init(seed: UInt64, rates: MessRates) {
+    init(seed: UInt64, rates: MessRates, population: PopulationRates = .typical) {
         random = SplitMix64(seed: seed)
         mess = MessRenderer(rates: rates)
+        self.population = population
+        supportCases = population.supportCases
     }
 
     // MARK: Groups
@@ -57,11 +65,12 @@ struct PopulationGenerator {
             scenario = scheduled.removeLast()
         } else if maximumPersons >= 2 {
             let u = random.unit()
+            let rates = population
             switch u {
-            case ..<0.003: scenario = .twins
-            case ..<0.008: scenario = .sharedPostcode
-            case ..<0.013: scenario = .twoVictimCrime
-            case ..<0.043: scenario = .secondaryRelative
+            case ..<rates.twins: scenario = .twins
+            case ..<(rates.twins + rates.sharedPostcode): scenario = .sharedPostcode
+            case ..<(rates.twins + rates.sharedPostcode + rates.twoVictimCrime): scenario = .twoVictimCrime
+            case ..<(rates.twins + rates.sharedPostcode + rates.twoVictimCrime + rates.secondaryRelative): scenario = .secondaryRelative
             default: scenario = nil
             }
         }
@@ -106,6 +115,8 @@ struct PopulationGenerator {
             if supportPrimary >= 1 && inPolice && inCPS && !tags.contains(Scenario.allThreeSources.rawValue) {
                 tags.append(Scenario.allThreeSources.rawValue)
             }
+            statistics.count(support: support[starts.0...].filter { $0.personIndex == entry.index },
+                             police: police[starts.1...].filter { $0.personIndex == entry.index })
             let joined = tags.joined(separator: ";")
             for i in starts.0..<support.count where support[i].personIndex == entry.index { support[i].scenarios = joined }
             for i in starts.1..<police.count where police[i].personIndex == entry.index { police[i].scenarios = joined }
@@ -189,6 +200,11 @@ struct PopulationGenerator {
             relative.houseNumber = victim.houseNumber
             relative.town = victim.town
         }
+        if random.maybe(population.namesakeRelative) {
+            relative.givenName = victim.givenName
+            relative.surname = victim.surname
+            relative.sex = victim.sex
+        }
         relative.scenarios.append(Scenario.secondaryRelative.rawValue)
         groupTags.append((relative.index, relative.scenarios))
         addSupportCase(relative, referral: referral.adding(days: random.int(in: 0...60)), source: Distributions.referralSource.draw(&random),
@@ -227,18 +243,26 @@ struct PopulationGenerator {
             surname += "-" + other
         }
         var previousSurname: String?
-        if personSex == .female && age >= 25 && random.chance(0.1) {
+        if personSex == .female && age >= 25 && random.chance(population.formerSurname) {
             previousSurname = surname
             surname = random.pick(Vocabulary.surnames)
             if surname == previousSurname { surname = "Hart" }
         }
-        let (postcode, town) = makePostcode()
+        var (postcode, town) = makePostcode()
         let previous = random.chance(0.15) ? makePostcode().code : nil
+        // Drawn in the order they always were (the middle name first), so that the typical
+        // profile's stream is unchanged.
+        let middleName = random.chance(0.4) ? random.pick(Vocabulary.middleNames) : nil
+        var street = random.pick(Vocabulary.streets), houseNumber = random.int(in: 1...180)
+        if random.maybe(population.sharedAddress), let earlier = lastAddress {
+            (postcode, town, street, houseNumber) = earlier
+        }
+        if population.sharedAddress > 0 { lastAddress = (postcode, town, street, houseNumber) }
         let person = SyntheticPerson(
             index: personCount, sex: personSex, gender: gender, givenName: given,
-            middleName: random.chance(0.4) ? random.pick(Vocabulary.middleNames) : nil,
+            middleName: middleName,
             surname: surname, previousSurname: previousSurname, dateOfBirth: birthday,
-            postcode: postcode, town: town, street: random.pick(Vocabulary.streets), houseNumber: random.int(in: 1...180),
+            postcode: postcode, town: town, street: street, houseNumber: houseNumber,
             previousPostcode: previous,
             ethnicity: Distributions.ethnicity.draw(&random), disability: Distributions.disability.draw(&random),
             anchor: anchor)
@@ -288,10 +312,11 @@ struct PopulationGenerator {
             addPoliceRecord(person, crime)
             addProsecutionRecord(person, crime)
             summary.crimes.append(crime)
-            if random.chance(0.06) {
+            if random.chance(population.secondPoliceCrime) {
                 crime = makeCrime(reported: anchor.adding(days: random.int(in: 200...900)), committed: nil,
                                   incident: Distributions.primaryIncident.draw(&random), birth: birth, charged: nil)
-                addPoliceRecord(person, crime)
+                let nominal = changeBeforeRepeat(&person)
+                addPoliceRecord(person, crime, nominalID: nominal)
                 addProsecutionRecord(person, crime)
             }
             return summary
@@ -306,13 +331,22 @@ struct PopulationGenerator {
             summary.crimes.append(made)
             crime = made
         }
-        let caseCount = journey.supportCases ?? Distributions.supportCases.draw(&random)
+        let caseCount = journey.supportCases ?? supportCases.draw(&random)
         var referral = anchor
         summary.firstReferral = anchor
         let duplicateClientID = "C" + pad(((person.index + 5_000_000) &* 7_654_321 &+ 1_234_567) % 10_000_000, 7)
         for number in 0..<caseCount {
             let caseSource = number == 0 ? source : Distributions.referralSource.draw(&random)
-            let caseCrime = number == 0 || random.chance(0.3) ? crime : nil
+            var caseCrime = number == 0 || random.chance(population.laterCaseSameCrime) ? crime : nil
+            if number > 0 && caseCrime == nil && random.maybe(population.laterCaseNewCrime) {
+                // A repeat victim: a new crime, reported shortly before this referral.
+                let repeated = makeCrime(reported: referral.adding(days: -random.int(in: 3...120)), committed: nil,
+                                         incident: Distributions.primaryIncident.draw(&random), birth: birth, charged: nil)
+                let nominal = changeBeforeRepeat(&person)
+                addPoliceRecord(person, repeated, nominalID: nominal)
+                addProsecutionRecord(person, repeated)
+                caseCrime = repeated
+            }
             let recordsReference = journey.recordsReference ?? random.chance(0.75)
             let clientID = number > 0 && random.chance(0.15) ? duplicateClientID : person.clientID
             addSupportCase(person, referral: referral, source: caseSource, incident: number == 0 ? incidentKind : Distributions.primaryIncident.draw(&random),
@@ -322,6 +356,23 @@ struct PopulationGenerator {
             referral = referral.adding(days: random.int(in: 180...900))
         }
         return summary
+    }
+
+    /// What changed since a repeat victim's earlier crime: perhaps a move or a new surname
+    /// (on this and every later record), and perhaps a new police nominal number.
+    /// - Returns: the nominal number to record the repeat crime under (nil = the usual one).
+    private mutating func changeBeforeRepeat(_ person: inout SyntheticPerson) -> String? {
+        if random.maybe(population.movedBeforeRepeat) {
+            person.previousPostcode = person.postcode
+            person.postcode = makePostcode().code
+        }
+        if random.maybe(population.surnameChangedBeforeRepeat) {
+            person.previousSurname = person.surname
+            var surname = random.pick(Vocabulary.surnames)
+            if surname == person.surname { surname = "Hart" }
+            person.surname = surname
+        }
+        return random.maybe(population.newNominal) ? person.secondNominalID : nil
     }
 
     /// When the incident happened: in childhood for child sexual abuse, else by the delay

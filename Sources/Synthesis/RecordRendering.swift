@@ -11,7 +11,9 @@ extension PopulationGenerator {
 
         var crimeID = crime?.canonical ?? ""
         if let crime, recordsReference {
-            set(.crimeReference, crime.supportForm(&random))
+            var form = crime.supportForm(&random)
+            if random.maybe(population.referenceSlip) { form = slipped(form) }
+            set(.crimeReference, form)
         } else if otherForceReference {
             // Reported to another force: a reference no export here holds.
             let other = SyntheticCrime(force: random.pick([1, 20, 35, 43, 46]), serial: random.int(in: 1...999_999),
@@ -81,11 +83,12 @@ extension PopulationGenerator {
     }
 
     /// A police crime-victim row (`PoliceColumn` order).
-    mutating func addPoliceRecord(_ person: SyntheticPerson, _ crime: SyntheticCrime) {
+    /// - Parameter nominalID: the nominal number (nil = the person's usual one).
+    mutating func addPoliceRecord(_ person: SyntheticPerson, _ crime: SyntheticCrime, nominalID: String? = nil) {
         var fields = [String](repeating: "", count: PoliceColumn.allCases.count)
         func set(_ column: PoliceColumn, _ value: String) { fields[column.rawValue] = value }
         set(.crimeReference, crime.policeForm)
-        set(.nominalID, person.nominalID)
+        set(.nominalID, nominalID ?? person.nominalID)
         var surname = mess.surname(person, random: &random)
         if random.chance(0.7) { surname = surname.uppercased() }
         var forename = mess.forename(person, allGivenNames: true, random: &random)
@@ -115,7 +118,7 @@ extension PopulationGenerator {
         var fields = [String](repeating: "", count: CPSColumn.allCases.count)
         func set(_ column: CPSColumn, _ value: String) { fields[column.rawValue] = value }
         set(.urn, prosecution.urn)
-        set(.policeReference, random.chance(0.03) ? "" : crime.cpsForm)
+        set(.policeReference, random.chance(population.cpsMissingReference) ? "" : crime.cpsForm)
         set(.surname, mess.surname(person, random: &random))
         set(.forenames, mess.forename(person, allGivenNames: true, random: &random))
         set(.dateOfBirth, mess.dateOfBirth(person, format: { $0.compact }, placeholder: "19000101", random: &random))
@@ -129,6 +132,19 @@ extension PopulationGenerator {
         set(.reviewNotes, freeText(random.pick(Vocabulary.reviewNoteParts), person))
         cps.append(SyntheticRecord(fields: fields, personID: person.personID, crimeID: crime.canonical, role: "Victim",
                                    excluded: "", recordKey: prosecution.urn, personIndex: person.index))
+    }
+
+    /// A reference written so that it no longer normalises (a prefix the pattern refuses),
+    /// or with one digit of the serial slipped (it may then name another crime).
+    private mutating func slipped(_ form: String) -> String {
+        if random.chance(0.5) { return random.pick(["Ref ", "CR ", "Crime no. "]) + form }
+        var characters = Array(form)
+        let digits = characters.indices.filter { $0 >= 3 && $0 < characters.count - 3 && characters[$0].isNumber }
+        guard !digits.isEmpty else { return form }
+        let position = digits[random.index(digits.count)]
+        let digit = Int(String(characters[position]))!
+        characters[position] = Character(String((digit + random.int(in: 1...9)) % 10))
+        return String(characters)
     }
 
     /// A template with `{F}` filled by the person's forename.

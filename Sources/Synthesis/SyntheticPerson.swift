@@ -36,6 +36,9 @@ struct SyntheticPerson {
     /// The police nominal (person) number.
     var nominalID: String { "N" + pad((index &* 3_141_593 &+ 2_718_281) % 10_000_000, 7) }
 
+    /// A second nominal number, for a repeat crime whose earlier nominal the police did not find.
+    var secondNominalID: String { "N" + pad(((index + 5_000_000) &* 3_141_593 &+ 2_718_281) % 10_000_000, 7) }
+
     var addressLine: String { "\(houseNumber) \(street), \(town)" }
     var phone: String { "07700 900" + pad((index &* 37) % 1000, 3) }
     var email: String {

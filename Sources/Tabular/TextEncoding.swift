@@ -81,10 +81,23 @@ enum UTF8Check {
         let high: UInt64 = 0x8080_8080_8080_8080
         let ones: UInt64 = 0x0101_0101_0101_0101
         while index < count {
-            // Skip eight clean ASCII bytes at a time (no byte >= 0x80, no NUL).
+            // Skip clean ASCII (no byte >= 0x80, no NUL) 32 bytes a step, then eight; in
+            // the first unclean word, go straight to its first unclean byte (the lowest
+            // flagged lane is exact: a borrow only marks lanes above a zero byte).
+            while index + 32 <= count {
+                let a = UnalignedLoad.uint64(start + index)
+                let b = UnalignedLoad.uint64(start + index + 8)
+                let c = UnalignedLoad.uint64(start + index + 16)
+                let d = UnalignedLoad.uint64(start + index + 24)
+                let zero = ((a &- ones) & ~a) | ((b &- ones) & ~b) | ((c &- ones) & ~c) | ((d &- ones) & ~d)
+                if ((a | b | c | d) | zero) & high != 0 { break }
+                index += 32
+            }
             if index + 8 <= count {
                 let word = UnalignedLoad.uint64(start + index)
-                if (word & high) == 0 && ((word &- ones) & ~word & high) == 0 { index += 8; continue }
+                let unclean = (word | ((word &- ones) & ~word)) & high
+                if unclean == 0 { index += 8; continue }
+                index += unclean.trailingZeroBitCount >> 3
             }
             let byte = start[index]
             if byte == 0 { return .nul }

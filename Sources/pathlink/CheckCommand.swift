@@ -20,10 +20,13 @@ struct CheckCommand: ParsableCommand {
         phone numbers, UK postcodes, NHS numbers or free text in an attribute or quasi
         column are errors, and so are date-like values where no date is declared;
         near-unique columns are warnings. In open columns (open: true), personal names,
-        dates inside text, spreadsheet formulas and markup are errors too. Then it runs
+        dates inside text, street addresses, spreadsheet formulas and markup are errors
+        too; placeholders (built-in, or declared with missing:) are missing values, not
+        profiled. Then it runs
         extract's own checks on the export (into a hidden owner-only temporary folder,
         removed at once): whatever extract would refuse — a value outside a closed
-        list, a date in no declared format such as an undeclared placeholder — is an
+        list, a date in no declared format such as an undeclared placeholder (declare
+        it with missing: in the manifest if it means "not known") — is an
         error. Findings give counts and row numbers, never values.
 
         A linkage plan, report spec, disclosure policy or pipeline file (recognised by
@@ -45,13 +48,15 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "text, markdown or json.")
     var format: String = "text"
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard ["text", "markdown", "json"].contains(format) else { throw ValidationError("--format must be text, markdown or json") }
         if data != nil && manifests.count != 1 { throw ValidationError("--data goes with exactly one manifest") }
     }
 
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             var failed = false
             for path in manifests {
                 if let kind = try DocumentReviewSheet.kind(of: path), kind != .manifest {

@@ -27,14 +27,16 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "Replace an existing output.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let loaded = try Manifest.load(path: manifest)
             let summary = try Extractor(manifest: loaded, force: force).run(input: input, output: output)
             var line = "extract: \(loaded.dataset): \(summary.recordsWritten) of \(summary.recordsRead) records written to \(output)"
             let excluded = summary.recordsRead - summary.recordsWritten
             if excluded > 0 { line += " (\(excluded) excluded by row conditions)" }
-            print(line)
+            Log.info(line)
         }
     }
 }

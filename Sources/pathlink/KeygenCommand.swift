@@ -23,10 +23,12 @@ struct KeygenCommand: ParsableCommand {
     @Flag(help: "Replace an existing key file (the old key is lost: tokens made with it no longer match new ones).")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let fingerprint = try KeyGeneration.generate(output: output, force: force)
-            print("keygen: wrote a new key to \(output) (mode 0600); fingerprint \(fingerprint)")
+            Log.info("keygen: wrote a new key to \(output) (mode 0600); fingerprint \(fingerprint)")
         }
     }
 }

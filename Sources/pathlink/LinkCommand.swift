@@ -43,8 +43,8 @@ struct LinkCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The linked folder to write (its receipt goes beside it).", valueName: "DIR"))
     var output: String?
 
-    @Flag(name: .customLong("emit-sql"), help: "Print the plan's joins as SQL on the inputs' token columns (DuckDB dialect, for a distributed engine) instead of linking; reads only the receipts. See docs/scaling.md.")
-    var emitSQL = false
+    @Option(name: .customLong("emit-sql"), help: ArgumentHelp("Instead of linking, write DIR/link.sql (DIR = --output), which does link's work (cascade method) on the re-keyed files `pathlink rekey` writes in DIR; reads only the inputs' receipts and headers. DIALECT: duckdb. See docs/scaling.md.", valueName: "DIALECT"))
+    var emitSQL: String?
 
     @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
     var secret: String?
@@ -55,19 +55,33 @@ struct LinkCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace the output folder and its receipt if they exist.")
     var force = false
 
-    func run() throws {
-        try reportingErrors {
-            var inputs: [(dataset: String, path: String)] = []
-            for item in input {
-                guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
-                    throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
-                }
-                inputs.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
+    /// `DATASET=PATH` pairs.
+    static func parseInputs(_ input: [String]) throws -> [(dataset: String, path: String)] {
+        try input.map { item in
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex, item.index(after: equals) != item.endIndex else {
+                throw PathlinkError(.usage, problem: "--input \(item) is not DATASET=PATH", remedy: "for example --input police.crimes=police-tokens.csv")
             }
-            if emitSQL {
-                let plan = try LinkagePlan.load(path: self.plan)
-                let described = try inputs.map { try LinkSQL.Input.fromReceipt(dataset: $0.dataset, path: $0.path) }
-                print(LinkSQL.render(plan: plan, inputs: described), terminator: "")
+            return (String(item[..<equals]), String(item[item.index(after: equals)...]))
+        }
+    }
+
+    func run() throws {
+        try reportingErrors(logging) {
+            let inputs = try Self.parseInputs(input)
+            if let emitSQL {
+                guard let dialect = LinkSQL.Dialect(rawValue: emitSQL) else {
+                    throw PathlinkError(.usage, problem: "--emit-sql \(emitSQL) is not a dialect Pathlink writes",
+                                        remedy: "give --emit-sql duckdb")
+                }
+                guard let output else {
+                    throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the folder where `pathlink rekey` wrote the re-keyed files, e.g. --output sql")
+                }
+                let path = try LinkSQL.write(planPath: plan, inputs: inputs, folder: output, dialect: dialect, force: force)
+                Log.info("link: wrote \(path); run it from \(output) (see docs/scaling.md)")
                 return
             }
             guard let output else {
@@ -77,8 +91,13 @@ struct LinkCommand: ParsableCommand {
             var options = LinkOptions(planPath: plan, inputs: inputs, outputPath: output, secret: linkerSecret, force: force)
             options.guardedPaths = secret.map { [$0] } ?? []
             let summary = try Linker.link(options)
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
-            print("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
+            for warning in summary.warnings { Log.warning(warning) }
+            if format == .json {
+                printJSON(["command": "link", "output": output, "records": summary.records, "persons": summary.persons,
+                           "record_links": summary.links, "ambiguous_tokens": summary.ambiguousTokens, "warnings": summary.warnings.count])
+                return
+            }
+            Log.info("link: \(summary.records) records, \(summary.persons) persons, \(summary.links) record links, \(summary.ambiguousTokens) ambiguous tokens; see \(output)/quality.md")
         }
     }
 }

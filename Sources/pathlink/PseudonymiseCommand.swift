@@ -39,15 +39,19 @@ struct PseudonymiseCommand: ParsableCommand {
     @Flag(help: "Replace an existing output.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let loadedManifest = try Manifest.load(path: manifest)
             let loadedPlan = try LinkagePlan.load(path: plan)
             let masterKey = try KeyFile.load(key, allowTestKey: testKey)
+            // The domain keys are primed and the raw key wiped before any data is read.
+            try masterKey.primeAndWipe(project: loadedPlan.project, domains: Pseudonymiser.domains(manifest: loadedManifest, plan: loadedPlan))
             let summary = try Pseudonymiser(manifest: loadedManifest, plan: loadedPlan, key: masterKey, force: force)
                 .run(input: input, output: output)
-            print("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
+            Log.info("pseudonymise: \(loadedManifest.dataset): \(summary.records) records written to \(output) (key \(masterKey.fingerprint))")
+            for warning in summary.warnings { Log.warning(warning) }
         }
     }
 }

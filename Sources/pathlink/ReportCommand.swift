@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
         Reads the linked folder written by `pathlink link` (journeys.csv, quality.json and its receipt), \
         builds the tables the report spec declares (docs/report-spec.md), and protects them all together \
         under the disclosure policy: counts under the threshold are suppressed, and further cells where \
-        needed so that nothing can be worked out from totals or other tables. A spec may tighten the \
+        needed so that nothing can be worked out from totals or other tables; a small row or column \
+        whose persons all fall in one category (class disclosure, under class-size) has its zeros \
+        hidden, or the release is refused. The threshold is never below 3. A spec may tighten the \
         policy, never loosen it.
 
         The release folder (written whole or not at all) holds per table <id>.csv (tidy, margins as \
@@ -47,16 +49,27 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the audit sidecar (not for release; default DIR.audit.json).", valueName: "FILE"))
     var audit: String?
 
+    @Option(name: .long, help: ArgumentHelp("Processor (CPU) seconds the report stage may take (default 300). Past half of what is left, the optimiser stops and the greedy pattern is released (the audit sidecar says so); past the whole budget, nothing is written and the command exits 3.", valueName: "SECONDS"))
+    var timeBudget: Double = ReportStage.defaultTimeBudget
+
     @Flag(name: .long, help: "Replace an existing release folder, audit and receipts.")
     var force = false
 
+    func validate() throws {
+        guard timeBudget > 0, timeBudget.isFinite else {
+            throw ValidationError("--time-budget must be a positive number of seconds")
+        }
+    }
+
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let stage = ReportStage(specPath: spec, inputPath: input, outputPath: output, policyPath: policy,
-                                    auditPath: audit, force: force)
+                                    auditPath: audit, force: force, timeBudget: timeBudget)
             let summary = try stage.run()
-            for warning in summary.warnings { StandardError.write("pathlink: warning: \(warning)\n") }
-            print("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
+            for warning in summary.warnings { Log.warning(warning) }
+            Log.info("report: \(summary.tables) tables written to \(output); audit (not for release) in \(summary.auditPath)")
         }
     }
 }

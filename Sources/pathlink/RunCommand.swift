@@ -39,17 +39,25 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Accept a weak or published key or linker secret file (tests and demonstrations on synthetic data only).")
     var testKey = false
 
+    @Option(help: "text (the default) or json: the summary as one JSON object on stdout.")
+    var format: OutputFormat = .text
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             let definition = try PipelineDefinition.load(path: pipeline)
             let started = Progress.now()
             var runner = PipelineRunner(definition: definition, output: output, force: force, requireApproved: requireApproved) { line in
-                StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n")
+                if Log.level >= .info { StandardError.write("[\(String(format: "%5.1f", Progress.now() - started))s] \(line)\n") }
             }
             runner.testKey = testKey
             let summary = try runner.run()
-            print("run: every stage finished; open \(summary.report)")
-            print("run: the audit sidecar (not for release) is \(summary.audit)")
+            if format == .json {
+                printJSON(["command": "run", "output": output, "report": summary.report, "audit": summary.audit])
+                return
+            }
+            Log.info("run: every stage finished; open \(summary.report)")
+            Log.info("run: the audit sidecar (not for release) is \(summary.audit)")
         }
     }
 }

@@ -35,16 +35,25 @@ struct SynthCommand: ParsableCommand {
     var seed: UInt64
     @Option(help: ArgumentHelp("The folder to write into (created when missing).", valueName: "DIR"))
     var output: String
+    @Option(help: ArgumentHelp("The population's profile: typical (the default; what the demo and tests use) or hard (more repeat victims, relatives, multi-victim crimes and mess; see docs/synthetic-data.md).", valueName: "PROFILE"))
+    var profile = "typical"
     @Flag(help: "Generate every record exactly, without the between-source mess (for debugging a linker).")
     var clean = false
     @Flag(help: "Replace existing synthetic files in DIR.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
+            guard let chosen = SynthesisProfile.named(profile) else {
+                throw PathlinkError(.usage, problem: "--profile \(profile) is not a profile",
+                                    remedy: "use one of: \(SynthesisProfile.all.map(\.name).joined(separator: ", "))")
+            }
             let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: output, force: force,
-                                                    rates: clean ? .none : .default))
-            for file in summary.files { print("synth: \(file.rows) records written to \(file.path)") }
+                                                    rates: clean ? .none : chosen.mess, population: chosen.population))
+            for file in summary.files { Log.info("synth: \(file.rows) records written to \(file.path)") }
+            for line in summary.statistics.lines { Log.info("synth: profile \(chosen.name)\(clean ? " (clean)" : ""): \(line)") }
         }
     }
 }

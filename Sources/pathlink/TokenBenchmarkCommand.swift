@@ -14,8 +14,10 @@ struct TokenBenchmarkCommand: ParsableCommand {
     @Option(help: "Passes per method (the best is reported).")
     var passes = 3
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
-        try reportingErrors {
+        try reportingErrors(logging) {
             for line in TokenBenchmark.run(valueCount: values, passes: passes) { print(line) }
         }
     }

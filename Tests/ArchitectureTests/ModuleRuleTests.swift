@@ -16,7 +16,7 @@ struct ModuleRuleTests {
     func rulesNameRealModules() throws {
         let sources = try SourceTree.locate()
         for rule in ModuleRule.all {
-            for module in rule.modules + rule.forbidden.sorted() where module != "COpenSSL" && module != "CGLPK" {
+            for module in rule.modules + rule.forbidden.sorted() where module != "COpenSSL" && module != "CCoinOR" {
                 #expect(!sources.swiftFiles(of: module).isEmpty,
                         "\(rule.name): Sources/\(module) has no Swift files; update the rule in ModuleRuleTests.swift and ARCHITECTURE.md")
             }
@@ -92,7 +92,7 @@ struct ModuleRule: Sendable, CustomTestStringConvertible {
 
     /// Every project module (a folder of Sources), the C shims included.
     static let projectModules: Set<String> = [
-        "CGLPK", "COpenSSL", "Cryptography", "Disclosure", "Extraction", "Governance", "Linkage", "PathlinkCore",
+        "CCoinOR", "COpenSSL", "Cryptography", "Disclosure", "Extraction", "Governance", "Linkage", "PathlinkCore",
         "Pipeline", "Provenance", "Pseudonymisation", "Reporting", "Synthesis", "Tabular", "pathlink",
     ]
 
@@ -112,7 +112,7 @@ struct ModuleRule: Sendable, CustomTestStringConvertible {
             why: "stage 1 runs without the key; it uses only unkeyed SHA-256 (Cryptography), for receipts."),
         ModuleRule(
             name: "only pseudonymisation reads the owners' key",
-            modules: projectModules.subtracting(["Pseudonymisation", "Pipeline", "pathlink", "COpenSSL", "CGLPK"]).sorted(),
+            modules: projectModules.subtracting(["Pseudonymisation", "Pipeline", "pathlink", "COpenSSL", "CCoinOR"]).sorted(),
             forbidden: ["Pseudonymisation"],
             why: "the master key file is read only by Pseudonymisation, which only the two composition layers (Pipeline, pathlink) run."),
         ModuleRule(
@@ -121,11 +121,11 @@ struct ModuleRule: Sendable, CustomTestStringConvertible {
             why: "the code that holds the key depends on no later stage."),
         ModuleRule(
             name: "Cryptography is the one module that calls OpenSSL",
-            modules: projectModules.subtracting(["Cryptography", "COpenSSL", "CGLPK"]).sorted(), forbidden: ["COpenSSL"],
+            modules: projectModules.subtracting(["Cryptography", "COpenSSL", "CCoinOR"]).sorted(), forbidden: ["COpenSSL"],
             why: "one owner type per OpenSSL object lives in Cryptography, which checks every return code."),
         ModuleRule(
-            name: "Disclosure is the one module that calls GLPK",
-            modules: projectModules.subtracting(["Disclosure", "COpenSSL", "CGLPK"]).sorted(), forbidden: ["CGLPK"],
+            name: "Disclosure is the one module that calls COIN-OR (CLP, CBC)",
+            modules: projectModules.subtracting(["Disclosure", "COpenSSL", "CCoinOR"]).sorted(), forbidden: ["CCoinOR"],
             why: "the LP audit is part of disclosure control."),
         ModuleRule(
             name: "the core depends on nothing",

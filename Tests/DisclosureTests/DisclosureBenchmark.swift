@@ -51,7 +51,7 @@ struct DisclosureBenchmark {
         ]
     }
 
-    @Test("ten tables, a few thousand atoms: time to protect", arguments: [2_000, 6_000])
+    @Test("ten tables, a few thousand atoms: time to protect", arguments: [300, 2_000, 6_000])
     func protectRelease(persons: Int) throws {
         let microdata = Self.makeMicrodata(persons: persons, seed: 7)
         let tables = Self.makeTables()
@@ -60,8 +60,12 @@ struct DisclosureBenchmark {
         let seconds = Date().timeIntervalSince(start)
         let cells = release.tables.reduce(0) { $0 + $1.cells.count }
         let primary = release.audit.filter { $0.kind == .primary }.count
+        let loss = release.suppression
         print("BENCHMARK persons=\(persons) atoms=\(microdata.counts.count) tables=\(tables.count) cells=\(cells) "
-              + "primary=\(primary) secondary=\(release.audit.count - primary) seconds=\(String(format: "%.2f", seconds))")
+              + "primary=\(primary) secondary=\(release.audit.count - primary) seconds=\(String(format: "%.2f", seconds)) "
+              + "method=\(loss.method.rawValue) secondary_units=\(loss.overall.secondaryUnits) "
+              + "greedy_secondary=\(loss.greedySecondaryCells) greedy_units=\(loss.greedySecondaryUnits) "
+              + "lower_bound=\(loss.lowerBound.map(String.init) ?? "none") (\(loss.reason))")
         expectAuditHolds(release, threshold: 3)
     }
 }

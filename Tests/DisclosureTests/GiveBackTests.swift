@@ -20,7 +20,8 @@ struct GiveBackTests {
 
     @Test("a complement the line heuristic chose, made redundant by the audit's later ones, is published again")
     func redundantLineComplement() throws {
-        let protector = ReleaseProtector(policy: policy)
+        // The greedy method alone: the optimiser would not choose a2·b1 in the first place.
+        let protector = ReleaseProtector(policy: policy, suppression: SuppressionSettings(method: .greedy))
         let system = try ReleaseSystem(microdata: data, tables: [grid])
         let a2b1 = cell(system, ["a2", "b1"])
 
@@ -41,7 +42,10 @@ struct GiveBackTests {
 
         let release = try protector.protect(data, tables: [grid])
         #expect(release.status("grid", "a2", "b1") == .published(4))
-        #expect(release.status("grid", "a1", "b1") == .published(0))
+        // a1's one person is in b2 and that count is hidden: its zero is hidden too (class
+        // disclosure), which the line-by-line passes above do not do.
+        #expect(release.status("grid", "a1", "b1") == .suppressed)
+        #expect(release.entry("grid", "a1", "b1")?.kind == .zero)
         #expect(release.status("grid", "Total", "Total") == .published(12))
         let expected: [[String]: (Double, Double)] = [
             ["a1", "b2"]: (1, 5), ["a1", "Total"]: (1, 5),
@@ -49,7 +53,7 @@ struct GiveBackTests {
             ["a3", "b1"]: (1, 5), ["a3", "b2"]: (1, 5), ["a3", "Total"]: (2, 6),
             ["Total", "b1"]: (5, 9), ["Total", "b2"]: (3, 7),
         ]
-        #expect(release.hidden("grid") == Set(expected.keys))
+        #expect(release.hidden("grid") == Set(expected.keys).union([["a1", "b1"]]))
         for (coordinates, range) in expected {
             let entry = try #require(release.audit.first { $0.coordinates == coordinates })
             #expect(entry.lower == range.0 && entry.upper == range.1, "\(coordinates)")

@@ -13,6 +13,12 @@ struct IndependentAudit {
     /// Counts above this are not tried for a combination no published cell bounds.
     let unboundedCap: Int
 
+    /// The keys (table id and coordinates) of the zeros a release hid against class
+    /// disclosure: they are judged with their lines, not alone.
+    static func zeroKeys(_ release: ProtectedRelease) -> Set<String> {
+        Set(release.audit.filter { $0.kind == .zero }.map { "\($0.table)|\($0.coordinates.joined(separator: "|"))" })
+    }
+
     /// The range of every hidden cell, keyed by table id and coordinates; nil if no
     /// assignment at all fits (which would mean the release contradicts itself).
     func ranges(of release: ProtectedRelease, policy: DisclosurePolicy) -> [String: Range]? {
@@ -21,6 +27,8 @@ struct IndependentAudit {
 
         struct Constraint { var members: [Int]; var lower: Int; var upper: Int }
         var constraints: [Constraint] = []
+        // Zeros hidden against class disclosure (the sidecar's kind) are not "at least 1".
+        let zeros = Self.zeroKeys(release)
         var hidden: [(key: String, members: [Int])] = []
         for table in release.tables {
             let definition = table.definition
@@ -55,8 +63,9 @@ struct IndependentAudit {
                 case .structuralZero:
                     constraints.append(Constraint(members: members, lower: 0, upper: 0))
                 case .suppressed:
-                    hidden.append(("\(definition.id)|\(cell.coordinates.joined(separator: "|"))", members))
-                    if policy.zeros == .show {
+                    let key = "\(definition.id)|\(cell.coordinates.joined(separator: "|"))"
+                    hidden.append((key, members))
+                    if policy.zeros == .show && !zeros.contains(key) {
                         constraints.append(Constraint(members: members, lower: 1, upper: Int.max))
                     }
                 }

@@ -40,7 +40,8 @@ struct PolicyTests {
 
     @Test("loosening is refused, naming the field, its file and its line",
           arguments: [
-              ("threshold", Settings(threshold: 2, lines: [.threshold: 7])),
+              ("threshold", Settings(threshold: 3, lines: [.threshold: 7])),
+              ("class-size", Settings(classSize: 5, lines: [.classSize: 7])),
               ("zeros", Settings(zeros: .show, lines: [.zeros: 7])),
               ("secondary", Settings(secondary: false, lines: [.secondary: 7])),
               ("rounding", Settings(rounding: 0, lines: [.rounding: 7])),
@@ -50,7 +51,7 @@ struct PolicyTests {
         var located = settings
         located.file = "spec.yaml"
         located.line = 5
-        let base = DisclosurePolicy(threshold: 3, zeros: .suppress, secondary: true, rounding: 5)
+        let base = DisclosurePolicy(threshold: 4, zeros: .suppress, secondary: true, rounding: 5, classSize: 10)
         let error = expectPathlinkError(.invalidDocument) { try base.tightened(by: located) }
         #expect(error?.problem.contains("\"\(field)\"") == true)
         #expect(error?.remedy?.contains("tighten") == true)

@@ -50,7 +50,10 @@ struct SuppressionTests {
         #expect(release.status("outcomes", "North", "Total") == .suppressed)
         #expect(release.entry("outcomes", "North", "Total")?.kind == .primary)
         #expect(release.status("outcomes", "Total", "Total") == .published(20))
-        #expect(release.status("outcomes", "North", "C") == .published(0))
+        // Column C's 7 persons are all in South: a group under the class size in one
+        // category, so its zero is hidden (class disclosure).
+        #expect(release.status("outcomes", "North", "C") == .suppressed)
+        #expect(release.entry("outcomes", "North", "C")?.kind == .zero)
         expectAuditHolds(release, threshold: 3)
     }
 
@@ -189,18 +192,23 @@ struct SuppressionTests {
         #expect(error?.remedy?.contains("secondary: true") == true)
     }
 
-    @Test("class disclosure is warned about by table and dimension, without categories")
+    @Test("class disclosure is protected: the zeros of a small line all in one category are hidden, a large line's are not")
     func classDisclosure() throws {
         let data = makeGrid("region", ["North", "South"], "outcome", ["A", "B", "C"], [[0, 0, 9], [6, 8, 9]])
         let release = try protector.protect(data, tables: [regionByOutcome])
-        // North's row is all in C; the columns A and B are all in South.
-        #expect(release.warnings.count == 2)
-        #expect(release.warnings.allSatisfy { $0.contains("\"outcomes\"") })
-        #expect(release.warnings.contains { $0.contains("along \"outcome\"") })
-        #expect(release.warnings.contains { $0.contains("along \"region\"") })
-        #expect(!release.warnings.contains { $0.contains("North") || $0.contains("South") || $0.contains("9") })
-        let quiet = makeGrid("region", ["North", "South"], "outcome", ["A", "B", "C"], [[3, 4, 9], [6, 8, 9]])
-        #expect(try protector.protect(quiet, tables: [regionByOutcome]).warnings.isEmpty)
+        // North's 9 are all in C; A's 6 and B's 8 are all in South: every such zero is hidden.
+        #expect(release.status("outcomes", "North", "A") == .suppressed)
+        #expect(release.status("outcomes", "North", "B") == .suppressed)
+        #expect(release.warnings.isEmpty)
+        expectAuditHolds(release, threshold: 3)
+        // Lines of 10 or more may be all in one category.
+        let large = makeGrid("region", ["North", "South"], "outcome", ["A", "B", "C"], [[0, 0, 12], [16, 18, 9]])
+        let published = try protector.protect(large, tables: [regionByOutcome])
+        #expect(published.status("outcomes", "North", "A") == .published(0))
+        #expect(published.hidden("outcomes").isEmpty)
+        // A larger class size in the policy protects them too.
+        let strict = ReleaseProtector(policy: DisclosurePolicy(classSize: 20))
+        #expect(try strict.protect(large, tables: [regionByOutcome]).status("outcomes", "North", "A") == .suppressed)
     }
 
     @Test("same inputs give the same release")

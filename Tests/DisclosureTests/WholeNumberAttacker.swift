@@ -22,6 +22,17 @@ struct WholeNumberAttacker {
         /// The true counts its printed value allows (a single value without rounding);
         /// nil when the cell is hidden.
         var known: ClosedRange<Int>?
+        /// For a hidden cell, whether it holds anyone, when the caller knows the truth: an
+        /// oracle stronger than any reader, who cannot tell the zeros hidden against class
+        /// disclosure from small counts. nil: at least one when zeros are shown.
+        var holdsSomeone: Bool? = nil
+    }
+
+    /// A line of a table: cells along one dimension with the others fixed, and their total.
+    struct Line {
+        var name: String
+        var members: [Int]
+        var total: Int
     }
 
     /// A finding: a group of atoms and the counts a reader knows it can hold.
@@ -39,13 +50,15 @@ struct WholeNumberAttacker {
     let zerosShown: Bool
     /// An atom no published cell bounds is tried with counts 0…cap.
     let cap: Int
+    /// The lines of the release's tables (indices into `cells`), for ``classDisclosures(classSize:)``.
+    var lines: [Line] = []
 
     private struct Constraint { var atoms: [Int]; var lower: Int; var upper: Int }
 
     private var constraints: [Constraint] {
         cells.compactMap { cell in
             if let known = cell.known { return Constraint(atoms: cell.atoms.sorted(), lower: known.lowerBound, upper: known.upperBound) }
-            return zerosShown ? Constraint(atoms: cell.atoms.sorted(), lower: 1, upper: Int.max) : nil
+            return zerosShown && cell.holdsSomeone != false ? Constraint(atoms: cell.atoms.sorted(), lower: 1, upper: Int.max) : nil
         }
     }
 
@@ -109,7 +122,8 @@ struct WholeNumberAttacker {
 
     /// Every hidden cell whose feasible range holds one value or stays under `threshold`.
     func pinnedOrSmallHiddenCells(threshold: Int) -> [Finding] {
-        cells.filter { $0.known == nil }.compactMap { cell in
+        // A hidden zero is protected with its line (``classDisclosures(classSize:)``).
+        cells.filter { $0.known == nil && $0.holdsSomeone != false }.compactMap { cell in
             guard let range = range(of: cell.atoms) else {
                 return Finding(how: "\(cell.name) (no assignment fits)", atoms: cell.atoms, lower: 0, upper: -1)
             }
@@ -170,10 +184,37 @@ struct WholeNumberAttacker {
         return findings
     }
 
+    /// Class disclosure: every line in which the reader can prove that all the cells but one
+    /// hold nobody while the line holds somebody, and whose count may be under `classSize`
+    /// (published under it, or hidden with a smallest feasible value under it) — everyone in
+    /// that small group is then known to be in the one category left.
+    func classDisclosures(classSize: Int) -> [Finding] {
+        var findings: [Finding] = []
+        for line in lines {
+            let members = line.members
+            // Cells a reader may not know to be empty: published non-zero, or hidden.
+            let open = members.filter { cells[$0].known != 0...0 }
+            guard members.count > 1, !open.isEmpty, open.count <= 3 || open.count == members.count else { continue }
+            for lone in open {
+                // The others must be published zeros or hidden cells proven empty.
+                let rest = members.filter { $0 != lone }.reduce(into: Set<Int>()) { $0.formUnion(cells[$1].atoms) }
+                let hiddenOthers = open.filter { $0 != lone }
+                guard hiddenOthers.allSatisfy({ cells[$0].known == nil }) else { continue }
+                guard hiddenOthers.isEmpty || range(of: rest)?.upper == 0 else { continue }
+                guard let total = range(of: cells[line.total].atoms), total.lower >= 1, total.lower < classSize else { break }
+                findings.append(Finding(how: "\(line.name): everyone in \(cells[lone].name)", atoms: cells[line.total].atoms,
+                                        lower: total.lower, upper: total.upper))
+                break
+            }
+        }
+        return findings
+    }
+
     /// Both attacks: hidden cells pinned or whose largest value stays under `protection`
     /// (the threshold, or threshold + a policy's margin), and small groups from published cells.
-    func findings(threshold: Int, protection: Int? = nil) -> [Finding] {
+    func findings(threshold: Int, protection: Int? = nil, classSize: Int? = nil) -> [Finding] {
         pinnedOrSmallHiddenCells(threshold: protection ?? threshold) + smallGroups(threshold: threshold)
+            + (classSize.map(classDisclosures(classSize:)) ?? [])
     }
 }
 

@@ -60,6 +60,53 @@ struct ExportProfilerTests {
         #expect(findings.contains { $0.severity == .warning && $0.column == "outcome" })
     }
 
+    @Test("Street addresses: a house or flat number and a street word; phrases with numbers and street words alone are not")
+    func addresses() {
+        for address in ["12 Acacia Avenue", "Flat 3, 45 High St", "1a Mill Lane", "63 Windsor Gardens, Billericay", "Apartment 12b",
+                        "14-16 London Road", "7 The Grove", "2 St. Mary's Close", "Flat 2 Ashdown Court", "101 Harley Dr."] {
+            #expect(ExportProfiler.looksLikeAddress(address), "\(address) should look like an address")
+        }
+        for phrase in ["Crown Court", "Magistrates Court", "1-2 years", "More than 2 years", "3 weeks to Crown Court", "Court 2",
+                       "Section 18 wounding", "Under 1 month", "2 way radio", "6-12 months", "Park", "Referred on", "Unit 4 Park",
+                       "Level 3 Green", "1 in 4 Street"] {
+            #expect(!ExportProfiler.looksLikeAddress(phrase), "\(phrase) should not look like an address")
+        }
+        #expect(ExportProfiler.patterns(in: "12 Acacia Avenue", open: true).contains(.address))
+        #expect(!ExportProfiler.patterns(in: "12 Acacia Avenue", open: false).contains(.address))
+    }
+
+    @Test("Declared and built-in placeholders are missing values, not profiled")
+    func placeholdersNotProfiled() throws {
+        let folder = TestFolder()
+        let text = manifest.replacingOccurrences(of: "{name: outcome, class: attribute, open: true}",
+                                                 with: "{name: outcome, class: attribute, open: true, missing: [\"Not Stated\"]}")
+        let manifest = try Manifest.load(path: folder.write("m.yaml", text))
+        #expect(manifest.column(named: "outcome")?.missing == ["NOT STATED"])
+        // "Not Stated" and "Not Known" would look like personal names if they were values.
+        let csv = "case_id,referral_source,outcome,referral_date\n1,Police,  not stated ,01/02/2021\n2,Not Known,Not Stated,01/02/2021\n"
+        let findings = try ExportProfiler(manifest: manifest).profile(input: folder.write("raw.csv", csv))
+        #expect(!findings.contains { $0.severity == .error }, "\(findings)")
+        let undeclared = try ExportProfiler(manifest: manifest).profile(input: folder.write("raw2.csv", csv.replacingOccurrences(of: "2,Not Known", with: "2,Not Declared")))
+        #expect(undeclared.contains { $0.severity == .error && $0.column == "referral_source" && $0.message.contains("names") })
+    }
+
+    @Test("Declared placeholders match raw bytes exactly as their trimmed, upper-cased text does")
+    func declaredPlaceholderBytes() {
+        let lists = [["N/K", "NOT STATED"], ["NÃO SABE", "N/K"], ["SS"], ["-"]].map { $0.map(Placeholder.declared) }
+        let values = ["N/K", "n/k", " N/K ", "\tn/K\r", "N/K\u{00A0}", "\u{3000}n/k", "N/KX", "XN/K", "N/", "", " ", "not stated",
+                      "Not  Stated", "NOT STATED ", "não sabe", "NÃO SABE", "nao sabe", "ß", "ss", "SS", "Ss", "-", " - ", "--", "No", "N",
+                      "Ñ/K", "N/K\u{200B}", "\u{FB00}"]
+        for list in lists {
+            let matcher = DeclaredPlaceholders(list)
+            for value in values {
+                let expected = Set(list).contains(Placeholder.declared(value))
+                let bytes = Array(value.utf8)
+                let actual = bytes.withUnsafeBufferPointer { matcher.contains($0) }
+                #expect(actual == expected, "\(list) and \(value.debugDescription): \(actual), expected \(expected)")
+            }
+        }
+    }
+
     @Test("NHS check digits are checked")
     func nhsCheckDigit() {
         #expect(ExportProfiler.isNHSNumber(Array("9434765919".utf8)))

@@ -136,17 +136,17 @@ enum Corpus {
 
     static var manifests: [BadInput] {
         [
-            manifest("unknown class", { $0.replacingOccurrences(of: "class: direct", with: "class: secret") }, mentions: ["line 43"]),
+            manifest("unknown class", { $0.replacingOccurrences(of: "class: direct", with: "class: secret") }, mentions: ["line 44"]),
             manifest("duplicate column", { $0.replacingOccurrences(of: "  - name: officer_name", with: "  - name: mo_notes") },
                      mentions: ["mo_notes"]),
-            manifest("bad regex", { $0.replacingOccurrences(of: "'^(\\d{2})", with: "'^((\\d{2})") }, mentions: ["line 17"]),
+            manifest("bad regex", { $0.replacingOccurrences(of: "'^(\\d{2})", with: "'^((\\d{2})") }, mentions: ["line 18"]),
             manifest("template names a missing group", { $0.replacingOccurrences(of: "'$1/$2/$3'", with: "'$1/$2/$7'") },
-                     mentions: ["line 17"]),
+                     mentions: ["line 18"]),
             manifest("unknown normaliser", { $0.replacingOccurrences(of: "field: postcode", with: "field: zipcode") },
-                     mentions: ["line 40"]),
+                     mentions: ["line 41"]),
             manifest("unknown key", { $0.replacingOccurrences(of: "owner: Example Police", with: "ownr: Example Police") },
-                     mentions: ["line 4"]),
-            manifest("wrong version", { $0.replacingOccurrences(of: "manifest: 1", with: "manifest: 2") }, mentions: ["line 1"]),
+                     mentions: ["line 5"]),
+            manifest("wrong version", { $0.replacingOccurrences(of: "manifest: 1", with: "manifest: 2") }, mentions: ["line 2"]),
             manifest("YAML alias bomb", { _ in aliasBomb(first: "manifest: 1") }, mentions: ["line 2"]),
             manifest("YAML syntax error", { $0.replacingOccurrences(of: "columns:", with: "columns: [") }, mentions: ["line"]),
             manifest("a tab-indented line", { $0.replacingOccurrences(of: "  - name: victim_sex", with: "\t- name: victim_sex") },
@@ -206,7 +206,7 @@ enum Corpus {
                      mentions: mentions, output: "linked")
         }
         return [
-            plan("wrong version", { $0.replacingOccurrences(of: "linkage: 1", with: "linkage: 7") }, mentions: ["plan.yaml", "line 1"]),
+            plan("wrong version", { $0.replacingOccurrences(of: "linkage: 1", with: "linkage: 7") }, mentions: ["plan.yaml", "line 2"]),
             plan("unknown key field", { $0.replacingOccurrences(of: "forename-initial, surname", with: "forename-inital, surname") },
                  mentions: ["plan.yaml", "line"]),
             plan("a link to an unknown dataset", { $0.replacingOccurrences(of: "to: cps.cases", with: "to: probation.cases") },
@@ -250,6 +250,13 @@ enum Corpus {
                    mentions: ["persons-raw"]),
             report("policy: a threshold of zero", policy: { $0.replacingOccurrences(of: "threshold: 3 ", with: "threshold: 0 ") },
                    mentions: ["policy.yaml", "line"]),
+            report("policy: a threshold of two (below the floor of 3)", policy: { $0.replacingOccurrences(of: "threshold: 3 ", with: "threshold: 2 ") },
+                   mentions: ["policy.yaml", "line 5", "threshold", "3 or more"]),
+            report("policy: a threshold of one", policy: { $0.replacingOccurrences(of: "threshold: 3 ", with: "threshold: 1 ") },
+                   mentions: ["policy.yaml", "line 5", "threshold: 3"]),
+            report("spec: a policy block with threshold 2", spec: { $0.replacingOccurrences(of: "missing: Not recorded", with: "missing: Not recorded\npolicy: {threshold: 2}") },
+                   mentions: ["report.yaml", "threshold"]),
+            report("policy: a class size under 3", policy: { $0 + "\nclass-size: 2\n" }, mentions: ["policy.yaml", "class-size"]),
             report("policy: unknown key", policy: { $0 + "\nthreshhold: 10\n" }, mentions: ["policy.yaml", "line"]),
             report("policy: wrong version", policy: { $0.replacingOccurrences(of: "policy: 1", with: "policy: 2") },
                    mentions: ["policy.yaml", "line"]),

@@ -59,6 +59,6 @@ struct BadInputTests {
         let count = Corpus.csvDamage.count + Corpus.manifests.count + Corpus.keyFiles(world).count + Corpus.plans(world).count
             + Corpus.reports(world).count + Corpus.pipelines(world).count
         print("hardening: \(count) bad-input cases")
-        #expect(count == 78)
+        #expect(count == 82)
     }
 }

@@ -39,7 +39,7 @@ struct KeyHardeningTests {
         for (name, key, reason) in cases {
             let folder = TestFolder()
             let result = try pseudonymise(key: key, in: folder, world: world)
-            #expect(result.status == 1, "\(name): exit \(result.status)")
+            #expect(result.status == ExitStatus.key.rawValue, "\(name): exit \(result.status)")
             #expect(result.standardError.contains("owner.key") && result.standardError.contains(reason), "\(name): \(result.standardError)")
             #expect(result.standardError.contains("--test-key"), "\(name): the remedy should name --test-key")
             #expect(!result.standardError.lowercased().contains(String(key.lowercased().prefix(16))), "\(name): key bytes printed")
@@ -60,7 +60,7 @@ struct KeyHardeningTests {
         folder.write("pipeline.yaml", World.pipelineText(synth: (30, 2), key: "{file: owner.key}",
                                                          reportSpec: SafeFilesTests.smallReport(in: folder)))
         let refused = try pathlink(["run", "pipeline.yaml", "--output", "out"], in: folder.path)
-        #expect(refused.status == 1 && refused.standardError.contains("owner.key") && refused.standardError.contains("repeat"),
+        #expect(refused.status == ExitStatus.key.rawValue && refused.standardError.contains("owner.key") && refused.standardError.contains("repeat"),
                 "\(refused.standardError)")
         #expect(!FilePath.exists(folder.file("out")) && partialLeftovers(in: folder).isEmpty)
         let allowed = try pathlink(["run", "pipeline.yaml", "--output", "out", "--test-key"], in: folder.path)
@@ -74,13 +74,13 @@ struct KeyHardeningTests {
         let inputs = LeakTests.datasets.flatMap { ["--input", "\($0.0)=\(world.output)/tokens/\($0.0).csv"] }
         chmod(folder.write("weak.secret", String(repeating: "c3", count: 32) + "\n"), 0o600)
         let weak = try pathlink(["link", "--plan", world.plan, "--secret", "weak.secret", "--output", "linked"] + inputs, in: folder.path)
-        #expect(weak.status == 1 && weak.standardError.contains("weak.secret"), "\(weak.standardError)")
+        #expect(weak.status == ExitStatus.key.rawValue && weak.standardError.contains("weak.secret"), "\(weak.standardError)")
         #expect(!FilePath.exists(folder.file("linked")))
 
         try copyFile(world.key, folder.file("owner-copy.key"))
         chmod(folder.file("owner-copy.key"), 0o600)
         let ownerKey = try pathlink(["link", "--plan", world.plan, "--secret", "owner-copy.key", "--output", "linked"] + inputs, in: folder.path)
-        #expect(ownerKey.status == 1, "\(ownerKey.standardError)")
+        #expect(ownerKey.status == ExitStatus.key.rawValue, "\(ownerKey.standardError)")
         #expect(ownerKey.standardError.contains("linker secret is the owners' key"), "\(ownerKey.standardError)")
         let keyText = try FilePath.readText(world.key).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!ownerKey.standardError.contains(String(keyText.prefix(16))))

@@ -43,7 +43,7 @@ struct OneRuleTests {
         let check = try pathlink(["check", "crimes.yaml"], in: folder.path)
         #expect(check.status == 1 && check.standardOutput.contains("victim_address"))
         let extract = try pathlink(["extract", "--manifest", manifest, "--input", "police.csv", "--output", "out.csv"], in: folder.path)
-        Self.expectRefused(extract, mentioning: ["crimes.yaml", "line 42", "victim_address", "pathlink check"], folder: folder, inputs: 2)
+        Self.expectRefused(extract, mentioning: ["crimes.yaml", "line 43", "victim_address", "pathlink check"], folder: folder, inputs: 2)
     }
 
     @Test("An attribute without values: must say open: true")
@@ -103,7 +103,7 @@ struct OneRuleTests {
             let check = try pathlink(["check", "crimes.yaml"], in: folder.path)
             #expect(check.status == 1, "\(label): \(check.standardOutput)")
             let extract = try pathlink(["extract", "--manifest", manifest, "--input", "police.csv", "--output", "out.csv"], in: folder.path)
-            Self.expectRefused(extract, mentioning: ["crimes.yaml", "line 74", label.contains("Cyrillic") ? "U+043E" : "U+200B"],
+            Self.expectRefused(extract, mentioning: ["crimes.yaml", "line 75", label.contains("Cyrillic") ? "U+043E" : "U+200B"],
                                folder: folder, inputs: 2)
         }
     }
@@ -117,7 +117,7 @@ struct OneRuleTests {
             folder.write("policy.yaml", policy.replacingOccurrences(of: "threshold: 3 ", with: "threshold: \(number) "))
             let result = try pathlink(["report", "--spec", spec, "--policy", "policy.yaml", "--input", "linked", "--output", "release"],
                                       in: folder.path)
-            Self.expectRefused(result, mentioning: ["policy.yaml", "line 4", number], folder: folder, inputs: 1)
+            Self.expectRefused(result, mentioning: ["policy.yaml", "line 5", number], folder: folder, inputs: 1)
         }
         // A manifest number (the age condition) the same way.
         let folder = TestFolder()
@@ -175,7 +175,7 @@ struct OneRuleTests {
         let broken = folder.write("plan.yaml", try FilePath.readText(repositoryRoot + "/governance/linkage.yaml")
             .replacingOccurrences(of: "linkage: 1", with: "linkage: 7"))
         let refused = try pathlink(["check", broken], in: folder.path)
-        #expect(refused.status != 0 && refused.standardError.contains("line 1"))
+        #expect(refused.status != 0 && refused.standardError.contains("line 2"))
     }
 }
 

@@ -117,6 +117,6 @@ struct PatternAgreementTests {
         let result = try Self.verdicts(pattern: pattern, template: template, world: world)
         #expect(result.check == result.extract && result.extract == result.pseudonymise, "\(pattern) / \(template): \(result)")
         #expect((result.check == "accepted") == accepted, "\(pattern) / \(template): \(result.check)")
-        if !accepted { #expect(result.check.contains("line 17"), "\(result.check)") }
+        if !accepted { #expect(result.check.contains("line 18"), "\(result.check)") }
     }
 }

@@ -120,3 +120,25 @@ func partialLeftovers(in folder: TestFolder) -> [String] {
 func copyFile(_ from: String, _ to: String) throws {
     try FilePath.writeAtomically(try FilePath.readAll(from), to: to, force: true)
 }
+
+/// Tests/Fixtures/owner-fixture: a raw export, its manifest and plan, and the published test
+/// key, with the token file and receipt the independent Python owner tool wrote from them.
+let ownerFixture = repositoryRoot + "/Tests/Fixtures/owner-fixture"
+
+/// A fresh copy of the owner fixture, with its published test key copied to an owner-only
+/// file named `key`.
+func ownerFixtureCopy() throws -> TestFolder {
+    let folder = TestFolder()
+    for name in try FileManager.default.contentsOfDirectory(atPath: ownerFixture) {
+        try copyFile(ownerFixture + "/" + name, folder.file(name))
+    }
+    try copyFile(folder.file("test-key.hex"), folder.file("key"))
+    chmod(folder.file("key"), 0o600)
+    return folder
+}
+
+/// `--test-key` when the binary under test has it (a published key is refused without it;
+/// an older binary named by `PATHLINK_BINARY` may predate the flag).
+func testKeyFlag(_ command: String, in folder: TestFolder) throws -> [String] {
+    try pathlink([command, "--help"], in: folder.path).standardOutput.contains("--test-key") ? ["--test-key"] : []
+}

@@ -48,7 +48,7 @@ final class World: @unchecked Sendable {
     var policy: String { repositoryRoot + "/governance/disclosure-policy.yaml" }
 
     private init() {
-        let pipeline = folder.write("pipeline.yaml", World.pipelineText(synth: (150, 11)))
+        let pipeline = folder.write("pipeline.yaml", World.pipelineText(synth: (600, 11)))
         output = folder.file("world")
         do {
             let result = try pathlink(["run", pipeline, "--output", output], in: folder.path)

@@ -66,6 +66,9 @@ struct PolicyTests {
         let cases: [(String, Int?)] = [
             ("policy: 1\nthreshold: 3\nzeros: maybe\n", 3),
             ("policy: 1\nthreshold: 0\n", 2),
+            ("policy: 1\nthreshold: 1\n", 2),
+            ("policy: 1\nzeros: show\nthreshold: 2\n", 3),
+            ("policy: 1\nclass-size: 2\n", 2),
             ("policy: 1\nrounding: -5\n", 2),
             ("policy: 1\nsecondary: perhaps\n", 2),
             ("policy: 1\nsymbol: \"3\"\n", 2),
@@ -87,13 +90,15 @@ struct PolicyTests {
     func tightening() throws {
         let scratch = Scratch()
         let linked = scratch.linked(smallHeader, smallRows)
-        try runReport(scratch, spec: "report: 1\nid: d\npolicy: {threshold: 3}\ntables:\n  - {id: s, rows: [sex]}\n", linked: linked,
-                      policy: "policy: 1\nthreshold: 2\n")
-        // Under the tighter threshold M (2) is hidden; with the base shown, F must be hidden
-        // too or M = 6 − 4. Under the file's threshold 2 everything would be published.
-        #expect(tidyCells(scratch, "s") == ["F": "[c]", "M": "[c]", "Total": "6"])
+        let many = scratch.linked(smallHeader, smallRows, name: "many", copies: 10)
+        try runReport(scratch, spec: "report: 1\nid: d\npolicy: {threshold: 25}\ntables:\n  - {id: s, rows: [sex]}\n", linked: many,
+                      policy: "policy: 1\nthreshold: 3\n")
+        // Under the tighter threshold M (20) is hidden; with the base shown, F must be hidden
+        // too or M = 60 − 40. Under the file's threshold 3 everything would be published.
+        #expect(tidyCells(scratch, "s") == ["F": "[c]", "M": "[c]", "Total": "60"])
         let json = try JSONSerialization.jsonObject(with: Data(scratch.read("release/tables.json").utf8)) as! [String: Any]
-        #expect((json["policy"] as? [String: Any])?["threshold"] as? Int == 3)
+        #expect((json["policy"] as? [String: Any])?["threshold"] as? Int == 25)
+        _ = linked
     }
 
     @Test("a spec that loosens the policy is refused at its policy line, and nothing is written")

@@ -13,49 +13,53 @@ struct ReleaseOutputTests {
       - {id: charged, kind: rate, rows: [sex], numerator: {outcome_group: [Charged]}, denominator: {outcome_group: [Charged, Not charged]}}
     """
 
-    @Test("the folder holds tidy and wide CSVs per table, tables.json and report.html — and nothing else")
+    @Test("the folder holds tidy and wide CSVs per table, tables.json, results.json and report.html — and nothing else")
     func folderContents() throws {
         let scratch = Scratch()
-        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40}, \"link_rate\": 0.5}")
-        // The rate's denominator here is every person: with [Charged, Not charged] its base (5)
-        // and the grid's (6) would differ by the one Open person, and no release could show both.
+        // Two copies of each person: counts of 2 to suppress, and a base of 12 to publish.
+        let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40}, \"link_rate\": 0.5}",
+                                    copies: 2)
+        // The rate's denominator here is every person: with [Charged, Not charged] its base (10)
+        // and the grid's (12) would differ by the two Open persons, and no release could show both.
         let spec = self.spec.replacingOccurrences(of: "[Charged, Not charged]}}", with: "[Charged, Not charged, Open]}}")
-        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n")
         #expect(FilePath.contents(of: scratch.file("release")) ==
-                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "tables.json"])
+                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "results.json", "tables.json"])
         #expect(scratch.exists("release.receipt.json"))
         #expect(scratch.exists("release.audit.json"))
 
         // Wide: the column variable across, totals on both sides.
         let wide = try CSVTable(contentsOf: scratch.file("release/grid.wide.csv"))
         #expect(wide.header == ["sex", "Charged", "Not charged", "Open", "Total"])
-        // Every cell is its true count or [c]; no 1 is published; the totals and the base are.
-        let truth = [["F", "1", "2", "1", "4"], ["M", "1", "1", "0", "2"], ["Total", "2", "3", "1", "6"]]
+        // Every cell is its true count or [c]; no 1 or 2 is published; the totals and the base are.
+        let truth = [["F", "2", "4", "2", "8"], ["M", "2", "2", "0", "4"], ["Total", "4", "6", "2", "12"]]
         #expect(wide.rows.map { $0.first } == truth.map { $0.first })
         for (row, trueRow) in zip(wide.rows, truth) {
             for (value, trueValue) in zip(row, trueRow).dropFirst() {
-                #expect(value == trueValue || (value == "[c]" && trueValue != "0"), "\(row)")
-                if trueValue == "1" { #expect(value == "[c]", "\(row)") }
+                #expect(value == trueValue || value == "[c]", "\(row)")
+                if trueValue == "1" || trueValue == "2" { #expect(value == "[c]", "\(row)") }
             }
         }
-        #expect(wide.rows.last?.last == "6", "the base")
+        // Everyone Open is F: the M zero of that column is hidden (class disclosure).
+        #expect(wide.rows[1][3] == "[c]", "\(wide.rows[1])")
+        #expect(wide.rows.last?.last == "12", "the base")
         let rateWide = try CSVTable(contentsOf: scratch.file("release/charged.wide.csv"))
         #expect(rateWide.header == ["sex", "rate", "numerator", "denominator"], "a wide rate file keeps numerator and denominator")
         #expect(rateWide.rows.map { $0.first } == ["F", "M", "Total"])
 
         let json = try JSONSerialization.jsonObject(with: Data(scratch.read("release/tables.json").utf8)) as! [String: Any]
         let policy = json["policy"] as! [String: Any]
-        #expect(policy["threshold"] as? Int == 2 && policy["symbol"] as? String == "[c]" && policy["zeros"] as? String == "show")
+        #expect(policy["threshold"] as? Int == 3 && policy["symbol"] as? String == "[c]" && policy["zeros"] as? String == "show")
         let tables = json["tables"] as! [[String: Any]]
         #expect(tables.map { $0["id"] as? String } == ["grid", "charged"])
         #expect(tables[0]["kind"] as? String == "count" && tables[1]["kind"] as? String == "rate")
         #expect(tables[0]["dimensions"] as? [String] == ["sex", "outcome_group"])
         #expect(tables[0]["unit"] as? String == "persons")
-        #expect(tables[0]["base"] as? Int == 6, "base is a number")
-        #expect(tables[0]["base_text"] as? String == "Base = 6")
+        #expect(tables[0]["base"] as? Int == 12, "base is a number")
+        #expect(tables[0]["base_text"] as? String == "Base = 12")
         #expect(tables[0]["notes"] as? String == "Hand-made.")
         #expect(tables[0]["title"] as? String == "Sex by outcome")
-        #expect(tables[1]["base"] as? Int == 6, "a rate's base is its denominator")
+        #expect(tables[1]["base"] as? Int == 12, "a rate's base is its denominator")
         #expect(tables[1]["unit"] as? String == "percent of persons")
     }
 
@@ -63,7 +67,7 @@ struct ReleaseOutputTests {
     func html() throws {
         let scratch = Scratch()
         let linked = scratch.linked(smallHeader, smallRows, quality: "{\"persons\": 6, \"linked_by_rule\": {\"MK1\": 40, \"MK2\": 1, \"MK3\": 4}, \"link_rate\": 0.5}")
-        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n")
         let page = scratch.read("release/report.html")
         #expect(page.hasPrefix("<!DOCTYPE html>"))
         #expect(page.components(separatedBy: "<svg").count - 1 == 2, "one chart per table")
@@ -114,6 +118,20 @@ struct ReleaseOutputTests {
         #expect((audit["not_for_release"] as? String)?.contains("NOT FOR RELEASE") == true)
         #expect(audit["policy"] != nil && audit["suppressed_cells"] != nil)
         #expect(scratch.exists("release.audit.json.receipt.json"))
+        // The information loss and the method are in the sidecar, and only there.
+        let suppression = try #require(audit["suppression"] as? [String: Any])
+        #expect(["optimal", "greedy"].contains(suppression["method"] as? String))
+        let overall = try #require(suppression["overall"] as? [String: Any])
+        let hidden = (audit["suppressed_cells"] as? [Any])?.count
+        #expect(overall["cells"] as? Int == hidden)
+        #expect((suppression["tables"] as? [Any])?.isEmpty == false)
+        for name in ["report.html", "tables.json", "results.json"] {
+            let text = scratch.read("release/" + name)
+            for key in ["lower_bound", "secondary_units", "gap_to_lower_bound", "optimal-stopped", "round(s) of cuts"] {
+                #expect(!text.contains(key), "\(name) names \(key)")
+            }
+        }
+        #expect(scratch.read("release/report.html").contains("Information loss"))
 
         try runReport(scratch, spec: spec, linked: linked, output: "second", audit: "elsewhere.json")
         #expect(scratch.exists("elsewhere.json"))
@@ -141,7 +159,7 @@ struct ReleaseOutputTests {
     func receipt() throws {
         let scratch = Scratch()
         let linked = scratch.linked(smallHeader, smallRows)
-        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n")
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n")
         let text = scratch.read("release.receipt.json")
         let receipt = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
         #expect(receipt["stage"] as? String == "report")
@@ -178,9 +196,9 @@ struct ReleaseOutputTests {
         let linked = scratch.linked(smallHeader, smallRows)
         try runReport(scratch, spec: spec, linked: linked)
         let before = scratch.read("release/grid.csv")
-        expectRefused(.outputExists) { try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n") }
+        expectRefused(.outputExists) { try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n") }
         #expect(scratch.read("release/grid.csv") == before)
-        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 2\n", force: true)
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\nsymbol: \"[x]\"\n", force: true)
         #expect(scratch.read("release/grid.csv") != before)
     }
 

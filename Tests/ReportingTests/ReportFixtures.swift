@@ -24,11 +24,26 @@ final class Scratch {
         return target
     }
 
+    /// How many copies of each person the last ``linked(_:_:quality:name:copies:)`` wrote.
+    var copies = 1
+
     /// A hand-made linked folder in the format of `pathlink link` (docs/link.md "Outputs").
-    func linked(_ header: [String], _ rows: [[String]], quality: String? = nil, name: String = "linked") -> String {
+    /// With `copies` above 1, every person is written that many times (copies after the
+    /// rows as given, with their own research ids), so that every count is a multiple of
+    /// `copies` — ten makes every count of a counting test publishable under the policy's
+    /// floor (threshold 3) and every line at least the default class size.
+    func linked(_ header: [String], _ rows: [[String]], quality: String? = nil, name: String = "linked", copies: Int = 1) -> String {
         let folder = file(name)
+        self.copies = copies
         var text = header.joined(separator: ",") + "\n"
-        for row in rows { text += row.joined(separator: ",") + "\n" }
+        for copy in 0..<copies {
+            for row in rows {
+                let fields = copy == 0 ? row : row.enumerated().map { index, field in
+                    ["record_id", "person_id"].contains(header[index]) ? "\(field)-\(copy)" : field
+                }
+                text += fields.joined(separator: ",") + "\n"
+            }
+        }
         write(name + "/journeys.csv", text)
         if let quality { write(name + "/quality.json", quality) }
         return folder
@@ -38,8 +53,13 @@ final class Scratch {
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
 }
 
-/// A policy with no suppression at all (threshold 1), for tests of counting.
-let countingPolicy = "policy: 1\nthreshold: 1\n"
+/// The policy of tests of counting: the floor (threshold 3). Their linked folders hold
+/// ten copies of each person (``Scratch/linked(_:_:quality:name:copies:)``), so nothing is
+/// suppressed, and ``countedCells(_:_:output:)`` reads the counts of one copy.
+let countingPolicy = "policy: 1\nthreshold: 3\n"
+
+/// Copies of each person in the linked folders of counting tests.
+let countingCopies = 10
 
 /// Run a report and return the scratch folder's release paths.
 @discardableResult
@@ -63,6 +83,28 @@ func tidyCells(_ scratch: Scratch, _ id: String, output: String = "release") -> 
     for fields in table.rows {
         result[dimensions.map { fields[$0] }.joined(separator: "|")] =
             valueColumns.map { fields[$0].isEmpty ? fields[status] : fields[$0] }.joined(separator: "|")
+    }
+    return result
+}
+
+/// ``tidyCells(_:_:output:)`` with every count divided by the scratch folder's copies of
+/// each person (rates are left as they are); a count that is not a multiple is kept as is,
+/// so that a test comparing it fails.
+func countedCells(_ scratch: Scratch, _ id: String, output: String = "release") -> [String: String] {
+    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")),
+          let status = table.index(of: "status"), let margin = table.index(of: "is_margin") else { return [:] }
+    let countColumns: Set<String> = ["value", "numerator", "denominator"]
+    let valueColumns = table.header.indices.filter { countColumns.contains(table.header[$0]) || table.header[$0] == "rate" }
+    let dimensions = table.header.indices.filter { !valueColumns.contains($0) && $0 != status && $0 != margin }
+    var result: [String: String] = [:]
+    for fields in table.rows {
+        let values = valueColumns.map { index -> String in
+            let field = fields[index]
+            if field.isEmpty { return fields[status] }
+            guard countColumns.contains(table.header[index]), let count = Int(field), count % scratch.copies == 0 else { return field }
+            return String(count / scratch.copies)
+        }
+        result[dimensions.map { fields[$0] }.joined(separator: "|")] = values.joined(separator: "|")
     }
     return result
 }

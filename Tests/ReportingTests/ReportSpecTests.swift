@@ -49,7 +49,7 @@ struct ReportSpecTests {
         let spec = try ReportSpec.parse(text, file: "spec.yaml")
         #expect(spec.id == "demo")
         #expect(spec.unit == .persons)
-        #expect(spec.personRecordOrder == "referral_month")
+        #expect(spec.personRecordOrder == ["referral_month"])
         #expect(spec.policy?.threshold == 5)
         #expect(spec.policy?.zeros == .suppress)
         #expect(spec.policy?.rounding == nil)
@@ -162,7 +162,7 @@ struct ReportSpecTests {
         let spec = try ReportSpec.parse(yaml, file: "docs/report-spec.md")
         #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate"])
         #expect(spec.variables.map(\.name) == ["age_band", "closure", "stage"])
-        #expect(spec.personRecordOrder == "referral_month")
+        #expect(spec.personRecordOrder == ["referral_month"])
     }
 }
 

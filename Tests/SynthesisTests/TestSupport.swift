@@ -19,9 +19,9 @@ let repositoryRoot: String = {
 }()
 
 /// Generate a population into a new folder.
-func synthesise(persons: Int, seed: UInt64, rates: MessRates = .default) throws -> (folder: String, summary: Synthesiser.Summary) {
+func synthesise(persons: Int, seed: UInt64, rates: MessRates = .default, population: PopulationRates = .typical) throws -> (folder: String, summary: Synthesiser.Summary) {
     let folder = makeTemporaryFolder() + "/out"
-    let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: folder, rates: rates, showsProgress: false))
+    let summary = try Synthesiser.run(.init(persons: persons, seed: seed, output: folder, rates: rates, population: population, showsProgress: false))
     return (folder, summary)
 }
 

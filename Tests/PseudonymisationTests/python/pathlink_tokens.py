@@ -320,6 +320,8 @@ def compute_case(case, key, project):
         formats = raw.get("format", "YYYY-MM-DD")
         formats = formats if isinstance(formats, list) else [formats]
         person = {}
+        if raw.get("full-name") is not None:
+            person["forename"], person["first"], person["surname"] = full_name(raw["full-name"]["value"], raw["full-name"]["order"])
         if raw.get("forename") is not None:
             person["forename"], person["first"] = name(raw["forename"]), first_name(raw["forename"])
         if raw.get("surname") is not None:
@@ -379,6 +381,47 @@ def command_extend(shared_path, extra_path, out_path):
     return 0
 
 
+def person_of(row, spec):
+    """The normalised person fields of one extract row (the first column of a field wins)."""
+    person = {}
+    for column in spec["linkage"]:
+        raw, field = row[column["name"]], column["field"]
+        if field == "forename" and not person.get("forename"):
+            person["forename"], person["first"] = name(raw), first_name(raw)
+        elif field == "surname" and not person.get("surname"):
+            person["surname"] = name(raw)
+        elif field == "full-name":
+            forename, first, surname = full_name(raw, column["order"])
+            if not person.get("forename"):
+                person["forename"], person["first"] = forename, first
+            if not person.get("surname"):
+                person["surname"] = surname
+        elif field == "date-of-birth" and not person.get("dob"):
+            person["dob"] = date_of_birth(raw, column["formats"])
+        elif field == "postcode" and not person.get("postcode"):
+            person["postcode"] = postcode(raw)
+        elif field == "sex" and not person.get("sex"):
+            person["sex"] = sex(raw)
+    return person
+
+
+def row_tokens(row, spec, key, project):
+    """{output column: token} for the identifier columns and keys of one extract row."""
+    person = person_of(row, spec)
+    expected = {}
+    for column in spec["identifiers"]:
+        raw = row[column["name"]]
+        if "pattern" in column:
+            normalised = pattern(raw, column["pattern"], column["template"])
+        else:
+            normalised = text(raw)
+        expected[column["name"]] = token(key, project, column["domain"], normalised)
+    for key_spec in spec["keys"]:
+        value = None if key_spec.get("blank") else match_key(person, key_spec["fields"])
+        expected[key_spec["name"]] = token(key, project, "person/" + key_spec["name"], value)
+    return expected
+
+
 def command_check(spec_path, extract_path, output_path, every):
     spec = json.load(open(spec_path, encoding="utf-8"))
     key = bytes.fromhex(spec["key_hex"])
@@ -395,36 +438,7 @@ def command_check(spec_path, extract_path, output_path, every):
     for row_number in range(1, len(extract), every):
         row = dict(zip(header, extract[row_number]))
         out = dict(zip(out_header, output[row_number]))
-        person = {}
-        for column in spec["linkage"]:
-            raw, field = row[column["name"]], column["field"]
-            if field == "forename" and not person.get("forename"):
-                person["forename"], person["first"] = name(raw), first_name(raw)
-            elif field == "surname" and not person.get("surname"):
-                person["surname"] = name(raw)
-            elif field == "full-name":
-                forename, first, surname = full_name(raw, column["order"])
-                if not person.get("forename"):
-                    person["forename"], person["first"] = forename, first
-                if not person.get("surname"):
-                    person["surname"] = surname
-            elif field == "date-of-birth" and not person.get("dob"):
-                person["dob"] = date_of_birth(raw, column["formats"])
-            elif field == "postcode" and not person.get("postcode"):
-                person["postcode"] = postcode(raw)
-            elif field == "sex" and not person.get("sex"):
-                person["sex"] = sex(raw)
-        expected = {}
-        for column in spec["identifiers"]:
-            raw = row[column["name"]]
-            if "pattern" in column:
-                normalised = pattern(raw, column["pattern"], column["template"])
-            else:
-                normalised = text(raw)
-            expected[column["name"]] = token(key, project, column["domain"], normalised)
-        for key_spec in spec["keys"]:
-            value = None if key_spec.get("blank") else match_key(person, key_spec["fields"])
-            expected[key_spec["name"]] = token(key, project, "person/" + key_spec["name"], value)
+        expected = row_tokens(row, spec, key, project)
         for column, value in expected.items():
             compared += 1
             if out.get(column) != value:
@@ -432,6 +446,100 @@ def command_check(spec_path, extract_path, output_path, every):
                 print("row %d column %s differs" % (row_number + 1, column))
     print("%d tokens compared, %d differences" % (compared, failures))
     return 1 if failures or compared == 0 else 0
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def relative(path, folder):
+    import os.path
+    return os.path.relpath(os.path.abspath(path), os.path.abspath(folder)).replace(os.sep, "/")
+
+
+def command_pseudonymise(spec_path, extract_path, output_path, started):
+    """Write OUTPUT (tokens) and OUTPUT.receipt.json as governance/receipts.md specifies,
+    without Pathlink: the independent owner stage 2."""
+    import os.path
+    spec = json.load(open(spec_path, encoding="utf-8"))
+    key = bytes.fromhex(open(spec["key_file"] if os.path.isabs(spec["key_file"]) else
+                             os.path.join(os.path.dirname(spec_path), spec["key_file"])).read().strip())
+    project = spec["project"]
+    with open(extract_path, newline="", encoding="utf-8") as handle:
+        extract = list(csv.reader(handle))
+    header = extract[0]
+    linkage = {column["name"] for column in spec["linkage"]}
+    identifiers = {column["name"]: column for column in spec["identifiers"]}
+    kept = {column["name"]: column for column in spec["kept"]}
+    out_header = [column for column in header if column not in linkage] + [k["name"] for k in spec["keys"]]
+    missing = {column: 0 for column in out_header}
+    rows = []
+    for values in extract[1:]:
+        row = dict(zip(header, values))
+        tokens = row_tokens(row, spec, key, project)
+        out = []
+        for column in out_header:
+            value = tokens[column] if column in tokens else row[column]
+            if column in tokens and value == "":
+                missing[column] += 1
+            out.append(value)
+        rows.append(out)
+    # Pathlink's CSV dialect (RFC 4180): comma, CRLF, quotes only where a field needs them.
+    with open(output_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(out_header)
+        writer.writerows(rows)
+    receipt_path = output_path + ".receipt.json"
+    folder = os.path.dirname(os.path.abspath(receipt_path))
+    columns = []
+    for column in out_header:
+        if column in identifiers:
+            entry = {"name": column, "class": "identifier", "action": "tokenised",
+                     "domain": identifiers[column]["domain"], "missing": missing[column]}
+            if "identifies" in identifiers[column]:
+                entry["identifies"] = identifiers[column]["identifies"]
+        elif column in kept:
+            entry = {"name": column, "class": kept[column]["class"], "action": kept[column].get("action", "kept")}
+            if "generalise" in kept[column]:
+                entry["generalise"] = kept[column]["generalise"]
+            if kept[column].get("open"):
+                entry["open"] = True   # an attribute declared open: true (governance/receipts.md)
+        else:
+            kind = next(k.get("kind", "matchkey") for k in spec["keys"] if k["name"] == column)
+            entry = {"name": column, "class": kind, "action": "tokenised",
+                     "domain": "person/" + column, "missing": missing[column]}
+        columns.append(entry)
+    for column in spec["linkage"]:
+        columns.append({"name": column["name"], "class": "linkage", "action": "consumed", "field": column["field"]})
+    documents = [{"kind": document["kind"], "name": document["name"],
+                  "path": relative(os.path.join(os.path.dirname(spec_path), document["path"]), folder),
+                  "sha256": sha256_file(os.path.join(os.path.dirname(spec_path), document["path"]))}
+                 for document in spec["documents"]]
+    receipt = {
+        "receipt": 1,
+        "stage": "pseudonymise",
+        "tool": {"name": "pathlink_tokens.py", "version": "1", "token_derivation": 1},
+        "dataset": spec["dataset"],
+        "documents": documents,
+        "key_fingerprint": fingerprint(key),
+        "inputs": [{"path": relative(extract_path, folder), "sha256": sha256_file(extract_path), "rows": len(rows)}],
+        "outputs": [{"path": relative(output_path, folder), "sha256": sha256_file(output_path), "rows": len(rows)}],
+        "columns": columns,
+        "excluded": [],
+        "counts": {},
+        "warnings": [],
+        "started": started,
+        "finished": started,
+    }
+    with open(receipt_path, "w", encoding="utf-8") as handle:
+        json.dump(receipt, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    print("%d rows, %d columns" % (len(rows), len(out_header)))
+    return 0
 
 
 def main(arguments):
@@ -442,6 +550,9 @@ def main(arguments):
     if arguments[:1] == ["check"] and len(arguments) in (4, 6):
         every = int(arguments[5]) if len(arguments) == 6 else 1
         return command_check(arguments[1], arguments[2], arguments[3], every)
+    if arguments[:1] == ["pseudonymise"] and len(arguments) in (4, 6) and arguments[4:5] in ([], ["--started"]):
+        started = arguments[5] if len(arguments) == 6 else "2026-01-01T00:00:00Z"
+        return command_pseudonymise(arguments[1], arguments[2], arguments[3], started)
     print(__doc__)
     return 2
 
