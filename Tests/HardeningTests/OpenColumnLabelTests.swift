@@ -24,6 +24,22 @@ struct OpenColumnLabelTests {
         return try pathlink(["run", "pipeline.yaml", "--output", "out"], in: folder.path)
     }
 
+    /// A spec recoding referral_source into Police, Self and (when given) `other`; the
+    /// variable is on line 7.
+    static func routeSpec(other: String?) -> String {
+        """
+        report: 1
+        id: recoded
+        title: Referral route
+        source: journeys
+        count: persons
+        variables:
+          route: {from: referral_source, map: {Police: [Police], Self: [Self]}\(other.map { ", other: \($0)" } ?? "")}
+        tables:
+          - {id: route, title: Referral route, rows: [route]}
+        """
+    }
+
     @Test("tabulating an open column by its own values is refused, naming the spec line, table and column; nothing is released")
     func refusedAsLabels() throws {
         let folder = TestFolder()
@@ -39,18 +55,7 @@ struct OpenColumnLabelTests {
     @Test("the link records the open column in quality.json and makes no link-rate table by it; a recode with other: is released")
     func recodedIsReleased() throws {
         let folder = TestFolder()
-        let spec = """
-        report: 1
-        id: recoded
-        title: Referral route
-        source: journeys
-        count: persons
-        variables:
-          route: {from: referral_source, map: {Police: [Police], Self: [Self]}, other: Another route}
-        tables:
-          - {id: route, title: Referral route, rows: [route]}
-        """
-        let run = try Self.openRun(folder, spec: spec)
+        let run = try Self.openRun(folder, spec: Self.routeSpec(other: "Another route"))
         try #require(run.status == 0, "\(run.standardError)")
         let quality = try #require(try JSONSerialization.jsonObject(with: Data(FilePath.readAll(folder.file("out/linked/quality.json")))) as? [String: Any])
         let open = quality["open_columns"] as? [String: [String]]
@@ -66,18 +71,7 @@ struct OpenColumnLabelTests {
     @Test("a map of an open column without other: is refused on its line, before any value could be named")
     func mapNeedsOther() throws {
         let folder = TestFolder()
-        let spec = """
-        report: 1
-        id: recoded
-        title: Referral route
-        source: journeys
-        count: persons
-        variables:
-          route: {from: referral_source, map: {Police: [Police], Self: [Self]}}
-        tables:
-          - {id: route, title: Referral route, rows: [route]}
-        """
-        let run = try Self.openRun(folder, spec: spec)
+        let run = try Self.openRun(folder, spec: Self.routeSpec(other: nil))
         #expect(run.status == ExitStatus.inputError.rawValue && run.standardError.contains("line 7")
                 && run.standardError.contains("other:"), "\(run.status): \(run.standardError)")
         #expect(!run.standardError.contains("Voluntary sector") && !run.standardError.contains("Healthcare"))

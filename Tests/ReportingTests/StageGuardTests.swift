@@ -47,19 +47,16 @@ struct StageGuardTests {
         #expect(tidyCells(scratch, "by-code")["big"] == "10")
     }
 
+    /// A spec recoding code into Large (big) and Small, with one table line.
+    static func sizeSpec(table: String) -> String {
+        "report: 1\nid: r\ntitle: R\nvariables:\n  size: {from: code, map: {Large: [big]}, other: Small}\ntables:\n  \(table)\n"
+    }
+
     @Test("the same persons grouped by a recode pass the median rule and are released")
     func medianCellGrouped() throws {
         let scratch = Scratch()
         let linked = scratch.linked(Self.header, Self.rows)
-        let spec = """
-        report: 1
-        id: r
-        title: R
-        variables:
-          size: {from: code, map: {Large: [big]}, other: Small}
-        tables:
-          - {id: by-size, title: S, rows: [size]}
-        """
+        let spec = Self.sizeSpec(table: "- {id: by-size, title: S, rows: [size]}")
         try runReport(scratch, spec: spec, linked: linked, policy: nil)
         #expect(tidyCells(scratch, "by-size")["Large"] == "10")
         #expect(tidyCells(scratch, "by-size")["Small"] == "50")
@@ -69,15 +66,7 @@ struct StageGuardTests {
     func rateJudgedByDenominator() throws {
         let scratch = Scratch()
         let linked = scratch.linked(Self.header, Self.rows)
-        let spec = """
-        report: 1
-        id: r
-        title: R
-        variables:
-          size: {from: code, map: {Large: [big]}, other: Small}
-        tables:
-          - {id: flag-rate, title: F, kind: rate, rows: [size], numerator: {flag: ["Yes"]}}
-        """
+        let spec = Self.sizeSpec(table: "- {id: flag-rate, title: F, kind: rate, rows: [size], numerator: {flag: [\"Yes\"]}}")
         try runReport(scratch, spec: spec, linked: linked, policy: nil)
         #expect(scratch.exists("release/flag-rate.csv"))
     }
