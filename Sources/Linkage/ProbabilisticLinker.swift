@@ -119,6 +119,9 @@ extension PersonLinker {
     static let conflictProbability = 0.001
     /// ... and when the record pairs it joins are on average less likely than this.
     static let supportProbability = 0.2
+    /// ... and, when both persons already span the pair's two datasets, unless the pair's
+    /// weight is at least this (log2 odds; twins at one address score 15–20).
+    static let completeMergeWeight = 25.0
     /// A token shared by more record pairs than this (a common date of birth in a large
     /// population) does not make candidates; it still counts when pairs are compared.
     static let blockPairLimit = 400
@@ -377,6 +380,14 @@ extension PersonLinker {
             }
             let left = members(x), right = members(y)
             var allowed = left.count * right.count <= Self.mergeComparisonLimit
+            // Two persons that each already hold records of both datasets of the pair (twins
+            // at one address, each linked to her own records): joining them says one of the
+            // two is a duplicate, which takes stronger evidence.
+            let pairMask = UInt64(1) << UInt64(datasetOfRecord[x]) | UInt64(1) << UInt64(datasetOfRecord[y])
+            if sets.mask(ofRoot: rootX) & pairMask == pairMask && sets.mask(ofRoot: rootY) & pairMask == pairMask
+                && candidate.weight < Self.completeMergeWeight {
+                allowed = false
+            }
             var total = 0.0, comparedPairs = 0
             if allowed {
                 check: for p in left {
