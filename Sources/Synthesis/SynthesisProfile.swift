@@ -1,8 +1,8 @@
 /// A synthetic population's shape: how often the hard cases happen (``PopulationRates``)
 /// and how messy each record is (``MessRates``).
 ///
-/// `typical` is what `pathlink synth` has always made (the demo and the tests' figures;
-/// byte-identical to earlier versions); `hard` is a population that does not flatter a
+/// `typical` is the demo's and the tests' population, whose journeys carry the MoJ Victims
+/// Pathway report's relationships (``StudyModel``, issue 17); `hard` is a population that does not flatter a
 /// linker: more returners and repeat victims whose police records do not cluster, more
 /// relatives under the victim's crime reference, more multi-victim crimes, more of every
 /// kind of mess. See docs/synthetic-data.md "Profiles".
