@@ -79,6 +79,17 @@ struct StudyRelationshipTests {
         #expect(m.referralsAfterExport == 0)
     }
 
+    @Test("The checks find the defects in the older journey model (still the hard profile's)")
+    func checksCanFail() throws {
+        var older = PopulationRates.typical
+        older.studyJourneys = false
+        let m = StudyFigures(try Population(folder: try synthesise(persons: 3000, seed: 2024, population: older).folder))
+        #expect(m.serviceWithoutAssessment > 0)
+        #expect(m.referralsAfterWindow > 0)
+        #expect(!m.inconsistentDates.isEmpty)
+        #expect(abs(m.plannedPolice - m.plannedSelf) < 0.05)
+    }
+
     @Test("Dates follow one another: incident, report, referral, assessment, closure, CPS, court; none after the export")
     func consistentDates() {
         let m = Self.measured
