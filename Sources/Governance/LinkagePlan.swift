@@ -14,11 +14,21 @@ package struct LinkagePlan: Sendable {
     package var links: [LinkDefinition]
     package var output: OutputRule
     package var path: String
+    /// How persons are linked across datasets (`method:`; default the cascade).
+    package var method: LinkMethod = .cascade
 
     /// Every match key then every confirm key.
     package var allKeys: [KeyDefinition] { matchKeys + confirmKeys }
 
     package func key(named name: String) -> KeyDefinition? { allKeys.first { $0.name == name } }
+}
+
+/// `method:` of a plan (docs/link.md "Two methods").
+package enum LinkMethod: String, CaseIterable, Sendable, Equatable {
+    /// Exact tokens, key by key, unique on both sides: the auditable default.
+    case cascade
+    /// Fellegi–Sunter weights over the agreement pattern of the plan's keys (docs/link.md).
+    case probabilistic
 }
 
 package struct KeyDefinition: Sendable, Equatable {
@@ -107,7 +117,7 @@ extension LinkagePlan {
     }
 
     package static func parse(_ document: YAMLDocument) throws -> LinkagePlan {
-        let top = try document.root.mapping(allowed: ["linkage", "project", "person", "links", "output", "description"])
+        let top = try document.root.mapping(allowed: ["linkage", "project", "method", "person", "links", "output", "description"])
         let versionValue = try top.required("linkage")
         guard try versionValue.int() == 1 else {
             throw versionValue.error("linkage plan format version \(try versionValue.int()) is not supported (this Pathlink reads version 1)")
@@ -116,6 +126,16 @@ extension LinkagePlan {
         let project = try projectValue.string()
         guard !project.isEmpty, !project.contains("/"), project.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw projectValue.error("the project must be printable ASCII without spaces or slashes", remedy: "for example victims-pathway-2026")
+        }
+        var method = LinkMethod.cascade
+        if let methodValue = top["method"] {
+            let text = try methodValue.string()
+            guard let chosen = LinkMethod(rawValue: text) else {
+                throw methodValue.error("unknown linkage method \"\(text)\"",
+                                        remedy: Suggestion.didYouMean(text, LinkMethod.allCases.map(\.rawValue))
+                                            ?? "method: cascade (the default) or method: probabilistic")
+            }
+            method = chosen
         }
         let person = try top.required("person").mapping(allowed: ["matchkeys", "confirmkeys"])
         var names = Set<String>()
@@ -203,6 +223,6 @@ extension LinkagePlan {
             }
         }
         return LinkagePlan(version: 1, project: project, matchKeys: matchKeys, confirmKeys: confirmKeys, links: links,
-                           output: OutputRule(spine: spine, attach: attach), path: document.path)
+                           output: OutputRule(spine: spine, attach: attach), path: document.path, method: method)
     }
 }

@@ -102,6 +102,10 @@ package enum LinkSQL {
     package static func write(planPath: String, inputs: [(dataset: String, path: String)], folder: String, dialect: Dialect,
                               force: Bool) throws -> String {
         let plan = try LinkagePlan.load(path: planPath)
+        guard plan.method == .cascade else {
+            throw PathlinkError(.usage, file: planPath, problem: "--emit-sql writes the cascade only; this plan says method: \(plan.method.rawValue)",
+                                remedy: "run `pathlink link` without --emit-sql, or use a plan with method: cascade")
+        }
         let inputs = try Linker.checkedInputs(inputs, plan: plan)
         let described = try inputs.map { try Input.fromReceipt(dataset: $0.dataset, path: $0.path) }
         let path = FilePath.join(folder, "link.sql")

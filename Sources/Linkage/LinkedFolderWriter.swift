@@ -385,7 +385,9 @@ final class LinkedFolderWriter {
 
     private func writeLinks() throws -> File {
         let writer = try CSVWriter(path: FilePath.join(folder, "links.csv"), force: false)
-        try writer.writeRecord(["from_record_id", "to_record_id", "rule"])
+        // The probabilistic method adds each pair's match weight and probability.
+        let scores = linker.probabilistic?.linkScores
+        try writer.writeRecord(["from_record_id", "to_record_id", "rule"] + (scores == nil ? [] : ["weight", "match_probability"]))
         let rank = ids.recordRank
         let names = linker.rules
         // Sorted by (from rank, to rank, rule name): one integer key and the rule's place
@@ -396,12 +398,13 @@ final class LinkedFolderWriter {
             // Equal names share a rank, so the order is by name only.
             ruleRank[rule] = position > 0 && names[nameOrder[position - 1]] == names[rule] ? ruleRank[nameOrder[position - 1]] : UInt32(position)
         }
-        var keys = linker.links.map { link in
-            (pair: UInt64(UInt32(rank[Int(link.from)])) << 32 | UInt64(UInt32(rank[Int(link.to)])), rule: ruleRank[Int(link.rule)], name: link.rule)
+        var keys = linker.links.enumerated().map { index, link in
+            (pair: UInt64(UInt32(rank[Int(link.from)])) << 32 | UInt64(UInt32(rank[Int(link.to)])), rule: ruleRank[Int(link.rule)], name: link.rule,
+             index: index)
         }
         keys.sort { $0.pair != $1.pair ? $0.pair < $1.pair : $0.rule < $1.rule }
         let escapedNames = names.map { CSVWriter.escaped(Array($0.utf8)) }
-        let rowBytes = 2 * (ids.recordWidth + 24) + (escapedNames.map(\.count).max() ?? 0)
+        let rowBytes = 2 * (ids.recordWidth + 24) + (escapedNames.map(\.count).max() ?? 0) + 64
         let output = RowBuffer(writer: writer, maximumRowBytes: rowBytes)
         let width = ids.recordWidth
         for key in keys {
@@ -411,10 +414,20 @@ final class LinkedFolderWriter {
             output.id(UInt8(ascii: "R"), rank: Int32(key.pair & 0xFFFF_FFFF), width: width)
             output.byte(output.delimiter)
             output.append(escapedNames[Int(key.name)])
+            if let scores {
+                output.byte(output.delimiter)
+                if let score = scores[key.index] { output.append(Array(Self.scoreText(score).utf8)) } else { output.byte(output.delimiter) }
+            }
             output.endRow()
         }
         try output.close()
         return File(name: "links.csv", rows: keys.count)
+    }
+
+    /// `weight,match_probability`: log2 odds to 2 places, probability to 6 (fixed, so
+    /// the bytes do not depend on anything but the values).
+    static func scoreText(_ score: (weight: Double, probability: Double)) -> String {
+        String(format: "%.2f,%.6f", score.weight, score.probability)
     }
 
     // MARK: quality.json
@@ -494,7 +507,8 @@ final class LinkedFolderWriter {
         counts["ambiguous-tokens"] = ambiguous.reduce(0) { $0 + $1.tokens }
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
-                           attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns())
+                           attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns(),
+                           errorEstimates: linker.probabilistic?.estimates, probabilisticModel: linker.probabilistic?.models)
     }
 
     /// `quality.json`'s `attach` (once the journeys are chosen).

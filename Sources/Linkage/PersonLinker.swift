@@ -34,17 +34,17 @@ final class PersonLinker {
 
     struct Link { var from: Int32; var to: Int32; var rule: Int32 }
     /// Record pairs for links.csv (global record numbers).
-    private(set) var links: [Link] = []
+    var links: [Link] = []
     /// Reference links only (they attach records in journeys).
     private(set) var referenceLinks: [Link] = []
 
     /// Two clusters were joined for plan link `link` by `rule`.
     struct PersonEvent { var a: Int32; var b: Int32; var link: Int; var rule: Int32 }
-    private(set) var events: [PersonEvent] = []
+    var events: [PersonEvent] = []
 
     /// Per rule: record pairs listed and clusters joined.
-    private(set) var rulePairs: [Int] = []
-    private(set) var ruleMerges: [Int] = []
+    var rulePairs: [Int] = []
+    var ruleMerges: [Int] = []
     /// Per rule: record pairs a confirm key agreed on but the refute keys refuted (nil for
     /// rules without refute keys).
     private(set) var ruleRefuted: [Int?] = []
@@ -62,7 +62,9 @@ final class PersonLinker {
         var records: [Int]
     }
     private(set) var ambiguities: [Ambiguity] = []
-    private(set) var warnings: [String] = []
+    var warnings: [String] = []
+    /// The probabilistic method's model, scores and estimates (nil for the cascade).
+    var probabilistic: ProbabilisticOutcome?
 
     init(plan: LinkagePlan, datasets: [LinkDataset]) {
         self.plan = plan
@@ -85,7 +87,7 @@ final class PersonLinker {
 
     func index(of dataset: String) -> Int? { datasets.firstIndex { $0.name == dataset } }
 
-    private func rule(_ name: String, kind: String, link: String) -> Int32 {
+    func rule(_ name: String, kind: String, link: String) -> Int32 {
         if let index = ruleIndex[name + "\u{1F}" + link] { return Int32(index) }
         ruleIndex[name + "\u{1F}" + link] = rules.count
         rules.append(name)
@@ -108,6 +110,10 @@ final class PersonLinker {
         }
         for (number, link) in plan.links.enumerated() {
             for domain in link.by where domain != "person" { linkReference(number, link, domain: domain) }
+        }
+        if plan.method == .probabilistic {
+            runProbabilistic()
+            return
         }
         for key in plan.matchKeys {
             for (number, link) in plan.links.enumerated() where link.by.contains("person") {
@@ -202,7 +208,8 @@ final class PersonLinker {
         if !link.confirm.isEmpty && confirmColumns.isEmpty {
             warnings.append("link \(linkName) by \(domain): neither dataset pair has any of the confirm keys \(link.confirm.joined(separator: ", ")); no persons were merged by it")
         }
-        guard !confirmColumns.isEmpty else { return }
+        // The probabilistic method weighs the shared reference with every key instead.
+        guard !confirmColumns.isEmpty, plan.method == .cascade else { return }
         // Refute keys veto the merge when both records have at least one of them and every
         // one they both have differs (e.g. the date of birth and its two-part pieces: a
         // one-part typo keeps a piece equal, people born years apart differ in all).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// quality.md: the readable summary of quality.json.
 enum QualitySummary {
     static func markdown(_ quality: LinkQuality) -> String {
@@ -17,6 +19,7 @@ enum QualitySummary {
             text += "\nRefuted record pairs (a confirm key agreed, but every refute key both records have differed; persons not merged):\n\n"
             for rule in refuting { text += "- \(rule.link), \(rule.rule): \(rule.refutedPairs!)\n" }
         }
+        if let estimates = quality.errorEstimates { text += errorSection(estimates) }
         text += "\n## Ambiguity (reported, never guessed)\n\n"
         if quality.ambiguous.isEmpty {
             text += "No ambiguous tokens.\n"
@@ -34,6 +37,22 @@ enum QualitySummary {
         }
         if !quality.warnings.isEmpty {
             text += "\n## Warnings\n\n" + quality.warnings.map { "- \($0)\n" }.joined()
+        }
+        return text
+    }
+
+    private static func percent(_ rate: LinkQuality.Rate) -> String {
+        String(format: "%.3f%% (%.3f–%.3f%%)", rate.estimate * 100, rate.lower * 100, rate.upper * 100)
+    }
+
+    static func errorSection(_ estimates: LinkQuality.ErrorEstimates) -> String {
+        var text = "\n## Estimated linkage error (\(estimates.method))\n\n"
+        text += "Over cross-source record pairs (two records of different datasets in one person), without ground truth; "
+        text += "95% intervals. Basis: \(estimates.basis).\n\n"
+        text += "| link | rule | linked pairs | false-match rate | missed-match rate |\n|---|---|---:|---:|---:|\n"
+        text += "| all | all | \(estimates.linkedPairs) | \(percent(estimates.falseMatchRate)) | \(percent(estimates.missedMatchRate)) |\n"
+        for link in estimates.links {
+            text += "| \(link.link) | \(link.rule) | \(link.linkedPairs) | \(percent(link.falseMatchRate)) | \(percent(link.missedMatchRate)) |\n"
         }
         return text
     }
