@@ -4,7 +4,7 @@
     spark.py FOLDER [SCRIPT]     (SCRIPT defaults to FOLDER/link.sql)
 
 Runs from FOLDER, as the script expects, one statement at a time in order (statements end
-with a semicolon at the end of a line; comment lines are skipped), then turns each
+with a semicolon at the end of a line; lines starting with `--` are comments and skipped), then turns each
 per-dataset output folder Spark writes (`<dataset>/part-*.csv`, one part file) into
 `<dataset>.csv` beside it, as `link` names its tables. Spark runs in local mode on every
 core (PATHLINK_SPARK_MASTER overrides, e.g. local[2]); the driver's memory is
@@ -18,8 +18,8 @@ from pyspark.sql import SparkSession
 def statements(text):
     current = []
     for line in text.splitlines():
-        if line.lstrip().startswith("--") and not current:
-            continue
+        if line.lstrip().startswith("--") or (not current and not line.strip()):
+            continue   # comment lines (one may end with a semicolon) and blank lines between statements
         current.append(line)
         if line.rstrip().endswith(";"):
             yield "\n".join(current).rstrip().rstrip(";")

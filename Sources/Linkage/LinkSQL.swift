@@ -95,6 +95,9 @@ package enum LinkSQL {
 
     /// The variable naming the linker's secret file, set on the script's first statement.
     package static let secretVariable = "pathlink_linker_key_file"
+    /// The Spark script's default secret file: Spark redacts setting values that hold
+    /// "secret", "token" or "password", which would make the path unreadable.
+    package static let sparkSecretFile = "linker.key"
 
     /// Write `folder/link.sql` for the plan and inputs (pseudonymised files with receipts;
     /// only receipts and headers are read).
@@ -201,7 +204,7 @@ package enum LinkSQL {
             """
         case .spark:
             s.text = """
-            -- Linkage plan \(plan.project): link's cascade method as Spark SQL (Spark 3.5 or 4),
+            -- Linkage plan \(plan.project): link's cascade method as Spark SQL (Spark 4; tested with 4.3),
             -- written by `pathlink link --emit-sql spark`. Run it from the folder where
             -- `pathlink rekey` wrote the re-keyed token files (the files must be readable at
             -- the same relative paths by every executor), one statement at a time in order:
@@ -210,8 +213,9 @@ package enum LinkSQL {
             -- The linker's secret file (the one given to `pathlink rekey --secret` and
             -- `pathlink link --secret`): research ids are a keyed hash under it. Set its path
             -- here (the value runs to the semicolon; spark.sql.variable.substitute must be on,
-            -- as it is by default).
-            SET \(secretVariable)=linker-secret.key;
+            -- as it is by default). Spark hides a setting whose value holds "secret", "token" or
+            -- "password", so the path must not: the default is linker.key.
+            SET \(secretVariable)=\(sparkSecretFile);
 
             """
         }
@@ -276,7 +280,7 @@ package enum LinkSQL {
                 if behaviour.confirmedReferencesUnique {
                     let comp = s.t("comp")
                     s.table("pl_candidates", "SELECT DISTINCT ca.root AS a, cb.root AS b FROM (\(confirmed)) e\n  JOIN \(comp) ca ON ca.gid = e.a JOIN \(comp) cb ON cb.gid = e.b WHERE ca.root <> cb.root")
-                    merge(s, uniquePartners(s.t("pl_candidates")), pairsOnly: true)
+                    merge(s, uniquePartners(s.t("pl_candidates")), pairsOnly: false)
                 } else {
                     merge(s, confirmed, pairsOnly: false)
                 }
@@ -324,7 +328,7 @@ package enum LinkSQL {
         s.text += """
 
         -- Research ids: records in the order of HMAC-SHA256(K, dataset ‖ 0 ‖ row as 8 bytes
-        -- big-endian) (first 8 bytes), K = HMAC-SHA256(secret, 'pathlink/link/research-ids');
+        -- big-endian) (first 8 bytes), K = HMAC-SHA256(secret, 'pathlink/link/research-ids'),
         -- persons in the order of their first record (docs/link.md "Research ids").
 
         """

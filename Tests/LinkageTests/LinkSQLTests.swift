@@ -159,10 +159,12 @@ struct LinkSQLTests {
         let sql = LinkSQL.render(plan: plan, inputs: described, dialect: .spark)
         let lines = sql.split(separator: "\n")
         let settings = lines.filter { $0.hasPrefix("SET ") }
-        #expect(settings == ["SET \(LinkSQL.secretVariable)=linker-secret.key;"])
+        #expect(settings == ["SET \(LinkSQL.secretVariable)=\(LinkSQL.sparkSecretFile);"])
         #expect(sql.components(separatedBy: "${\(LinkSQL.secretVariable)}").count == 2)
         // Spark redacts configuration values whose names hold "secret", "token" or "password".
-        #expect(LinkSQL.secretVariable.range(of: "secret|token|password", options: .regularExpression) == nil)
+        for name in [LinkSQL.secretVariable, LinkSQL.sparkSecretFile] {
+            #expect(name.range(of: "secret|token|password", options: .regularExpression) == nil)
+        }
         for token in world.tokens { #expect(!sql.contains(token)) }
         // Every rewrite of a working table is a new table (Spark cannot replace a table from
         // itself), and every one is dropped at the end.
