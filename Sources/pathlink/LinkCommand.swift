@@ -43,7 +43,7 @@ struct LinkCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The linked folder to write (its receipt goes beside it).", valueName: "DIR"))
     var output: String?
 
-    @Option(name: .customLong("emit-sql"), help: ArgumentHelp("Instead of linking, write DIR/link.sql (DIR = --output), which does link's work (cascade method) on the re-keyed files `pathlink rekey` writes in DIR; reads only the inputs' receipts and headers. DIALECT: duckdb. See docs/scaling.md.", valueName: "DIALECT"))
+    @Option(name: .customLong("emit-sql"), help: ArgumentHelp("Instead of linking, write DIR/link.sql (DIR = --output), which does link's work (cascade method) on the re-keyed files `pathlink rekey` writes in DIR; reads only the inputs' receipts and headers. DIALECT: duckdb or spark. See docs/scaling.md.", valueName: "DIALECT"))
     var emitSQL: String?
 
     @Option(name: .long, help: ArgumentHelp("A secret file fixing the re-keying secret for a reproducible rerun (default: fresh and discarded).", valueName: "FILE"))
@@ -75,7 +75,7 @@ struct LinkCommand: ParsableCommand {
             if let emitSQL {
                 guard let dialect = LinkSQL.Dialect(rawValue: emitSQL) else {
                     throw PathlinkError(.usage, problem: "--emit-sql \(emitSQL) is not a dialect Pathlink writes",
-                                        remedy: "give --emit-sql duckdb")
+                                        remedy: "give --emit-sql duckdb or --emit-sql spark")
                 }
                 guard let output else {
                     throw PathlinkError(.usage, problem: "--output is missing", remedy: "give the folder where `pathlink rekey` wrote the re-keyed files, e.g. --output sql")

@@ -11,7 +11,7 @@ struct RekeyCommand: ParsableCommand {
         does, re-keys every token with the linker's secret (the same re-keying `link` does; \
         give the same --secret FILE to both), and writes DIR/<dataset>.tokens.csv with its \
         receipt: rekey_row (the record's row in the input), the re-keyed token columns and the \
-        attributes. No owner's token is written. Then `pathlink link --emit-sql duckdb --output \
+        attributes. No owner's token is written. Then `pathlink link --emit-sql duckdb|spark --output \
         DIR` writes DIR/link.sql, which does link's work on these files. See docs/scaling.md.
         """
     )

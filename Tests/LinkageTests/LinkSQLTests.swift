@@ -14,6 +14,8 @@ import Testing
 /// DuckDB comes from PyPI, in `Benchmarks/.venv` (`scripts/install-deps` installs it; or set
 /// PATHLINK_DUCKDB_PYTHON to a Python that can `import duckdb`). Without it these tests are
 /// skipped, unless PATHLINK_REQUIRE_DUCKDB=1 (set by `scripts/test`, so CI runs them).
+/// PATHLINK_SQL_LARGE=1 adds a run at 200,000 persons (about 280,000 records; several
+/// minutes in a debug build, so not in CI).
 @Suite("link --emit-sql duckdb does link's work on the re-keyed files")
 struct LinkSQLTests {
     static let python: String? = {
@@ -23,6 +25,9 @@ struct LinkSQLTests {
     }()
     static let isRequired = ProcessInfo.processInfo.environment["PATHLINK_REQUIRE_DUCKDB"] == "1"
     static let isEnabled = python != nil || isRequired
+    /// The demo's population (3,000 persons, seed 1), 20,000 persons, and 200,000 on request.
+    static let sizes: [(Int, UInt64)] = [(3000, 1), (20000, 7)]
+        + (ProcessInfo.processInfo.environment["PATHLINK_SQL_LARGE"] == "1" ? [(200_000, 1)] : [])
 
     /// synth → extract → pseudonymise on the shipped manifests and plan, then `link --secret`,
     /// `rekey --secret` and the emitted SQL in DuckDB.
@@ -95,7 +100,7 @@ struct LinkSQLTests {
     }
 
     @Test("the SQL's per-dataset tables equal link's: same persons, same research ids, same attributes",
-          .enabled(if: isEnabled), arguments: [(3000, UInt64(1)), (20000, UInt64(7))])
+          .enabled(if: isEnabled), arguments: sizes)
     func sameAsLink(persons: Int, seed: UInt64) throws {
         let run = try Run(persons: persons, seed: seed)
         defer { run.remove() }
@@ -142,6 +147,34 @@ struct LinkSQLTests {
         let differs = actual != expected, samePersonCount = Self.partition(actual).count == Self.partition(expected).count
         #expect(differs)
         #expect(samePersonCount)
+    }
+
+    @Test("the Spark script reads the secret through the one variable and holds no secret or token")
+    func sparkScript() throws {
+        let world = LinkContractTests.sampleWorld()
+        let inputs = try world.writeInputs()
+        try FilePath.writeAtomically(LinkWorld.planText, to: world.planPath, force: true)
+        let plan = try LinkagePlan.load(path: world.planPath)
+        let described = try inputs.map { try LinkSQL.Input.fromReceipt(dataset: $0.dataset, path: $0.path) }
+        let sql = LinkSQL.render(plan: plan, inputs: described, dialect: .spark)
+        let lines = sql.split(separator: "\n")
+        let settings = lines.filter { $0.hasPrefix("SET ") }
+        #expect(settings == ["SET \(LinkSQL.secretVariable)=\(LinkSQL.sparkSecretFile);"])
+        #expect(sql.components(separatedBy: "${\(LinkSQL.secretVariable)}").count == 2)
+        // Spark redacts configuration values whose names hold "secret", "token" or "password".
+        for name in [LinkSQL.secretVariable, LinkSQL.sparkSecretFile] {
+            #expect(name.range(of: "secret|token|password", options: .regularExpression) == nil)
+        }
+        for token in world.tokens { #expect(!sql.contains(token)) }
+        // Every rewrite of a working table is a new table (Spark cannot replace a table from
+        // itself), and every one is dropped at the end.
+        let created = lines.filter { $0.hasPrefix("CREATE TABLE ") }.map { $0.split(separator: " ")[2] }
+        let dropped = lines.filter { $0.hasPrefix("DROP TABLE ") && !$0.hasPrefix("DROP TABLE IF EXISTS") }.map { $0.dropFirst(11).dropLast() }
+        #expect(!created.isEmpty && Set(created).count == created.count)
+        #expect(Set(created) == Set(dropped))
+        // The key material is never written to a table on disk.
+        #expect(!lines.contains { $0.hasPrefix("CREATE TABLE pl_secret") || $0.hasPrefix("CREATE TABLE pl_key") })
+        for input in described { #expect(sql.contains("INSERT OVERWRITE DIRECTORY '\(input.dataset)'")) }
     }
 
     @Test("a dataset without a key column gets a comment, not a join on a missing column")
