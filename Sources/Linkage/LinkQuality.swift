@@ -15,6 +15,8 @@ struct LinkQuality: Encodable {
     var warnings: [String]
     /// Per linked table, its columns from `open: true` attributes (absent when none).
     var openColumns: [String: [String]]? = nil
+    /// Estimated false-match and missed-match rates with intervals (``ErrorEstimates``).
+    var errorEstimates: ErrorEstimates? = nil
 
     struct DatasetFigures: Encodable {
         var dataset: String

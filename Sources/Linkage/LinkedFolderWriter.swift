@@ -494,7 +494,8 @@ final class LinkedFolderWriter {
         counts["ambiguous-tokens"] = ambiguous.reduce(0) { $0 + $1.tokens }
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
-                           attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns())
+                           attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns(),
+                           errorEstimates: linker.errorEstimates)
     }
 
     /// `quality.json`'s `attach` (once the journeys are chosen).

@@ -26,6 +26,7 @@ enum QualitySummary {
                 text += "| \(item.link) | \(item.rule) | \(item.tokens) | \(item.conflicts) | \(item.recordIds.count) |\n"
             }
         }
+        if let estimates = quality.errorEstimates { text += errorSection(estimates) }
         text += "\n## Journeys: records attached to each spine record (\(quality.spine))\n\n"
         text += "| dataset | attached | unattached | one candidate | own person | nearest date | input order |\n|---|---:|---:|---:|---:|---:|---:|\n"
         for item in quality.attach {
@@ -34,6 +35,33 @@ enum QualitySummary {
         }
         if !quality.warnings.isEmpty {
             text += "\n## Warnings\n\n" + quality.warnings.map { "- \($0)\n" }.joined()
+        }
+        return text
+    }
+
+    /// A rate as a percentage with its interval, e.g. `0.42% (0.31–0.55%)`.
+    static func percent(_ rate: ErrorEstimates.Rate) -> String {
+        func figure(_ value: Double) -> String {
+            let hundredths = Int((value * 10_000).rounded())
+            let fraction = hundredths % 100
+            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
+        }
+        return "\(figure(rate.rate)) (\(figure(rate.lower))–\(figure(rate.upper)))"
+    }
+
+    static func errorSection(_ estimates: ErrorEstimates) -> String {
+        var text = "\n## Estimated linkage error (\(estimates.method), \(Int(estimates.confidence * 100))% intervals)\n\n"
+        text += "Over cross-source record pairs, without ground truth (docs/link.md \"Estimated linkage error\"). "
+        text += "False matches: linked pairs whose refute keys (date of birth and its parts) all differ. "
+        text += "Missed matches: pairs that joining clusters on a shared forename match-key token would add.\n\n"
+        text += "| datasets | linked pairs | false-match rate | missed-match rate |\n|---|---:|---:|---:|\n"
+        text += "| all | \(estimates.falseMatch.basisPairs) | \(percent(estimates.falseMatch)) | \(percent(estimates.missedMatch)) |\n"
+        for pair in estimates.links {
+            text += "| \(pair.datasets) | \(pair.linkedPairs) | \(percent(pair.falseMatch)) | \(percent(pair.missedMatch)) |\n"
+        }
+        text += "\n| link | rule | pairs checked | contradicted | false-match rate |\n|---|---|---:|---:|---:|\n"
+        for rule in estimates.rules {
+            text += "| \(rule.link) | \(rule.rule) | \(rule.checkedPairs) | \(rule.contradictedPairs) | \(percent(rule.falseMatch)) |\n"
         }
         return text
     }
