@@ -120,7 +120,7 @@ struct BarChart {
         }
         let height = plotBottom + 22
         return """
-        <svg class="chart" role="img" aria-label="\(escape("Bar chart: " + table.spec.title))" viewBox="0 0 \(n(width)) \(n(height))" width="\(n(width))" height="\(n(height))" xmlns="http://www.w3.org/2000/svg">\
+        <svg class="chart" role="img" aria-label="\(escape("Bar chart: " + table.spec.title))" viewBox="0 0 \(n(width)) \(n(height))" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">\
         <defs><pattern id="\(patternID)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FFF4E5"/><line x1="0" y1="0" x2="0" y2="6" stroke="#B04A00" stroke-width="2"/></pattern></defs>\
         \(grid)\(legend)\(body)</svg>
         """

@@ -21,6 +21,8 @@ package struct PublishedTable: Sendable, Equatable {
     package var unit: CountUnit
     /// Every cell, margins included, in row-major order with `Total` last.
     package var cells: [Cell]
+    /// A table of the release's linkage-quality section (made from the linked folder, not the spec).
+    package var isLinkageQuality = false
 
     package var grandTotal: Cell { cells.first { $0.coordinates.allSatisfy { $0 == totalCategory } }! }
 
@@ -65,6 +67,18 @@ struct CellFormat {
         case .suppressed: return policy.symbol
         case .structuralZero: return policy.structuralSymbol
         }
+    }
+
+    /// A published count as a plain number; empty when it is not published.
+    func number(_ status: CellStatus) -> String {
+        if case .published(let value) = status { return String(value) }
+        return ""
+    }
+
+    /// Empty for a published count, else the policy's symbol.
+    func status(_ status: CellStatus) -> String {
+        if case .published = status { return "" }
+        return text(status)
     }
 
     /// The rate of a cell: a percentage with the table's decimals, or a symbol.

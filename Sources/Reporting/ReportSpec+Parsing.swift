@@ -10,7 +10,7 @@ extension ReportSpec {
     package static func parse(_ text: String, file: String) throws -> ReportSpec {
         let root = try YAMLField.document(text, file: file, kind: "report spec")
         try root.expectKeys(["report", "id", "title", "source", "count", "person-record", "missing", "policy",
-                             "variables", "tables", "notes"])
+                             "variables", "tables", "notes", "linkage-quality"])
         let version = try root.required("report", what: "1 (the report spec format version)")
         guard (try? version.int()) == 1 else {
             throw version.error("this report spec format version is not supported", remedy: "write report: 1")
@@ -42,6 +42,7 @@ extension ReportSpec {
             spec.policy = try PolicyDocument.settings(policy)
         }
         spec.notes = try root.optional("notes")?.string()
+        if let quality = root.optional("linkage-quality") { spec.linkageQuality = try quality.bool() }
 
         for (name, field) in try root.optional("variables")?.entries() ?? [] {
             try checkIdentifier(name, field: field)

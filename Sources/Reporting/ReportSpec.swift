@@ -22,6 +22,8 @@ package struct ReportSpec: Sendable, Equatable {
     package var tables: [TableSpec]
     /// Free text shown in the report's methodology section.
     package var notes: String?
+    /// `linkage-quality: true`: add the linkage-quality section's tables (LinkageQualityTables).
+    package var linkageQuality = false
 
     package init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
                 personRecordOrder: [String] = [], missingLabel: String = "Not recorded", policy: DisclosurePolicy.Settings? = nil,

@@ -52,12 +52,14 @@ package struct ReportStage {
     package func run() throws -> Summary {
         let started = Date()
         let budget = TimeBudget(seconds: timeBudget)
-        let spec = try ReportSpec.load(path: specPath)
-        let policy = try effectivePolicy(spec: spec)
+        let declaredSpec = try ReportSpec.load(path: specPath)
+        let policy = try effectivePolicy(spec: declaredSpec)
         try checkOutputs()
 
-        let linked = try LinkedFolder(path: inputPath, source: spec.source)
-        try refuseOpenColumnLabels(spec: spec, linked: linked)
+        let linked = try LinkedFolder(path: inputPath, source: declaredSpec.source)
+        try refuseOpenColumnLabels(spec: declaredSpec, linked: linked)
+        // The linkage-quality section: ordinary tables, protected with the spec's own.
+        let (spec, qualityIDs) = LinkageQualityTables.augment(declaredSpec, table: linked.table)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
         try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
@@ -76,7 +78,11 @@ package struct ReportStage {
                                 remedy: "nothing was written; merge sparse categories or drop a dimension, then run again")
         }
         let protected = Dictionary(release.tables.map { ($0.definition.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let tables = spec.tables.map { PublishedTable(spec: $0, unit: spec.unit, protected: protected) }
+        let tables = spec.tables.map { tableSpec in
+            var table = PublishedTable(spec: tableSpec, unit: spec.unit, protected: protected)
+            table.isLinkageQuality = qualityIDs.contains(tableSpec.id)
+            return table
+        }
         let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
 
         var contents: [(name: String, text: String, rows: Int?)] = []

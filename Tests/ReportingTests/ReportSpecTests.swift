@@ -138,7 +138,8 @@ struct ReportSpecTests {
         let spec = try ReportSpec.load(path: exampleSpecPath)
         #expect(spec.id == "victims-pathway")
         #expect(spec.unit == .persons)
-        #expect(spec.tables.count >= 11)
+        #expect(spec.tables.count >= 9)
+        #expect(spec.linkageQuality, "the example publishes the linkage-quality section")
         let ids = Set(spec.tables.map(\.id))
         for id in ["incident-by-age-gender", "referral-source", "closure-by-referral", "closure-by-age", "journey-funnel",
                    "engagement-by-police-outcome", "police-outcome-by-support", "cps-by-support"] {
