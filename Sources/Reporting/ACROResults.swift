@@ -81,11 +81,15 @@ struct ACROResults {
         // A rate table's wide CSV has three columns per category: the rate, its numerator and
         // its denominator (ReleaseFiles.wide), each checked on what it shows.
         let rowKeys = files.rowKeys(table)
-        enum Part { case count, rate, numerator, denominator }
+        enum Part { case count, rate, numerator, denominator, statistic, contributors }
         let columnKeys: [String?] = table.spec.column != nil ? (table.categories[table.spec.rows.count] + [totalCategory]).map { $0 } : [nil]
         var columns: [(head: String, key: String?, part: Part)] = []
         for key in columnKeys {
-            if table.spec.kind == .rate {
+            if table.spec.kind.isMagnitude {
+                let statistic = table.spec.kind.rawValue
+                columns.append((key.map { "\($0) (\(statistic))" } ?? statistic, key, .statistic))
+                columns.append((key.map { "\($0) contributors" } ?? "contributors", key, .contributors))
+            } else if table.spec.kind.showsRate {
                 columns.append((key.map { "\($0) (%)" } ?? "rate", key, .rate))
                 columns.append((key.map { "\($0) numerator" } ?? "numerator", key, .numerator))
                 columns.append((key.map { "\($0) denominator" } ?? "denominator", key, .denominator))
@@ -104,7 +108,15 @@ struct ACROResults {
                 let cell = byCoordinates[rowKey + (key.map { [$0] } ?? [])]
                 let statuses: [CellStatus]
                 switch part {
-                case .count, .numerator: statuses = [cell?.count ?? .suppressed]
+                case .count, .numerator, .contributors: statuses = [cell?.count ?? .suppressed]
+                case .statistic:
+                    // A hidden statistic is shown suppressed whatever its count; one with no
+                    // contributors is not applicable and raises nothing.
+                    if let cell, cell.statistic == nil, files.format.statisticStatus(cell) == policy.symbol {
+                        statuses = [.suppressed]
+                    } else {
+                        statuses = [cell?.count ?? .suppressed]
+                    }
                 case .denominator: statuses = [cell?.denominator ?? .suppressed]
                 case .rate: statuses = [cell?.count ?? .suppressed, cell?.denominator ?? .suppressed]
                 }
@@ -144,7 +156,7 @@ struct ACROResults {
             ("status", .string(status)),
             ("type", .string("table")),
             ("properties", .object([
-                ("method", .string("crosstab")),
+                ("method", .string(table.spec.kind.isMagnitude ? "crosstab (\(table.spec.kind.rawValue))" : "crosstab")),
                 ("mitigation", .string(policy.rounding > 0 ? "suppress and round to \(policy.rounding)" : "suppress")),
             ])),
             ("files", .array([.object([("name", .string(table.spec.id + ".wide.csv")), ("sdc", sdc)])])),
@@ -158,12 +170,13 @@ struct ACROResults {
                 : "")),
             ("fair", .object([
                 ("context", .string("https://w3id.org/statbarnsdc#")),
-                ("statbarn", .string("Frequencies")),
-                ("risks", .array(["ClassDisclosure", "Differencing", "LowCount"].map(JSONValue.string))),
+                ("statbarn", .string(table.spec.kind.isMagnitude ? "Summary statistics" : "Frequencies")),
+                ("risks", .array((table.spec.kind.isMagnitude ? ["ClassDisclosure", "Differencing", "Dominance", "LowCount"]
+                                                               : ["ClassDisclosure", "Differencing", "LowCount"]).map(JSONValue.string))),
                 ("checks_needed", .array(Self.checks.map(JSONValue.string))),
                 ("common_mitigations", .array(["Noise", "Suppression"].map(JSONValue.string))),
                 ("check_status", .object(checkStatus)),
-                ("dependent", .string(table.spec.kind == .rate ? "rate" : "unknown")),
+                ("dependent", .string(table.spec.kind.showsRate ? "rate" : table.spec.kind.isMagnitude ? table.spec.quantity!.description : "unknown")),
                 ("independent", .array(table.spec.dimensions.map(JSONValue.string))),
             ])),
         ])

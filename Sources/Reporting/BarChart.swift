@@ -23,7 +23,7 @@ struct BarChart {
         var bars: [Bar]
     }
 
-    private var isRate: Bool { table.spec.kind == .rate }
+    private var isRate: Bool { table.spec.kind.showsRate }
 
     private func groups() -> [Group] {
         let format = CellFormat(policy: policy)
@@ -37,6 +37,11 @@ struct BarChart {
                 let coordinates = table.spec.column != nil ? key + [column] : key
                 guard let cell = cells[coordinates] else {
                     return Bar(label: column, series: index, value: nil, text: policy.symbol, isSuppressed: true)
+                }
+                if table.spec.kind.isMagnitude {
+                    let text = format.statisticText(cell, decimals: table.spec.decimals)
+                    return Bar(label: column, series: index, value: cell.statistic.map { max($0, 0) }, text: text,
+                               isSuppressed: cell.statistic == nil && text == policy.symbol)
                 }
                 if isRate {
                     let text = format.rateText(cell, decimals: table.spec.decimals)

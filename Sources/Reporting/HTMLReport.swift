@@ -58,6 +58,12 @@ struct HTMLReport {
         let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
         var meta = [format.base(of: table), "Unit: " + files.unitName(table)]
         if !table.spec.filter.isEmpty { meta.append("Filter: " + describe(table.spec.filter)) }
+        if table.spec.kind.isMagnitude, let quantity = table.spec.quantity {
+            meta.append("\(table.spec.kind == .mean ? "Mean" : "Median") of \(quantity.description); n = contributors")
+        }
+        if table.spec.kind == .multiResponse {
+            meta.append("Each row: \(files.unitName(table)) with that response (\(table.spec.yes)); a unit can have several")
+        }
         if table.spec.kind == .rate {
             meta.append("Numerator: " + describe(table.spec.numerator))
             meta.append("Denominator: " + (table.spec.denominator.isEmpty ? "all" : describe(table.spec.denominator)))
@@ -82,7 +88,14 @@ struct HTMLReport {
     private func cellHTML(_ cell: PublishedTable.Cell?, _ table: PublishedTable, isTotal: Bool) -> String {
         let total = isTotal ? " total" : ""
         guard let cell else { return "<td class=\"sup\(total)\">\(escape(policy.symbol))</td>" }
-        if table.spec.kind == .rate {
+        if table.spec.kind.isMagnitude {
+            let text = format.statisticText(cell, decimals: table.spec.decimals)
+            let count: String
+            if case .published(let value) = cell.count { count = CellFormat.grouped(value) } else { count = format.text(cell.count) }
+            let cls = cell.statistic != nil ? "num" : (text == policy.symbol ? "sup" : "na")
+            return "<td class=\"\(cls)\(total)\">\(escape(text))<small>n = \(escape(count))</small></td>"
+        }
+        if table.spec.kind.showsRate {
             let rate = format.rateText(cell, decimals: table.spec.decimals)
             func shown(_ status: CellStatus) -> String {
                 if case .published(let value) = status { return CellFormat.grouped(value) }
@@ -105,7 +118,7 @@ struct HTMLReport {
         let cells = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
         var html = "<div class=\"scroll\"><table>\n<thead><tr>"
         for variable in table.spec.rows { html += "<th scope=\"col\">\(escape(label(variable)))</th>" }
-        let columnHeads = table.spec.column != nil ? table.categories[rowLevels] + [totalCategory] : [table.spec.kind == .rate ? "Rate (%)" : "Count"]
+        let columnHeads = table.spec.column != nil ? table.categories[rowLevels] + [totalCategory] : [table.spec.kind.showsRate ? "Rate (%)" : table.spec.kind.isMagnitude ? (table.spec.kind == .mean ? "Mean" : "Median") : "Count"]
         for head in columnHeads { html += "<th scope=\"col\" class=\"num\">\(escape(head))</th>" }
         html += "</tr>"
         if let column = table.spec.column {
@@ -144,6 +157,7 @@ struct HTMLReport {
             ("Rounding", policy.rounding > 0 ? "published counts are rounded to a multiple of \(policy.rounding)" : "none"),
             ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
             ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
+            ("Means and medians", "published only where the number of contributors (n) is published; hidden when n is under \(policy.threshold), when the largest \(policy.dominanceN == 1 ? "contribution makes" : "\(policy.dominanceN) contributions make") up more than \(policy.dominanceK)% of the total, when every contribution is the same value in a group under \(policy.classSize), for a median of fewer than \(max(policy.medianMinimum, policy.threshold)) contributors, and where a hidden mean's sum could otherwise be worked out from published means and counts"),
             ("Unit", spec.unit == .persons
                 ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.isEmpty ? "the one whose values sort first, never by a research id" : "their earliest by \(spec.personRecordOrder.joined(separator: ", then ")), then the one whose values sort first, never by a research id")), so every table adds up"
                 : "records of the linked \(spec.source) table"),
@@ -171,7 +185,8 @@ struct HTMLReport {
         }
         for table in tables {
             let hidden = table.cells.filter { cell in
-                cell.count == .suppressed || (table.spec.kind == .rate && cell.denominator == .suppressed)
+                cell.count == .suppressed || (table.spec.kind.showsRate && cell.denominator == .suppressed)
+                    || (table.spec.kind.isMagnitude && format.statisticStatus(cell) == policy.symbol)
             }.count
             hiddenTotal += hidden
             cellsTotal += table.cells.count

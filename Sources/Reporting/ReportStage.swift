@@ -22,6 +22,9 @@ package struct ReportStage {
     /// A replacement for the disclosure engine (tests make it refuse); nil: the
     /// ``ReleaseProtector`` under the stage's time budget.
     package var protect: ((DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease)?
+    /// Whether means are protected against recovering hidden sums (``SumProtection``);
+    /// only tests turn it off, to show that an attacker then succeeds.
+    package var protectsSums = true
 
     package init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
                 auditPath: String? = nil, force: Bool = false, timeBudget: Double = ReportStage.defaultTimeBudget) {
@@ -60,7 +63,9 @@ package struct ReportStage {
         try refuseOpenColumnLabels(spec: declaredSpec, linked: linked)
         // The linkage-quality section: ordinary tables, protected with the spec's own.
         let (spec, qualityIDs) = LinkageQualityTables.augment(declaredSpec, table: linked.table)
-        let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
+        // Means and medians: a yes/no column per quantity, so that contributor counts are counts of atoms.
+        let measured = try QuantityColumns.augment(spec, table: linked.table, tablePath: linked.tablePath, specPath: specPath)
+        let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: measured, tablePath: linked.tablePath)
         try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
         do {
@@ -78,8 +83,16 @@ package struct ReportStage {
                                 remedy: "nothing was written; merge sparse categories or drop a dimension, then run again")
         }
         let protected = Dictionary(release.tables.map { ($0.definition.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let tables = spec.tables.map { tableSpec in
-            var table = PublishedTable(spec: tableSpec, unit: spec.unit, protected: protected)
+        let statistics: [String: [[String]: Double]]
+        do {
+            statistics = try MeasureProtection.statistics(spec: spec, input: input, policy: policy, protected: protected,
+                                                      protectsSums: protectsSums)
+        } catch let error as PathlinkError {
+            throw error.inFile(specPath)
+        }
+        let tables = try spec.tables.map { tableSpec in
+            var table = PublishedTable(spec: tableSpec, unit: spec.unit, protected: protected, statistics: statistics[tableSpec.id] ?? [:],
+                                       responseLabels: try responseLabels(tableSpec, spec: spec))
             table.isLinkageQuality = qualityIDs.contains(tableSpec.id)
             return table
         }
@@ -135,6 +148,17 @@ package struct ReportStage {
 
         return Summary(tables: tables.count, units: input.unitCount, unit: spec.unit, auditPath: resolvedAuditPath,
                        warnings: release.warnings)
+    }
+
+    /// The row labels of a multi-response table: each response variable's label (else its name).
+    func responseLabels(_ table: TableSpec, spec: ReportSpec) throws -> [String] {
+        let labels = table.responses.map { name in spec.variables.first { $0.name == name }?.label ?? name }
+        if Set(labels).count != labels.count || labels.contains(SpecNames.total) {
+            throw PathlinkError(.invalidDocument, file: specPath, line: table.line,
+                                problem: "table \(table.id): two responses have the same label, or one is labelled Total",
+                                remedy: "give each response variable its own label: under variables:")
+        }
+        return labels
     }
 
     /// Refuses, before any work, a spec that would make category labels of data text: a
@@ -206,7 +230,13 @@ package struct ReportStage {
             // the rate is about, and may well be small). Tables of at most
             // `nearIndividualMinimum` non-empty cells are left to suppression and the audit,
             // whose work on them is small.
-            let id = table.kind == .rate ? ReleaseBuilder.denominatorID(table.id) : table.id
+            let id: String
+            switch table.kind {
+            case .rate: id = ReleaseBuilder.denominatorID(table.id)
+            case .mean, .median: id = table.contributorsID
+            case .multiResponse: id = table.responseID(0)
+            case .count: id = table.id
+            }
             guard let definition = input.definitions.first(where: { $0.id == id }),
                   let density = CellDensity.nonEmptyCells(input.microdata, table: definition),
                   density.count > Self.nearIndividualMinimum, density.median < Double(threshold) else { continue }

@@ -1,0 +1,160 @@
+import PathlinkCore
+
+/// Secondary protection of the sums behind published means (governance/disclosure-control.md,
+/// "Means and medians").
+///
+/// A published mean and its published contributor count give the cell's sum (mean × n).
+/// Sums add up like counts: a margin's sum minus the sums of the published cells of its
+/// line is the sum of the hidden cells; across tables, any linear combination of published
+/// sums is known. So a hidden mean is safe only if its cell's sum is **not** a linear
+/// combination of the known sums. The cells are the same linear forms over the same
+/// classes of atoms as the count system (``ReleaseSystem`` built from the contributor-count
+/// tables of the means of one quantity); a cell's sum is known when its mean is published,
+/// or when its contributor count is published as zero. Unlike the count audit, which must not
+/// assume a reader knows which combinations are empty, this check assumes the reader knows
+/// every empty one (their sums are zero): that can only find more sums recoverable.
+///
+/// While some hidden cell's form lies in the span of the known forms, one more published
+/// mean is hidden: the cheapest (fewest contributors, then an interior cell before a
+/// margin, then table and cell order) whose removal takes that cell out of the span, or,
+/// if no single one does, the cheapest that shares units with it. The span is computed
+/// exactly, by Gaussian elimination modulo two primes: a form in the rational span is in
+/// both modular spans, so a recoverable cell is never missed, and a modular coincidence
+/// can only hide more.
+package enum SumProtection {
+    /// One table of means: its contributor-count definition (as given to the protector) and,
+    /// per cell in the protected table's order, whether its sum is known and whether its mean
+    /// is published (a candidate for hiding), with its contributor count (the cost).
+    package struct Table: Sendable, Equatable {
+        package var definition: TableDefinition
+        package var isKnown: [Bool]
+        package var isPublishedMean: [Bool]
+        package var contributors: [Int]
+
+        package init(definition: TableDefinition, isKnown: [Bool], isPublishedMean: [Bool], contributors: [Int]) {
+            self.definition = definition
+            self.isKnown = isKnown
+            self.isPublishedMean = isPublishedMean
+            self.contributors = contributors
+        }
+    }
+
+    /// The tables with further means hidden (their `isKnown` and `isPublishedMean` false),
+    /// so that no hidden cell's sum is a linear combination of the known sums.
+    /// - Throws: `PathlinkError(.invalidDocument)` for tables the microdata cannot count.
+    /// - Complexity: each test eliminates k known forms over the classes (O(k²·m)); at most
+    ///   one test per candidate per hidden cell found recoverable.
+    package static func protect(_ microdata: Microdata, tables: [Table]) throws -> [Table] {
+        guard !tables.isEmpty else { return tables }
+        let system = try ReleaseSystem(microdata: microdata, tables: tables.map(\.definition))
+        var result = tables
+        let width = system.classCount
+        // Only classes that hold units: a reader may well know which combinations are empty
+        // (published counts can pin them to zero, and an empty class's sum is zero), so the
+        // span is taken over the non-empty classes — more forms are then recoverable, never fewer.
+        let forms = system.cells.map { cell in cell.classes.filter { system.classCounts[$0] > 0 } }
+        func form(_ cell: Int) -> [Int] { forms[cell] }
+        func position(_ cell: Int) -> (Int, Int) { (system.cells[cell].table, system.cells[cell].local) }
+        func isKnown(_ cell: Int) -> Bool { let (t, l) = position(cell); return result[t].isKnown[l] }
+
+        while true {
+            let known = system.cells.indices.filter { isKnown($0) && !form($0).isEmpty }
+            let spans = SpanPair(width: width, forms: known.map(form))
+            guard let exposed = system.cells.indices.first(where: { !isKnown($0) && !form($0).isEmpty && spans.contains(form($0)) }) else {
+                return result
+            }
+            let candidates = known.filter { cell in
+                let (t, l) = position(cell)
+                return result[t].isPublishedMean[l]
+            }.sorted { a, b in
+                let (ta, la) = position(a), (tb, lb) = position(b)
+                let key = { (t: Int, l: Int, c: Int) in (result[t].contributors[l], system.cells[c].totalCount, t, l) }
+                return key(ta, la, a) < key(tb, lb, b)
+            }
+            var chosen: Int?
+            for candidate in candidates {
+                let rest = known.filter { $0 != candidate }
+                if !SpanPair(width: width, forms: rest.map(form)).contains(form(exposed)) {
+                    chosen = candidate
+                    break
+                }
+            }
+            if chosen == nil {
+                let classes = Set(form(exposed))
+                chosen = candidates.first { !classes.isDisjoint(with: form($0)) } ?? candidates.first
+            }
+            guard let chosen else {
+                throw PathlinkError(.disclosure, problem: "the sum behind a hidden mean of table \"\(system.tables[system.cells[exposed].table].id)\" can be worked out from published counts alone",
+                                    remedy: "nothing was written; drop the mean table or merge its categories")
+            }
+            let (t, l) = position(chosen)
+            result[t].isKnown[l] = false
+            result[t].isPublishedMean[l] = false
+        }
+    }
+}
+
+/// The span of 0/1 forms over the classes, modulo two primes (see ``SumProtection``).
+struct SpanPair {
+    var spans: [ModularSpan]
+
+    init(width: Int, forms: [[Int]]) {
+        spans = [ModularSpan(prime: 2_147_483_647, width: width), ModularSpan(prime: 2_147_483_629, width: width)]
+        for form in forms {
+            for index in spans.indices { spans[index].insert(form) }
+        }
+    }
+
+    /// Whether the form is in the span modulo either prime (a form in the rational span is in both).
+    func contains(_ form: [Int]) -> Bool { spans.contains { $0.contains(form) } }
+}
+
+/// An echelon basis modulo a prime, built row by row.
+struct ModularSpan {
+    let prime: Int64
+    let width: Int
+    /// Each row is zero at the pivots of the rows before it, and one at its own pivot.
+    private(set) var rows: [(pivot: Int, values: [Int64])] = []
+
+    init(prime: Int64, width: Int) {
+        self.prime = prime
+        self.width = width
+    }
+
+    private func dense(_ form: [Int]) -> [Int64] {
+        var values = [Int64](repeating: 0, count: width)
+        for index in form { values[index] = (values[index] + 1) % prime }
+        return values
+    }
+
+    private func reduced(_ form: [Int]) -> [Int64] {
+        var values = dense(form)
+        for row in rows where values[row.pivot] != 0 {
+            let factor = values[row.pivot]
+            for index in 0..<width where row.values[index] != 0 {
+                values[index] = ((values[index] - factor * row.values[index]) % prime + prime) % prime
+            }
+        }
+        return values
+    }
+
+    mutating func insert(_ form: [Int]) {
+        var values = reduced(form)
+        guard let pivot = values.firstIndex(where: { $0 != 0 }) else { return }
+        let inverse = power(values[pivot], prime - 2)
+        for index in 0..<width where values[index] != 0 { values[index] = values[index] * inverse % prime }
+        rows.append((pivot, values))
+    }
+
+    func contains(_ form: [Int]) -> Bool { reduced(form).allSatisfy { $0 == 0 } }
+
+    private func power(_ base: Int64, _ exponent: Int64) -> Int64 {
+        var result: Int64 = 1, base = base % prime, exponent = exponent
+        while exponent > 0 {
+            if exponent & 1 == 1 { result = result * base % prime }
+            base = base * base % prime
+            exponent >>= 1
+        }
+        return result
+    }
+}
