@@ -14,10 +14,11 @@ import PathlinkCore
 /// assume a reader knows which combinations are empty, this check assumes the reader knows
 /// every empty one (their sums are zero): that can only find more sums recoverable.
 ///
-/// While some hidden cell's form lies in the span of the known forms, one more published
-/// mean is hidden: the cheapest (fewest contributors, then an interior cell before a
-/// margin, then table and cell order) whose removal takes that cell out of the span, or,
-/// if no single one does, the cheapest that shares units with it. The span is computed
+/// While some hidden cell's form lies in the span of the known forms, more published means
+/// are hidden: in the order interior cell before margin (headline means stay), fewest
+/// contributors, table and cell, the shortest run of the cheapest that takes the cell out
+/// of the span; then each of the run, dearest first, is published again if the cell stays
+/// out without it (a give-back, as for counts). The span is computed
 /// exactly, by Gaussian elimination modulo two primes: a form in the rational span is in
 /// both modular spans, so a recoverable cell is never missed, and a modular coincidence
 /// can only hide more.
@@ -42,8 +43,8 @@ package enum SumProtection {
     /// The tables with further means hidden (their `isKnown` and `isPublishedMean` false),
     /// so that no hidden cell's sum is a linear combination of the known sums.
     /// - Throws: `PathlinkError(.invalidDocument)` for tables the microdata cannot count.
-    /// - Complexity: each test eliminates k known forms over the classes (O(k²·m)); at most
-    ///   one test per candidate per hidden cell found recoverable.
+    /// - Complexity: a span of k known forms over m classes costs O(k·r·m) (r its rank); one
+    ///   incremental span and one per given-back candidate for every recoverable cell found.
     package static func protect(_ microdata: Microdata, tables: [Table]) throws -> [Table] {
         guard !tables.isEmpty else { return tables }
         let system = try ReleaseSystem(microdata: microdata, tables: tables.map(\.definition))
@@ -63,33 +64,42 @@ package enum SumProtection {
             guard let exposed = system.cells.indices.first(where: { !isKnown($0) && !form($0).isEmpty && spans.contains(form($0)) }) else {
                 return result
             }
+            // Cheapest first: an interior cell before a margin (headline means stay), then the
+            // fewest contributors, then table and cell order.
             let candidates = known.filter { cell in
                 let (t, l) = position(cell)
                 return result[t].isPublishedMean[l]
             }.sorted { a, b in
                 let (ta, la) = position(a), (tb, lb) = position(b)
-                let key = { (t: Int, l: Int, c: Int) in (result[t].contributors[l], system.cells[c].totalCount, t, l) }
-                return key(ta, la, a) < key(tb, lb, b)
+                return (system.cells[a].totalCount, result[ta].contributors[la], ta, la)
+                    < (system.cells[b].totalCount, result[tb].contributors[lb], tb, lb)
             }
-            var chosen: Int?
-            for candidate in candidates {
-                let rest = known.filter { $0 != candidate }
-                if !SpanPair(width: width, forms: rest.map(form)).contains(form(exposed)) {
-                    chosen = candidate
-                    break
-                }
-            }
-            if chosen == nil {
-                let classes = Set(form(exposed))
-                chosen = candidates.first { !classes.isDisjoint(with: form($0)) } ?? candidates.first
-            }
-            guard let chosen else {
-                throw PathlinkError(.disclosure, problem: "the sum behind a hidden mean of table \"\(system.tables[system.cells[exposed].table].id)\" can be worked out from published counts alone",
+            let fixed = known.filter { cell in let (t, l) = position(cell); return !result[t].isPublishedMean[l] }
+            // The shortest run of cheapest candidates whose removal takes the cell out of the
+            // span: add the fixed forms, then the candidates from the dearest, until it enters.
+            var span = SpanPair(width: width, forms: fixed.map(form))
+            guard !span.contains(form(exposed)) else {
+                throw PathlinkError(.disclosure, problem: "the sum behind a hidden mean of table \"\(system.tables[system.cells[exposed].table].id)\" can be worked out from published zero counts alone",
                                     remedy: "nothing was written; drop the mean table or merge its categories")
             }
-            let (t, l) = position(chosen)
-            result[t].isKnown[l] = false
-            result[t].isPublishedMean[l] = false
+            var run = candidates.count
+            for (offset, candidate) in candidates.enumerated().reversed() {
+                span.insert(form(candidate))
+                if span.contains(form(exposed)) { run = offset + 1; break }
+            }
+            // Give back: every candidate of the run but the last, dearest first, is published
+            // again if the cell stays out of the span with it.
+            var removed = Array(candidates.prefix(run))
+            for candidate in removed.dropLast().reversed() {
+                let trial = removed.filter { $0 != candidate }
+                let kept = known.filter { !trial.contains($0) }
+                if !SpanPair(width: width, forms: kept.map(form)).contains(form(exposed)) { removed = trial }
+            }
+            for chosen in removed {
+                let (t, l) = position(chosen)
+                result[t].isKnown[l] = false
+                result[t].isPublishedMean[l] = false
+            }
         }
     }
 }
@@ -103,6 +113,10 @@ struct SpanPair {
         for form in forms {
             for index in spans.indices { spans[index].insert(form) }
         }
+    }
+
+    mutating func insert(_ form: [Int]) {
+        for index in spans.indices { spans[index].insert(form) }
     }
 
     /// Whether the form is in the span modulo either prime (a form in the rational span is in both).

@@ -173,9 +173,12 @@ struct MeasureTests {
         let scratch = Scratch()
         let linked = scratch.linked(Self.header, Self.rows())
         try runReport(scratch, spec: Self.meanSpec, linked: linked)
-        let attack = try SumsAttacker(scratch: scratch, output: "release", tables: ["score-grid", "score-region", "score-sex"])
+        let attack = try SumsAttacker(scratch: scratch, output: "release", tables: ["score-grid", "score-region", "score-sex"], people: Self.rows())
         #expect(attack.hiddenCells > 0, "the dominated cell is hidden")
         #expect(attack.recovered.isEmpty, "recovered: \(attack.recovered)")
+        // Interior means are hidden before margins: the headline means stay published.
+        let grid = try Self.tidy(scratch, "score-grid")
+        #expect(grid["Total|Total"]?.status == "" && grid["North|Total"]?.status == "" && grid["Total|F"]?.status == "", "\(grid)")
 
         // The same release without sum protection: the attacker gets the dominated cell's sum.
         let specPath = scratch.write("spec2.yaml", Self.meanSpec)
@@ -183,8 +186,32 @@ struct MeasureTests {
                                 policyPath: scratch.write("policy2.yaml", countingPolicy))
         stage.protectsSums = false
         try stage.run()
-        let naive = try SumsAttacker(scratch: scratch, output: "naive", tables: ["score-grid", "score-region", "score-sex"])
+        let naive = try SumsAttacker(scratch: scratch, output: "naive", tables: ["score-grid", "score-region", "score-sex"], people: Self.rows())
         #expect(naive.recovered.contains("score-grid:North|F"), "\(naive.recovered)")
+    }
+
+    @Test("on 16 seeded random releases with outliers and small cells, the attacker recovers no hidden sum")
+    func sumsAttackerRandom() throws {
+        var leaks: [String] = []
+        var hidden = 0
+        for seed in 1...16 {
+            var generator = SplitMix(seed: UInt64(seed))
+            let persons = 30 + Int(generator.next() % 40)
+            let people: [[String]] = (0..<persons).map { index in
+                let region = ["North", "South", "East"][Int(generator.next() % 3)]
+                let sex = generator.next() % 3 == 0 ? "M" : "F"
+                let score = generator.next() % 12 == 0 ? 1000 + Int(generator.next() % 4000) : Int(generator.next() % 50)
+                return [String(index + 1), "p\(index + 1)", region, sex, "2024-01-01", "", String(score)] + Array(repeating: index % 2 == 0 ? "Yes" : "No", count: 3)
+            }
+            let scratch = Scratch()
+            let linked = scratch.linked(Self.header, people)
+            try runReport(scratch, spec: Self.meanSpec, linked: linked)
+            let attack = try SumsAttacker(scratch: scratch, output: "release", tables: ["score-grid", "score-region", "score-sex"], people: people)
+            hidden += attack.hiddenCells
+            leaks += attack.recovered.map { "seed \(seed): \($0)" }
+        }
+        #expect(hidden > 16, "the random releases must hide means for the test to mean anything")
+        #expect(leaks.isEmpty, "\(leaks)")
     }
 
     // MARK: Multi-response
@@ -297,6 +324,19 @@ struct MeasureTests {
     }
 }
 
+/// A seeded generator (SplitMix64), so that the random releases are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// Date arithmetic for the fixture (independent of the code under test).
 enum QuantityColumnsDate {
     static func add(days: Int, to date: String) -> String {
@@ -324,8 +364,7 @@ struct SumsAttacker {
     /// The persons' types: region × sex (6), in a fixed order.
     static let types: [(String, String)] = ["North", "South", "East"].flatMap { r in ["F", "M"].map { (r, $0) } }
 
-    init(scratch: Scratch, output: String, tables: [String]) throws {
-        let people = MeasureTests.rows()
+    init(scratch: Scratch, output: String, tables: [String], people: [[String]]) throws {
         func vector(_ coordinates: [String: String]) -> [Rational] {
             Self.types.map { type in
                 let matches = (coordinates["region"].map { $0 == "Total" || $0 == type.0 } ?? true)
