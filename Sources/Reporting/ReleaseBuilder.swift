@@ -156,7 +156,7 @@ package struct ReleaseBuilder {
                     guard responseCategories.contains(tableSpec.yes) else {
                         throw PathlinkError(.invalidDocument, file: specPath, line: tableSpec.line,
                                             problem: "table \(tableSpec.id): the response \(response) has no category \"\(tableSpec.yes)\" (the category that means a unit has the response)",
-                                            remedy: "set yes: to its yes category, or recode \(response) into yes/no with a map: (categories: \(responseCategories.joined(separator: ", ")))")
+                                            remedy: "set yes: to its yes category, or recode \(response) into Yes/No with a map: under variables:")
                     }
                     definitions.append(TableDefinition(id: tableSpec.responseID(index), dimensions: [response] + tableSpec.dimensions,
                                                        categories: [responseCategories] + dimensionCategories, filter: base.mapValues(Set.init)))

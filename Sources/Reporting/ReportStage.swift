@@ -87,6 +87,7 @@ package struct ReportStage {
         do {
             statistics = try MeasureProtection.statistics(spec: spec, input: input, policy: policy, protected: protected,
                                                       protectsSums: protectsSums)
+            try budget.check()
         } catch let error as PathlinkError {
             throw error.inFile(specPath)
         }

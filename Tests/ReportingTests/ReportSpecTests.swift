@@ -160,7 +160,8 @@ struct ReportSpecTests {
         let section = doc.components(separatedBy: "## The report spec")[1]
         let yaml = section.components(separatedBy: "```yaml\n")[1].components(separatedBy: "```")[0]
         let spec = try ReportSpec.parse(yaml, file: "docs/report-spec.md")
-        #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate"])
+        #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate", "days-to-assessment", "risks"])
+        #expect(spec.tables.map(\.kind) == [.count, .rate, .mean, .multiResponse])
         #expect(spec.variables.map(\.name) == ["age_band", "closure", "stage"])
         #expect(spec.personRecordOrder == ["referral_month"])
     }
