@@ -214,6 +214,26 @@ struct MeasureTests {
         #expect(leaks.isEmpty, "\(leaks)")
     }
 
+    @Test("cases as the unit: count: records makes means and multi-response tables count rows; persons count each person once")
+    func recordsAsUnit() throws {
+        let scratch = Scratch()
+        // Every person has a second case (a copy of the row with its own record id).
+        let people = Self.rows(dominant: false)
+        let cases = people + people.map { row in ["9\(row[0])"] + row.dropFirst() }
+        let linked = scratch.linked(Self.header, cases)
+        let spec = "report: 1\nid: c\ncount: UNIT\n" + Self.variables + """
+        tables:
+          - {id: score, kind: mean, of: score, rows: [sex]}
+          - {id: risks, kind: multi-response, responses: [housing]}
+        """
+        try runReport(scratch, spec: spec.replacingOccurrences(of: "UNIT", with: "records"), linked: linked, output: "cases")
+        try runReport(scratch, spec: spec.replacingOccurrences(of: "UNIT", with: "persons"), linked: linked, output: "persons")
+        #expect(try Self.tidy(scratch, "score", output: "cases")["Total"]?.contributors == "120")
+        #expect(try Self.tidy(scratch, "score", output: "persons")["Total"]?.contributors == "60")
+        #expect(tidyCells(scratch, "risks", output: "cases")["Housing"] == "40|120|33.3")
+        #expect(tidyCells(scratch, "risks", output: "persons")["Housing"] == "20|60|33.3")
+    }
+
     // MARK: Multi-response
 
     @Test("a multi-response table: per response the persons with it, of all persons, audited per response")
