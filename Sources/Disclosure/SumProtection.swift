@@ -31,12 +31,16 @@ package enum SumProtection {
         package var isKnown: [Bool]
         package var isPublishedMean: [Bool]
         package var contributors: [Int]
+        /// Per cell, its contributions (for the dominance of a pair of hidden cells); may be empty.
+        package var contributions: [[Double]]
 
-        package init(definition: TableDefinition, isKnown: [Bool], isPublishedMean: [Bool], contributors: [Int]) {
+        package init(definition: TableDefinition, isKnown: [Bool], isPublishedMean: [Bool], contributors: [Int],
+                     contributions: [[Double]] = []) {
             self.definition = definition
             self.isKnown = isKnown
             self.isPublishedMean = isPublishedMean
             self.contributors = contributors
+            self.contributions = contributions
         }
     }
 
@@ -45,7 +49,11 @@ package enum SumProtection {
     /// - Throws: `PathlinkError(.invalidDocument)` for tables the microdata cannot count.
     /// - Complexity: a span of k known forms over m classes costs O(k·r·m) (r its rank); one
     ///   incremental span and one per given-back candidate for every recoverable cell found.
-    package static func protect(_ microdata: Microdata, tables: [Table]) throws -> [Table] {
+    /// With a `policy` and contributions, a **pair** of disjoint hidden cells whose combined sum
+    /// is a combination of the known sums is treated like a recoverable cell when the pair's
+    /// contributions together are dominated (the dominance rule applied to the group a reader
+    /// can sum): one dominant contribution must not be worked out from a pair either.
+    package static func protect(_ microdata: Microdata, tables: [Table], policy: DisclosurePolicy? = nil) throws -> [Table] {
         guard !tables.isEmpty else { return tables }
         let system = try ReleaseSystem(microdata: microdata, tables: tables.map(\.definition))
         var result = tables
@@ -61,9 +69,29 @@ package enum SumProtection {
         while true {
             let known = system.cells.indices.filter { isKnown($0) && !form($0).isEmpty }
             let spans = SpanPair(width: width, forms: known.map(form))
-            guard let exposed = system.cells.indices.first(where: { !isKnown($0) && !form($0).isEmpty && spans.contains(form($0)) }) else {
-                return result
+            let hidden = system.cells.indices.filter { !isKnown($0) && !form($0).isEmpty }
+            var target: (form: [Int], table: Int)?
+            if let cell = hidden.first(where: { spans.contains(form($0)) }) {
+                target = (form(cell), system.cells[cell].table)
+            } else if let policy {
+                search: for (offset, a) in hidden.enumerated() {
+                    let (ta, la) = position(a)
+                    guard la < result[ta].contributions.count else { continue }
+                    let classes = Set(form(a))
+                    for b in hidden[(offset + 1)...] where classes.isDisjoint(with: form(b)) {
+                        let (tb, lb) = position(b)
+                        guard lb < result[tb].contributions.count else { continue }
+                        let together = result[ta].contributions[la] + result[tb].contributions[lb]
+                        guard MagnitudeRule.isDominated(together, n: policy.dominanceN, k: policy.dominanceK) else { continue }
+                        let pair = form(a) + form(b)
+                        if spans.contains(pair) {
+                            target = (pair, ta)
+                            break search
+                        }
+                    }
+                }
             }
+            guard let target else { return result }
             // Cheapest first: an interior cell before a margin (headline means stay), then the
             // fewest contributors, then table and cell order.
             let candidates = known.filter { cell in
@@ -78,14 +106,14 @@ package enum SumProtection {
             // The shortest run of cheapest candidates whose removal takes the cell out of the
             // span: add the fixed forms, then the candidates from the dearest, until it enters.
             var span = SpanPair(width: width, forms: fixed.map(form))
-            guard !span.contains(form(exposed)) else {
-                throw PathlinkError(.disclosure, problem: "the sum behind a hidden mean of table \"\(system.tables[system.cells[exposed].table].id)\" can be worked out from published zero counts alone",
+            guard !span.contains(target.form) else {
+                throw PathlinkError(.disclosure, problem: "the sum behind a hidden mean of table \"\(system.tables[target.table].id)\" can be worked out from published zero counts alone",
                                     remedy: "nothing was written; drop the mean table or merge its categories")
             }
             var run = candidates.count
             for (offset, candidate) in candidates.enumerated().reversed() {
                 span.insert(form(candidate))
-                if span.contains(form(exposed)) { run = offset + 1; break }
+                if span.contains(target.form) { run = offset + 1; break }
             }
             // Give back: every candidate of the run but the last, dearest first, is published
             // again if the cell stays out of the span with it.
@@ -93,7 +121,7 @@ package enum SumProtection {
             for candidate in removed.dropLast().reversed() {
                 let trial = removed.filter { $0 != candidate }
                 let kept = known.filter { !trial.contains($0) }
-                if !SpanPair(width: width, forms: kept.map(form)).contains(form(exposed)) { removed = trial }
+                if !SpanPair(width: width, forms: kept.map(form)).contains(target.form) { removed = trial }
             }
             for chosen in removed {
                 let (t, l) = position(chosen)

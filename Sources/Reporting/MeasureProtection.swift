@@ -46,9 +46,10 @@ enum MeasureProtection {
                     isPublished[index] || (policy.rounding == 0 && cell.status == .published(0))
                 }
                 return SumProtection.Table(definition: protectedTable.definition, isKnown: isKnown, isPublishedMean: isPublished,
-                                           contributors: protectedTable.cells.map { contributions[$0.coordinates]?.count ?? 0 })
+                                           contributors: protectedTable.cells.map { contributions[$0.coordinates]?.count ?? 0 },
+                                           contributions: protectedTable.cells.map { contributions[$0.coordinates] ?? [] })
             }
-            let protectedSums = try SumProtection.protect(input.microdata, tables: sumTables)
+            let protectedSums = try SumProtection.protect(input.microdata, tables: sumTables, policy: policy)
             for (table, sums) in zip(tables, protectedSums) {
                 for (index, cell) in protected[table.contributorsID]!.cells.enumerated() where !sums.isPublishedMean[index] {
                     result[table.id]?[cell.coordinates] = nil

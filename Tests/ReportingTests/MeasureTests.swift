@@ -234,6 +234,27 @@ struct MeasureTests {
         #expect(tidyCells(scratch, "risks", output: "persons")["Housing"] == "20|60|33.3")
     }
 
+    @Test("a pair of hidden means whose combined sum is implied is not left dominated by one person")
+    func dominatedPairs() throws {
+        // North: one 2000 among nine 20s (dominated); South: ten small values; East: forty 20s.
+        var people: [[String]] = []
+        for index in 0..<60 {
+            let region = index < 10 ? "North" : index < 20 ? "South" : "East"
+            let score = index == 0 ? 2000 : index < 10 ? 20 : index < 20 ? 4 + index % 3 : 19 + index % 3
+            people.append([String(index + 1), "p\(index + 1)", region, index % 2 == 0 ? "F" : "M", "2024-01-01", "",
+                           String(score), "No", "No", "No"])
+        }
+        let scratch = Scratch()
+        let linked = scratch.linked(Self.header, people)
+        try runReport(scratch, spec: "report: 1\nid: p\ntables:\n  - {id: score-region, kind: mean, of: score, rows: [region], decimals: 4}\n", linked: linked)
+        let table = try Self.tidy(scratch, "score-region")
+        // Hiding North and South alone leaves North + South = Total − East, 90.6% one person's.
+        #expect(table["North"]?.status == "[c]" && table["South"]?.status == "[c]" && table["East"]?.status == "[c]", "\(table)")
+        #expect(table["Total"]?.status == "", "the total is not dominated (66.7%) and stays")
+        let attack = try SumsAttacker(scratch: scratch, output: "release", tables: ["score-region"], people: people)
+        #expect(attack.recovered.isEmpty && attack.dominatedPairs.isEmpty, "\(attack.recovered) \(attack.dominatedPairs)")
+    }
+
     // MARK: Multi-response
 
     @Test("a multi-response table: per response the persons with it, of all persons, audited per response")
@@ -380,6 +401,9 @@ struct SumsAttacker {
     var hiddenCells = 0
     /// "table:coordinates" of every hidden cell whose true sum the attacker computed.
     var recovered: [String] = []
+    /// Pairs of disjoint hidden cells whose combined true sum the attacker computed and whose
+    /// contributions together are dominated (the largest two over 90% of the total).
+    var dominatedPairs: [String] = []
 
     /// The persons' types: region × sex (6), in a fixed order.
     static let types: [(String, String)] = ["North", "South", "East"].flatMap { r in ["F", "M"].map { (r, $0) } }
@@ -416,6 +440,23 @@ struct SumsAttacker {
         for (name, coordinates) in hidden {
             if let sum = Self.solve(known, target: vector(coordinates)), sum == Rational(trueSum(coordinates)) {
                 recovered.append(name)
+            }
+        }
+        func scores(_ coordinates: [String: String]) -> [Int] {
+            people.filter { person in
+                (coordinates["region"].map { $0 == "Total" || $0 == person[2] } ?? true)
+                    && (coordinates["sex"].map { $0 == "Total" || $0 == person[3] } ?? true)
+            }.map { Int($0[6])! }
+        }
+        for (i, first) in hidden.enumerated() {
+            for second in hidden[(i + 1)...] {
+                let a = vector(first.1), b = vector(second.1)
+                guard zip(a, b).allSatisfy({ $0.isZero || $1.isZero }) else { continue }
+                let together = (scores(first.1) + scores(second.1)).sorted(by: >)
+                let total = together.reduce(0, +)
+                guard total > 0, (together.prefix(2).reduce(0, +)) * 100 > 90 * total,
+                      let sum = Self.solve(known, target: zip(a, b).map { $0 + $1 }), sum == Rational(total) else { continue }
+                dominatedPairs.append(first.0 + " + " + second.0)
             }
         }
     }
