@@ -48,7 +48,7 @@ struct HTMLReport {
             page += "</div>\n"
         }
         page += methodology()
-        page += "</main>\n<footer>Made by Pathlink \(escape(PathlinkVersion.current)). Every number on this page is in the release's CSV files; see tables.json.</footer>\n</body>\n</html>\n"
+        page += "</main>\n<footer>Made by Pathlink \(escape(PathlinkVersion.current)). Every number on this page is in the release's CSV files and its spreadsheet, tables.ods; see tables.json.</footer>\n</body>\n</html>\n"
         return page
     }
 

@@ -55,6 +55,13 @@ struct ReleaseFiles {
     /// `<id>.wide.csv`: row variables down, the column variable across, totals included;
     /// a rate table shows each rate (%) followed by its numerator and denominator.
     func wide(_ table: PublishedTable) -> (text: String, rows: Int) {
+        let wide = wideRows(table)
+        return (([wide.header] + wide.rows).map(Self.csvRecord).joined(), wide.rows.count)
+    }
+
+    /// The wide layout's header and rows (the row variables' categories first), as the wide
+    /// CSV and the workbook's table sheets (``OpenDocumentWorkbook``) print them.
+    func wideRows(_ table: PublishedTable) -> (header: [String], rows: [[String]]) {
         let rowCount = table.spec.rows.count
         let isRate = table.spec.kind.showsRate
         let isMagnitude = table.spec.kind.isMagnitude
@@ -70,8 +77,7 @@ struct ReleaseFiles {
                 heads.append(key ?? "value")
             }
         }
-        var text = Self.csvRecord(table.spec.rows + heads)
-        var rows = 0
+        var rows: [[String]] = []
         let byCoordinates = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
         for rowKey in rowKeys(table) {
             var fields = rowKey
@@ -85,10 +91,9 @@ struct ReleaseFiles {
                     fields.append(format.text(cell?.count ?? .suppressed))
                 }
             }
-            text += Self.csvRecord(fields)
-            rows += 1
+            rows.append(fields)
         }
-        return (text, rows)
+        return (table.spec.rows + heads, rows)
     }
 
     /// Every combination of row categories, `Total` last at each level.

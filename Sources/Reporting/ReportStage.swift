@@ -99,26 +99,28 @@ package struct ReportStage {
         }
         let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
 
-        var contents: [(name: String, text: String, rows: Int?)] = []
+        var contents: [(name: String, bytes: [UInt8], rows: Int?)] = []
         for table in tables {
             let tidy = files.tidy(table)
-            contents.append((table.spec.id + ".csv", tidy.text, tidy.rows))
+            contents.append((table.spec.id + ".csv", Array(tidy.text.utf8), tidy.rows))
             let wide = files.wide(table)
-            contents.append((table.spec.id + ".wide.csv", wide.text, wide.rows))
+            contents.append((table.spec.id + ".wide.csv", Array(wide.text.utf8), wide.rows))
         }
-        contents.append(("tables.json", files.tablesJSON(), nil))
+        contents.append(("tables.json", Array(files.tablesJSON().utf8), nil))
+        // The same tables as a spreadsheet publication (cover, contents, notes, a sheet per table).
+        contents.append((OpenDocumentWorkbook.fileName, OpenDocumentWorkbook(files: files).bytes(), nil))
         // The release's checks in the shape of ACRO's results.json (SACRO-Viewer); see ACROResults.
-        contents.append(("results.json", ACROResults(spec: spec, policy: policy, tables: tables).rendered(), nil))
+        contents.append(("results.json", Array(ACROResults(spec: spec, policy: policy, tables: tables).rendered().utf8), nil))
         let documents = [("spec", specPath)] + (policyPath.map { [("policy", $0)] } ?? [])
         let html = HTMLReport(spec: spec, policy: policy, tables: tables, linked: linked,
                               documents: try documents.map { ($0.0, FilePath.split($0.1).name, try Receipt.entry(for: $0.1, relativeTo: $0.1).sha256) }).render()
-        contents.append(("report.html", html, nil))
+        contents.append(("report.html", Array(html.utf8), nil))
         let audit = ReleaseFiles.auditJSON(spec: spec, policy: policy, release: release)
 
         // Write: the folder under a temporary name, then the audit, then the receipts.
         let folder = try AtomicOutput(path: outputPath, isDirectory: true, force: force)
-        for (name, text, _) in contents {
-            try FilePath.writeAtomically(text, to: FilePath.join(folder.temporaryPath, name), force: false)
+        for (name, bytes, _) in contents {
+            try FilePath.writeAtomically(bytes, to: FilePath.join(folder.temporaryPath, name), force: false)
         }
         try folder.commit()
         try FilePath.writeAtomically(audit, to: resolvedAuditPath, force: force)

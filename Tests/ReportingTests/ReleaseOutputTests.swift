@@ -13,7 +13,7 @@ struct ReleaseOutputTests {
       - {id: charged, kind: rate, rows: [sex], numerator: {outcome_group: [Charged]}, denominator: {outcome_group: [Charged, Not charged]}}
     """
 
-    @Test("the folder holds tidy and wide CSVs per table, tables.json, results.json and report.html — and nothing else")
+    @Test("the folder holds tidy and wide CSVs per table, tables.json, tables.ods, results.json and report.html — and nothing else")
     func folderContents() throws {
         let scratch = Scratch()
         // Two copies of each person: counts of 2 to suppress, and a base of 12 to publish.
@@ -24,7 +24,7 @@ struct ReleaseOutputTests {
         let spec = self.spec.replacingOccurrences(of: "[Charged, Not charged]}}", with: "[Charged, Not charged, Open]}}")
         try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\nthreshold: 3\n")
         #expect(FilePath.contents(of: scratch.file("release")) ==
-                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "results.json", "tables.json"])
+                ["charged.csv", "charged.wide.csv", "grid.csv", "grid.wide.csv", "report.html", "results.json", "tables.json", "tables.ods"])
         #expect(scratch.exists("release.receipt.json"))
         #expect(scratch.exists("release.audit.json"))
 
