@@ -56,6 +56,12 @@ struct OpenDocumentWorkbook {
             "Counts are \(spec.unit == .persons ? "persons: each person is counted once in a table, in the category of their record the spec chooses" : "records"). Total rows and columns are the sum over every category, including categories hidden in the table.",
             "Rates are percentages worked out from the published numerator and denominator, which are shown beside each rate.",
         ]
+        if files.tables.contains(where: \.spec.kind.isMagnitude) {
+            general.append("Means and medians are shown with their contributors (the units with a value). A mean or median is hidden (\(policy.symbol)) where its contributors are, where there are fewer than \(policy.threshold), where the largest \(policy.dominanceN == 1 ? "contribution makes" : "\(policy.dominanceN) contributions make") up more than \(policy.dominanceK)% of the total, for a median of fewer than \(max(policy.medianMinimum, policy.threshold)), and where its sum could otherwise be worked out from the published means; \(policy.structuralSymbol) where there are no contributors.")
+        }
+        if files.tables.contains(where: { $0.spec.kind == .multiResponse }) {
+            general.append("In a multi-response table a unit can have several responses, so its rows do not add up to the base.")
+        }
         if policy.rounding > 0 { general.append("Published counts are rounded to a multiple of \(policy.rounding).") }
         if let notes = spec.notes { general.append(notes) }
         var result = general.enumerated().map { Note(number: $0.offset + 1, text: $0.element) }

@@ -324,6 +324,10 @@ struct MeasureTests {
         let html = scratch.read("release/report.html")
         #expect(html.contains("Mean score by region and sex") && html.contains("n = 10") && html.contains("Means and medians"))
         #expect(!html.contains("has-value:"), "the presence column is internal")
+        // The workbook (a stored zip: its XML is readable in the bytes) has the new kinds' sheets and note.
+        let workbook = String(decoding: FileManager.default.contents(atPath: scratch.file("release/tables.ods")) ?? Data(), as: UTF8.self)
+        #expect(workbook.contains("Mean score by region and sex") && workbook.contains("Means and medians are shown with their contributors"))
+        #expect(workbook.contains("F (mean)") && workbook.contains("Housing") && workbook.contains("multi-response table"))
     }
 
     @Test("pandas.read_csv reads the new kinds' tidy CSVs with numeric value columns",
