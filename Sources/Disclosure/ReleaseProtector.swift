@@ -388,7 +388,9 @@ package struct ReleaseProtector {
             let range = try audit.range(ofCell: index)
             let table = system.tables[cell.table]
             entries.append(AuditEntry(table: table.id, coordinates: cell.coordinates,
-                                      kind: state == .secondary ? .secondary : (protectionLevel(system, index) == 0 ? .zero : .primary),
+                                      // A zero hidden with zeros shown is a zero, whether hidden in its own
+                                      // line or as a complement (``pinningZeros(_:_:of:)``): no "at least 1".
+                                      kind: protectionLevel(system, index) == 0 ? .zero : (state == .secondary ? .secondary : .primary),
                                       lower: range.lower, upper: range.upper))
             if !passes(range, system, index) && !failures.contains(table.id) { failures.append(table.id) }
         }
