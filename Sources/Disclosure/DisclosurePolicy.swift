@@ -34,9 +34,20 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// category tells that category of everyone in it (class disclosure); a line of fewer
     /// units than this is never published that way (``ReleaseProtector``).
     package var classSize: Int = 10
+    /// Magnitudes (means, medians): the dominance rule (n, k) hides a statistic whose
+    /// largest `dominanceN` contributions make up more than `dominanceK` percent of the
+    /// total (``MagnitudeRule``).
+    package var dominanceN: Int = 2
+    package var dominanceK: Int = 90
+    /// No median is published from fewer contributors than this (nor than the threshold).
+    package var medianMinimum: Int = 10
 
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
-                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10) {
+                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10,
+                 dominanceN: Int = 2, dominanceK: Int = 90, medianMinimum: Int = 10) {
+        self.dominanceN = dominanceN
+        self.dominanceK = dominanceK
+        self.medianMinimum = medianMinimum
         self.protectionMargin = protectionMargin
         self.classSize = classSize
         self.threshold = threshold
@@ -53,11 +64,19 @@ package struct DisclosurePolicy: Sendable, Equatable {
         case structuralSymbol = "structural-symbol"
         case protectionMargin = "protection-margin"
         case classSize = "class-size"
+        case dominanceN = "dominance-n"
+        case dominanceK = "dominance-k"
+        case medianMinimum = "median-minimum"
     }
 
     /// The lowest threshold any policy file, spec or caller may set: counts of 1 and 2 are
     /// always suppressed (PRODUCT.md; the BOLD report's "fewer than three").
     package static let minimumThreshold = 3
+
+    /// The largest `dominance-k` any policy may set: a statistic whose one or two largest
+    /// contributions make up more than 90% of its total is never published (ACRO's default
+    /// (n, k) rule, n = 2, k = 90%).
+    package static let maximumDominanceK = 90
 
     /// The smallest largest-feasible-value a hidden cell (or small sub-population) may have.
     package var protectionLevel: Int { threshold + protectionMargin }
@@ -73,6 +92,9 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var structuralSymbol: String?
         package var protectionMargin: Int?
         package var classSize: Int?
+        package var dominanceN: Int?
+        package var dominanceK: Int?
+        package var medianMinimum: Int?
         /// The file the settings come from.
         package var file: String?
         /// The line of the mapping that holds them, for an error about no single field.
@@ -107,6 +129,9 @@ package struct DisclosurePolicy: Sendable, Equatable {
             if let structuralSymbol { policy.structuralSymbol = structuralSymbol }
             if let protectionMargin { policy.protectionMargin = protectionMargin }
             if let classSize { policy.classSize = classSize }
+            if let dominanceN { policy.dominanceN = dominanceN }
+            if let dominanceK { policy.dominanceK = dominanceK }
+            if let medianMinimum { policy.medianMinimum = medianMinimum }
             return policy
         }
 
@@ -148,6 +173,18 @@ package struct DisclosurePolicy: Sendable, Equatable {
             return (.classSize, Self.invalid(.classSize, "the class size must be \(Self.minimumThreshold) or more",
                                              "set class-size to 10 (the default) or more: a smaller group all in one category gives that category away"))
         }
+        if !(1...2).contains(dominanceN) {
+            return (.dominanceN, Self.invalid(.dominanceN, "dominance-n must be 1 or 2 (the largest one or two contributions)",
+                                              "set dominance-n: 2 (the default)"))
+        }
+        if dominanceK < 1 || dominanceK > Self.maximumDominanceK {
+            return (.dominanceK, Self.invalid(.dominanceK, "dominance-k must be a percentage from 1 to \(Self.maximumDominanceK): a statistic dominated by one or two contributions beyond that is never published (governance/disclosure-control.md)",
+                                              "set dominance-k: 90 (the default) or lower"))
+        }
+        if medianMinimum < Self.minimumThreshold {
+            return (.medianMinimum, Self.invalid(.medianMinimum, "median-minimum must be \(Self.minimumThreshold) or more",
+                                                 "set median-minimum: 10 (the default) or more: a median of a tiny group is one person's value"))
+        }
         if rounding < 0 {
             return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
                                             "set rounding to 0, or to a base such as 5 or 10"))
@@ -187,6 +224,12 @@ package struct DisclosurePolicy: Sendable, Equatable {
             loosened = (.protectionMargin, "the protection margin \(other.protectionMargin) is smaller than the policy's \(protectionMargin)")
         } else if other.classSize < classSize {
             loosened = (.classSize, "the class size \(other.classSize) is smaller than the policy's \(classSize)")
+        } else if other.dominanceN < dominanceN {
+            loosened = (.dominanceN, "dominance-n \(other.dominanceN) counts fewer contributions than the policy's \(dominanceN)")
+        } else if other.dominanceK > dominanceK {
+            loosened = (.dominanceK, "dominance-k \(other.dominanceK) is higher than the policy's \(dominanceK)")
+        } else if other.medianMinimum < medianMinimum {
+            loosened = (.medianMinimum, "median-minimum \(other.medianMinimum) is smaller than the policy's \(medianMinimum)")
         } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
             loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }

@@ -13,7 +13,8 @@ import PathlinkCore
 ///    Cheapest = not a grand total if anything else will do, then the fewest `Total`
 ///    coordinates (an interior cell before a margin), then the smallest count, then table
 ///    order and cell order. Zeros and
-///    structural zeros are never complements.
+///    structural zeros are never complements, with one exception: a sub-population that
+///    published zeros hold at 0 whatever else is hidden (``pinningZeros(_:_:of:)``).
 ///    Then the give-back pass (``giveBack(_:_:solveBudget:)``) publishes again, largest
 ///    first, every complement the audit shows is not needed. When ``suppression`` asks for
 ///    it (the default), the optimiser (``optimalSuppression(_:primary:start:cost:limits:)``,
@@ -300,6 +301,12 @@ package struct ReleaseProtector {
             // A sub-population given away by two published cells: hide one of them, or
             // (when one already is) the cheapest cell related to either.
             for group in failingGroups {
+                // Its classes all inside published zeros: no other cell can free it.
+                if let zeros = pinningZeros(system, states, of: group.classes) {
+                    for zero in zeros { states[zero] = .secondary }
+                    added += zeros
+                    continue
+                }
                 let related = [group.inner, group.outer] + related(system, to: group.inner) + related(system, to: group.outer)
                 if added.contains(where: { related.contains($0) }) { continue }
                 if let complement = cheapest(system, states, among: [group.inner, group.outer])
@@ -326,6 +333,31 @@ package struct ReleaseProtector {
     }
 
     static func isHidden(_ state: State) -> Bool { state == .primary || state == .secondary }
+
+    /// The published zeros that hold a sub-population at 0 whatever else is hidden: when
+    /// every class of `classes` lies in a published (not structural) zero, hiding positive
+    /// cells cannot let the sum reach 1, so only hiding zeros can. Returns every published
+    /// zero holding the class held by the fewest (first such class on ties), or nil when
+    /// some class lies in no published zero.
+    ///
+    /// This happens when the release system models an empty combination by one
+    /// representative (``ReleaseSystem``, above ``ReleaseSystem/exhaustiveLimit``): the zero
+    /// cells hidden against class disclosure in one table then get a class that another
+    /// table (say a link rate by the same variable) publishes as 0. Without it the loop
+    /// stops with nothing left to hide and the release is refused although hiding that
+    /// zero, and its line's complement, protects it. A zero hidden this way is shown as
+    /// the confidentiality symbol like any other secondary cell.
+    func pinningZeros(_ system: ReleaseSystem, _ states: [State], of classes: [Int]) -> [Int]? {
+        var best: [Int]?
+        for c in classes {
+            let zeros = system.cellsOfClass[c].filter {
+                states[$0] == .published && system.cells[$0].value == 0 && !system.cells[$0].isStructural
+            }
+            if zeros.isEmpty { return nil }
+            if best == nil || zeros.count < best!.count { best = zeros }
+        }
+        return best
+    }
 
     /// Whether a range holds more than one value and reaches the policy's protection level.
     func passes(_ range: (lower: Double, upper: Double)) -> Bool {
@@ -356,7 +388,9 @@ package struct ReleaseProtector {
             let range = try audit.range(ofCell: index)
             let table = system.tables[cell.table]
             entries.append(AuditEntry(table: table.id, coordinates: cell.coordinates,
-                                      kind: state == .secondary ? .secondary : (protectionLevel(system, index) == 0 ? .zero : .primary),
+                                      // A zero hidden with zeros shown is a zero, whether hidden in its own
+                                      // line or as a complement (``pinningZeros(_:_:of:)``): no "at least 1".
+                                      kind: protectionLevel(system, index) == 0 ? .zero : (state == .secondary ? .secondary : .primary),
                                       lower: range.lower, upper: range.upper))
             if !passes(range, system, index) && !failures.contains(table.id) { failures.append(table.id) }
         }

@@ -37,6 +37,8 @@ struct ReleaseSystem {
     private(set) var cells: [Cell] = []
     private(set) var tableOffsets: [Int] = []
     private(set) var classCount = 0
+    /// The true count of units in each class (``SumProtection`` treats empty classes as known).
+    private(set) var classCounts: [Int] = []
     /// Lines: the cells along one dimension with the others fixed, then that line's total last.
     private(set) var lines: [[Int]] = []
     private(set) var linesOfCell: [[Int]] = []
@@ -92,6 +94,7 @@ struct ReleaseSystem {
             }
         }
         classCount = classValues.count
+        classCounts = classValues
 
         var cellClasses = Array(repeating: [Int](), count: offset)
         for (classIndex, signature) in classSignatures.enumerated() {

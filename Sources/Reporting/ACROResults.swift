@@ -57,10 +57,10 @@ struct ACROResults {
         ]).rendered()
     }
 
-    /// The checks of one cell of the wide table, as ACRO names them.
-    private func checks(_ cell: PublishedTable.Cell?, _ table: PublishedTable) -> [String]? {
-        guard let cell else { return nil }
-        let statuses = table.spec.kind == .rate ? [cell.count, cell.denominator ?? .suppressed] : [cell.count]
+    /// The checks of one cell of the wide table, as ACRO names them, from the statuses the
+    /// cell shows (a rate: its numerator's and denominator's; a numerator or denominator
+    /// column of a rate table: that part's alone); `nil` when the cell is shown as suppressed.
+    private func checks(_ statuses: [CellStatus]) -> [String]? {
         if statuses.contains(.suppressed) { return nil }
         var raised: [String] = []
         let values = statuses.compactMap { status -> Int? in
@@ -78,24 +78,50 @@ struct ACROResults {
     private func entry(_ table: PublishedTable) -> JSONValue {
         // The wide table: its data rows, and its value columns (the column variable's
         // categories then Total, or the single value/rate column).
+        // A rate table's wide CSV has three columns per category: the rate, its numerator and
+        // its denominator (ReleaseFiles.wide), each checked on what it shows.
         let rowKeys = files.rowKeys(table)
-        let columnHeads: [String]
-        if table.spec.column != nil {
-            columnHeads = table.categories[table.spec.rows.count] + [totalCategory]
-        } else {
-            columnHeads = [table.spec.kind == .rate ? "rate" : "value"]
+        enum Part { case count, rate, numerator, denominator, statistic, contributors }
+        let columnKeys: [String?] = table.spec.column != nil ? (table.categories[table.spec.rows.count] + [totalCategory]).map { $0 } : [nil]
+        var columns: [(head: String, key: String?, part: Part)] = []
+        for key in columnKeys {
+            if table.spec.kind.isMagnitude {
+                let statistic = table.spec.kind.rawValue
+                columns.append((key.map { "\($0) (\(statistic))" } ?? statistic, key, .statistic))
+                columns.append((key.map { "\($0) contributors" } ?? "contributors", key, .contributors))
+            } else if table.spec.kind.showsRate {
+                columns.append((key.map { "\($0) (%)" } ?? "rate", key, .rate))
+                columns.append((key.map { "\($0) numerator" } ?? "numerator", key, .numerator))
+                columns.append((key.map { "\($0) denominator" } ?? "denominator", key, .denominator))
+            } else {
+                columns.append((key ?? "value", key, .count))
+            }
         }
         let byCoordinates = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
 
         var cells: [String: [JSONValue]] = [:]
         var suppressed = 0
         var outcome: [(String, JSONValue)] = []
-        for (columnIndex, head) in columnHeads.enumerated() {
+        for (columnIndex, (head, key, part)) in columns.enumerated() {
             var column: [(String, JSONValue)] = []
             for (rowIndex, rowKey) in rowKeys.enumerated() {
-                let coordinates = table.spec.column != nil ? rowKey + [head] : rowKey
+                let cell = byCoordinates[rowKey + (key.map { [$0] } ?? [])]
+                let statuses: [CellStatus]
+                switch part {
+                case .count, .numerator, .contributors: statuses = [cell?.count ?? .suppressed]
+                case .statistic:
+                    // A hidden statistic is shown suppressed whatever its count; one with no
+                    // contributors is not applicable and raises nothing.
+                    if let cell, cell.statistic == nil, files.format.statisticStatus(cell) == policy.symbol {
+                        statuses = [.suppressed]
+                    } else {
+                        statuses = [cell?.count ?? .suppressed]
+                    }
+                case .denominator: statuses = [cell?.denominator ?? .suppressed]
+                case .rate: statuses = [cell?.count ?? .suppressed, cell?.denominator ?? .suppressed]
+                }
                 let text: String
-                if let raised = checks(byCoordinates[coordinates], table) {
+                if let raised = checks(statuses) {
                     for check in raised { cells[check, default: []].append(.array([.int(rowIndex), .int(columnIndex)])) }
                     text = raised.isEmpty ? "ok" : raised.map { $0 + "; " }.joined()
                 } else {
@@ -130,7 +156,7 @@ struct ACROResults {
             ("status", .string(status)),
             ("type", .string("table")),
             ("properties", .object([
-                ("method", .string("crosstab")),
+                ("method", .string(table.spec.kind.isMagnitude ? "crosstab (\(table.spec.kind.rawValue))" : "crosstab")),
                 ("mitigation", .string(policy.rounding > 0 ? "suppress and round to \(policy.rounding)" : "suppress")),
             ])),
             ("files", .array([.object([("name", .string(table.spec.id + ".wide.csv")), ("sdc", sdc)])])),
@@ -144,12 +170,13 @@ struct ACROResults {
                 : "")),
             ("fair", .object([
                 ("context", .string("https://w3id.org/statbarnsdc#")),
-                ("statbarn", .string("Frequencies")),
-                ("risks", .array(["ClassDisclosure", "Differencing", "LowCount"].map(JSONValue.string))),
+                ("statbarn", .string(table.spec.kind.isMagnitude ? "Summary statistics" : "Frequencies")),
+                ("risks", .array((table.spec.kind.isMagnitude ? ["ClassDisclosure", "Differencing", "Dominance", "LowCount"]
+                                                               : ["ClassDisclosure", "Differencing", "LowCount"]).map(JSONValue.string))),
                 ("checks_needed", .array(Self.checks.map(JSONValue.string))),
                 ("common_mitigations", .array(["Noise", "Suppression"].map(JSONValue.string))),
                 ("check_status", .object(checkStatus)),
-                ("dependent", .string(table.spec.kind == .rate ? "rate" : "unknown")),
+                ("dependent", .string(table.spec.kind.showsRate ? "rate" : table.spec.kind.isMagnitude ? table.spec.quantity!.description : "unknown")),
                 ("independent", .array(table.spec.dimensions.map(JSONValue.string))),
             ])),
         ])

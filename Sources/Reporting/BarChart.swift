@@ -23,7 +23,7 @@ struct BarChart {
         var bars: [Bar]
     }
 
-    private var isRate: Bool { table.spec.kind == .rate }
+    private var isRate: Bool { table.spec.kind.showsRate }
 
     private func groups() -> [Group] {
         let format = CellFormat(policy: policy)
@@ -37,6 +37,11 @@ struct BarChart {
                 let coordinates = table.spec.column != nil ? key + [column] : key
                 guard let cell = cells[coordinates] else {
                     return Bar(label: column, series: index, value: nil, text: policy.symbol, isSuppressed: true)
+                }
+                if table.spec.kind.isMagnitude {
+                    let text = format.statisticText(cell, decimals: table.spec.decimals)
+                    return Bar(label: column, series: index, value: cell.statistic.map { max($0, 0) }, text: text,
+                               isSuppressed: cell.statistic == nil && text == policy.symbol)
                 }
                 if isRate {
                     let text = format.rateText(cell, decimals: table.spec.decimals)
@@ -120,7 +125,7 @@ struct BarChart {
         }
         let height = plotBottom + 22
         return """
-        <svg class="chart" role="img" aria-label="\(escape("Bar chart: " + table.spec.title))" viewBox="0 0 \(n(width)) \(n(height))" width="\(n(width))" height="\(n(height))" xmlns="http://www.w3.org/2000/svg">\
+        <svg class="chart" role="img" aria-label="\(escape("Bar chart: " + table.spec.title))" viewBox="0 0 \(n(width)) \(n(height))" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">\
         <defs><pattern id="\(patternID)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#FFF4E5"/><line x1="0" y1="0" x2="0" y2="6" stroke="#B04A00" stroke-width="2"/></pattern></defs>\
         \(grid)\(legend)\(body)</svg>
         """

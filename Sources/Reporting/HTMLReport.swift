@@ -33,13 +33,22 @@ struct HTMLReport {
         </header>
         <nav><h2>Contents</h2><ol>
         """
-        for table in tables {
+        let mainTables = tables.filter { !$0.isLinkageQuality }
+        let qualityTables = tables.filter(\.isLinkageQuality)
+        for table in mainTables {
             page += "<li><a href=\"#\(anchor(table))\">\(escape(table.spec.title))</a></li>"
         }
+        if !qualityTables.isEmpty { page += "<li><a href=\"#linkage-quality\">Linkage quality</a></li>" }
         page += "<li><a href=\"#methodology\">Methodology</a></li></ol></nav>\n<main>\n"
-        for table in tables { page += section(table) }
+        for table in mainTables { page += section(table) }
+        if !qualityTables.isEmpty {
+            page += "<div id=\"linkage-quality\" class=\"part\">\n<h2 class=\"part\">Linkage quality</h2>\n"
+            page += "<p class=\"lede\">How the records were joined, from the linked folder: for each attached dataset, who was linked and by which rule of the linkage plan, and the share linked by every recorded attribute. A group linked less often than the others is under-represented in the linked tables above (linkage bias). These tables pass the same disclosure control as every other table of this release.</p>\n"
+            for table in qualityTables { page += section(table) }
+            page += "</div>\n"
+        }
         page += methodology()
-        page += "</main>\n<footer>Made by Pathlink \(escape(PathlinkVersion.current)). Every number on this page is in the release's CSV files; see tables.json.</footer>\n</body>\n</html>\n"
+        page += "</main>\n<footer>Made by Pathlink \(escape(PathlinkVersion.current)). Every number on this page is in the release's CSV files and its spreadsheet, tables.ods; see tables.json.</footer>\n</body>\n</html>\n"
         return page
     }
 
@@ -49,6 +58,12 @@ struct HTMLReport {
         let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
         var meta = [format.base(of: table), "Unit: " + files.unitName(table)]
         if !table.spec.filter.isEmpty { meta.append("Filter: " + describe(table.spec.filter)) }
+        if table.spec.kind.isMagnitude, let quantity = table.spec.quantity {
+            meta.append("\(table.spec.kind == .mean ? "Mean" : "Median") of \(quantity.description); n = contributors")
+        }
+        if table.spec.kind == .multiResponse {
+            meta.append("Each row: \(files.unitName(table)) with that response (\(table.spec.yes)); a unit can have several")
+        }
         if table.spec.kind == .rate {
             meta.append("Numerator: " + describe(table.spec.numerator))
             meta.append("Denominator: " + (table.spec.denominator.isEmpty ? "all" : describe(table.spec.denominator)))
@@ -73,7 +88,14 @@ struct HTMLReport {
     private func cellHTML(_ cell: PublishedTable.Cell?, _ table: PublishedTable, isTotal: Bool) -> String {
         let total = isTotal ? " total" : ""
         guard let cell else { return "<td class=\"sup\(total)\">\(escape(policy.symbol))</td>" }
-        if table.spec.kind == .rate {
+        if table.spec.kind.isMagnitude {
+            let text = format.statisticText(cell, decimals: table.spec.decimals)
+            let count: String
+            if case .published(let value) = cell.count { count = CellFormat.grouped(value) } else { count = format.text(cell.count) }
+            let cls = cell.statistic != nil ? "num" : (text == policy.symbol ? "sup" : "na")
+            return "<td class=\"\(cls)\(total)\">\(escape(text))<small>n = \(escape(count))</small></td>"
+        }
+        if table.spec.kind.showsRate {
             let rate = format.rateText(cell, decimals: table.spec.decimals)
             func shown(_ status: CellStatus) -> String {
                 if case .published(let value) = status { return CellFormat.grouped(value) }
@@ -96,7 +118,7 @@ struct HTMLReport {
         let cells = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
         var html = "<div class=\"scroll\"><table>\n<thead><tr>"
         for variable in table.spec.rows { html += "<th scope=\"col\">\(escape(label(variable)))</th>" }
-        let columnHeads = table.spec.column != nil ? table.categories[rowLevels] + [totalCategory] : [table.spec.kind == .rate ? "Rate (%)" : "Count"]
+        let columnHeads = table.spec.column != nil ? table.categories[rowLevels] + [totalCategory] : [table.spec.kind.showsRate ? "Rate (%)" : table.spec.kind.isMagnitude ? (table.spec.kind == .mean ? "Mean" : "Median") : "Count"]
         for head in columnHeads { html += "<th scope=\"col\" class=\"num\">\(escape(head))</th>" }
         html += "</tr>"
         if let column = table.spec.column {
@@ -135,6 +157,7 @@ struct HTMLReport {
             ("Rounding", policy.rounding > 0 ? "published counts are rounded to a multiple of \(policy.rounding)" : "none"),
             ("Symbols", "\(policy.symbol) confidential (suppressed); \(policy.structuralSymbol) not applicable (a combination that cannot occur, or a rate with no base)"),
             ("Rates", "a rate is published only when its numerator and its denominator are; it is computed from the published counts"),
+            ("Means and medians", "published only where the number of contributors (n) is published; hidden when n is under \(policy.threshold), when the largest \(policy.dominanceN == 1 ? "contribution makes" : "\(policy.dominanceN) contributions make") up more than \(policy.dominanceK)% of the total, when every contribution is the same value in a group under \(policy.classSize), for a median of fewer than \(max(policy.medianMinimum, policy.threshold)) contributors, and where a hidden mean's sum could otherwise be worked out from published means and counts"),
             ("Unit", spec.unit == .persons
                 ? "distinct persons: each person is counted once, by one record (\(spec.personRecordOrder.isEmpty ? "the one whose values sort first, never by a research id" : "their earliest by \(spec.personRecordOrder.joined(separator: ", then ")), then the one whose values sort first, never by a research id")), so every table adds up"
                 : "records of the linked \(spec.source) table"),
@@ -143,7 +166,9 @@ struct HTMLReport {
         html += "</dl>\n"
         html += informationLoss()
         if let notes = spec.notes { html += "<p>\(escape(notes))</p>\n" }
-        html += linkageQuality()
+        html += "<h3>Linkage quality</h3>\n<p>" + (tables.contains(where: \.isLinkageQuality)
+            ? "The <a href=\"#linkage-quality\">linkage-quality tables</a> are counted from the linked table like every other table and protected with them. The linking unit's full figures (records and persons per rule, ambiguous tokens) stay in its quality.json, outside this release."
+            : "This linked table has no attached datasets, so there is no linkage-quality table.") + "</p>\n"
         html += receiptsChain()
         return html + "</section>\n"
     }
@@ -160,7 +185,8 @@ struct HTMLReport {
         }
         for table in tables {
             let hidden = table.cells.filter { cell in
-                cell.count == .suppressed || (table.spec.kind == .rate && cell.denominator == .suppressed)
+                cell.count == .suppressed || (table.spec.kind.showsRate && cell.denominator == .suppressed)
+                    || (table.spec.kind.isMagnitude && format.statisticStatus(cell) == policy.symbol)
             }.count
             hiddenTotal += hidden
             cellsTotal += table.cells.count
@@ -172,53 +198,8 @@ struct HTMLReport {
         return html
     }
 
-    /// Headline numbers of quality.json, read generically. Counts are rounded to the nearest
-    /// 10 and small ones shown as the symbol: the full breakdowns (link rates by category)
-    /// belong in spec tables, which pass the disclosure control.
-    private func linkageQuality() -> String {
-        var html = "<h3>Linkage quality</h3>\n"
-        guard case .object(let quality)? = linked.quality else {
-            return html + "<p>The linked folder has no quality.json.</p>\n"
-        }
-        var lines: [(String, String)] = []
-        func add(_ path: String, _ value: GenericJSON) {
-            switch value {
-            case .number(let double):
-                if double == double.rounded() && abs(double) >= 1 || double == 0 {
-                    let count = Int(double)
-                    if count == 0 { lines.append((path, "0")) }
-                    else if count < policy.threshold { lines.append((path, policy.symbol)) }
-                    else if count < 10 { lines.append((path, "fewer than 10")) }
-                    else { lines.append((path, "≈ " + CellFormat.grouped(Int((Double(count) / 10).rounded()) * 10))) }
-                } else if double > 0 && double <= 1 {
-                    lines.append((path, format.fixed(double * 100, decimals: 1) + "%"))
-                } else {
-                    lines.append((path, format.fixed(double, decimals: 1)))
-                }
-            case .string(let text) where text.count <= 80:
-                lines.append((path, text))
-            default:
-                break
-            }
-        }
-        for key in quality.keys.sorted() {
-            if case .object(let nested) = quality[key]! {
-                for inner in nested.keys.sorted() { add(key + " › " + inner, nested[inner]!) }
-            } else {
-                add(key, quality[key]!)
-            }
-        }
-        guard !lines.isEmpty else { return html + "<p>quality.json holds no headline numbers.</p>\n" }
-        html += "<p>Headline figures from the linker's quality report (counts rounded to the nearest 10, or shown as fewer than 10; counts under \(policy.threshold) shown as \(escape(policy.symbol))). Link rates by category are published as tables above, under the same disclosure control.</p>\n"
-        html += "<div class=\"scroll\"><table class=\"kv\"><tbody>"
-        for (key, value) in lines.prefix(60) {
-            html += "<tr><th scope=\"row\">\(escape(key.replacingOccurrences(of: "_", with: " ")))</th><td class=\"num\">\(escape(value))</td></tr>"
-        }
-        return html + "</tbody></table></div>\n"
-    }
-
     private func receiptsChain() -> String {
-        var html = "<h3>Provenance</h3>\n<p>Every file has a receipt (<code>X.receipt.json</code>) beside it; <code>pathlink verify</code> checks that the files still match them and that the chain from the owners' exports to this release is unbroken.</p>\n"
+        var html = "<h3>Provenance</h3>\n<p>Documents and files are named by name and SHA-256 (never by where they lay on the machine that made them): anyone holding a copy can check it with <code>sha256sum</code>. Every file has a receipt (<code>X.receipt.json</code>) beside it; <code>pathlink verify</code> checks that the files still match them and that the chain from the owners' exports to this release is unbroken.</p>\n"
         html += "<div class=\"scroll\"><table class=\"kv\"><thead><tr><th>What</th><th>File</th><th>SHA-256</th></tr></thead><tbody>"
         for (kind, name, hash) in documents {
             html += "<tr><td>\(escape(kind))</td><td><code>\(escape(name))</code></td><td><code>\(escape(hash))</code></td></tr>"
@@ -227,13 +208,13 @@ struct HTMLReport {
             // Data hashes only: a receipt's own hash changes with its timestamps, and the
             // release must be byte-identical for the same inputs.
             for output in receipt.outputs where output.path.hasSuffix(".csv") || output.path.hasSuffix(".json") {
-                html += "<tr><td>linked output (\(escape(receipt.stage)))</td><td><code>\(escape(output.path))</code></td><td><code>\(escape(output.sha256))</code></td></tr>"
+                html += "<tr><td>linked output (\(escape(receipt.stage)))</td><td><code>\(escape(FilePath.split(output.path).name))</code></td><td><code>\(escape(output.sha256))</code></td></tr>"
             }
             for document in receipt.documents {
-                html += "<tr><td>\(escape(document.kind)) of the linkage</td><td><code>\(escape(document.path))</code></td><td><code>\(escape(document.sha256))</code></td></tr>"
+                html += "<tr><td>\(escape(document.kind)) of the linkage</td><td><code>\(escape(document.name))</code> (<code>\(escape(FilePath.split(document.path).name))</code>)</td><td><code>\(escape(document.sha256))</code></td></tr>"
             }
             for input in receipt.inputs {
-                html += "<tr><td>linkage input\(input.dataset.map { " (\(escape($0)))" } ?? "")</td><td><code>\(escape(input.path))</code></td><td><code>\(escape(input.sha256))</code></td></tr>"
+                html += "<tr><td>linkage input\(input.dataset.map { " (\(escape($0)))" } ?? "")</td><td><code>\(escape(FilePath.split(input.path).name))</code></td><td><code>\(escape(input.sha256))</code></td></tr>"
             }
         } else {
             html += "<tr><td>linked folder receipt</td><td colspan=\"2\">none found beside the linked folder: the chain cannot be checked from here</td></tr>"
@@ -257,7 +238,9 @@ struct HTMLReport {
     h3{font-size:18px;margin:20px 0 6px}
     .meta{margin:0 0 10px;color:var(--muted);font-size:14px}.meta span{display:inline-block;margin-right:16px}
     .meta span:first-child{color:var(--ink);font-weight:600}
-    figure{margin:8px 0 12px;overflow-x:auto}
+    figure{margin:8px 0 12px}
+    .chart{display:block;width:100%;max-width:860px;height:auto}
+    h2.part{font-size:26px;margin:48px 0 6px;border-top:6px solid var(--blue);padding-top:12px}
     .chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--ink)}
     .chart .lbl{font-size:12.5px}.chart .val{fill:var(--muted)}.chart .axis{fill:var(--muted);font-size:11px}
     .chart .leg{font-size:12.5px}.chart .sup{fill:var(--sup);font-weight:700}.chart .na{fill:var(--muted);font-style:italic}
@@ -280,6 +263,20 @@ struct HTMLReport {
     .method dt{font-weight:600}.method dd{margin:0}
     table.kv td,table.kv th{font-size:13px}code{font-size:12px;word-break:break-all}
     footer{margin:40px auto;color:var(--muted);font-size:13px;border-top:1px solid var(--rule);padding-top:12px}
-    @media print{nav{display:none}section{break-inside:avoid}}
+    @media (max-width:600px){header,nav,main,footer{padding:0 14px}h1{font-size:25px}.lede{font-size:16px}nav ol{columns:1}.method dl{grid-template-columns:1fr}th,td{padding:4px 6px}}
+    @page{size:A4;margin:14mm 12mm}
+    @media print{
+    body{font-size:10pt}
+    header,nav,main,footer{max-width:none;padding:0}
+    header{padding-top:0}h1{font-size:20pt}.lede{font-size:10.5pt}
+    nav{break-after:auto}nav ol{columns:2}
+    a{color:inherit;text-decoration:none}
+    section{break-inside:auto;margin:14pt 0}
+    h2,h3,.meta{break-after:avoid}
+    figure,.chart,tr{break-inside:avoid}
+    .scroll{overflow:visible}
+    table{font-size:8.5pt}
+    h2.part{break-before:page}
+    }
     """
 }

@@ -4,6 +4,8 @@ indirect enum JSONValue: Equatable {
     case string(String)
     case int(Int)
     case double(Double)
+    /// A number already written out (e.g. a rate with fixed decimals), copied as it is.
+    case number(String)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -25,6 +27,7 @@ indirect enum JSONValue: Equatable {
         case .string(let text): out += Self.quoted(text)
         case .int(let value): out += String(value)
         case .double(let value): out += value.isFinite ? String(value) : "null"
+        case .number(let literal): out += literal
         case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
         case .array(let items):

@@ -52,6 +52,9 @@ package enum PolicyDocument {
         if let value = value(.structuralSymbol) { settings.structuralSymbol = try value.string() }
         if let value = value(.protectionMargin) { settings.protectionMargin = try value.int() }
         if let value = value(.classSize) { settings.classSize = try value.int() }
+        if let value = value(.dominanceN) { settings.dominanceN = try value.int() }
+        if let value = value(.dominanceK) { settings.dominanceK = try value.int() }
+        if let value = value(.medianMinimum) { settings.medianMinimum = try value.int() }
         return settings
     }
 }

@@ -11,6 +11,9 @@ package struct PublishedTable: Sendable, Equatable {
         package var denominator: CellStatus?
         /// The rate in percent, when it can be published.
         package var rate: Double?
+        /// The mean or median (magnitude tables), when it can be published; `count` is then
+        /// the number of contributors.
+        package var statistic: Double?
 
         package var isMargin: Bool { coordinates.contains(totalCategory) }
     }
@@ -21,17 +24,53 @@ package struct PublishedTable: Sendable, Equatable {
     package var unit: CountUnit
     /// Every cell, margins included, in row-major order with `Total` last.
     package var cells: [Cell]
+    /// A table of the release's linkage-quality section (made from the linked folder, not the spec).
+    package var isLinkageQuality = false
 
-    package var grandTotal: Cell { cells.first { $0.coordinates.allSatisfy { $0 == totalCategory } }! }
+    /// The cell of every unit (a multi-response table: the first response's, whose
+    /// denominator is the base).
+    package var grandTotal: Cell {
+        let margin = spec.kind == .multiResponse ? 1 : 0
+        return cells.first { $0.coordinates.dropFirst(margin).allSatisfy { $0 == totalCategory } }!
+    }
 
     /// Join the protected count table(s) of `spec`.
     /// A rate is published only when its numerator and its denominator are published and
     /// the denominator is not zero; it is worked out from the published (rounded) counts, so
     /// it tells nothing the counts do not.
-    init(spec: TableSpec, unit: CountUnit, protected: [String: ProtectedTable]) {
+    /// A mean or median is published where `statistics` holds it (``MeasureProtection``);
+    /// its contributor count is the count table `<id>#contributors`. A multi-response table's
+    /// rows are its responses (a dimension named `response`): per response, the units with
+    /// it (numerator) and all units (denominator), from that response's count table.
+    init(spec: TableSpec, unit: CountUnit, protected: [String: ProtectedTable], statistics: [[String]: Double] = [:],
+         responseLabels: [String] = []) {
         self.spec = spec
         self.unit = unit
         switch spec.kind {
+        case .mean, .median:
+            let table = protected[spec.contributorsID]!
+            categories = table.definition.categories
+            cells = table.cells.map { Cell(coordinates: $0.coordinates, count: $0.status, denominator: nil, rate: nil,
+                                           statistic: statistics[$0.coordinates]) }
+        case .multiResponse:
+            self.spec.rows = ["response"]
+            cells = []
+            var columnCategories: [[String]] = []
+            for (index, label) in responseLabels.enumerated() {
+                let table = protected[spec.responseID(index)]!
+                columnCategories = Array(table.definition.categories.dropFirst())
+                let byCoordinates = Dictionary(table.cells.map { ($0.coordinates, $0.status) }, uniquingKeysWith: { a, _ in a })
+                var keys: [[String]] = [[]]
+                for level in columnCategories { keys = keys.flatMap { prefix in (level + [totalCategory]).map { prefix + [$0] } } }
+                for key in keys {
+                    let numerator = byCoordinates[[spec.yes] + key] ?? .suppressed
+                    let denominator = byCoordinates[[totalCategory] + key] ?? .suppressed
+                    var rate: Double?
+                    if case .published(let n) = numerator, case .published(let d) = denominator, d > 0 { rate = Double(n) * 100 / Double(d) }
+                    cells.append(Cell(coordinates: [label] + key, count: numerator, denominator: denominator, rate: rate))
+                }
+            }
+            categories = [responseLabels] + columnCategories
         case .count:
             let table = protected[spec.id]!
             categories = table.definition.categories
@@ -52,6 +91,9 @@ package struct PublishedTable: Sendable, Equatable {
         }
     }
 
+    /// The dimension columns of the table's files: a multi-response table's `response`, then its column variable.
+    package var dimensions: [String] { spec.dimensions }
+
     package func cell(_ coordinates: [String]) -> Cell? { cells.first { $0.coordinates == coordinates } }
 }
 
@@ -67,7 +109,35 @@ struct CellFormat {
         }
     }
 
+    /// A published count as a plain number; empty when it is not published.
+    func number(_ status: CellStatus) -> String {
+        if case .published(let value) = status { return String(value) }
+        return ""
+    }
+
+    /// Empty for a published count, else the policy's symbol.
+    func status(_ status: CellStatus) -> String {
+        if case .published = status { return "" }
+        return text(status)
+    }
+
     /// The rate of a cell: a percentage with the table's decimals, or a symbol.
+    /// The mean or median of a cell: fixed decimals, or a symbol — `[z]` where it has no
+    /// contributors (a zero or a structural zero), else `[c]`.
+    func statisticText(_ cell: PublishedTable.Cell, decimals: Int) -> String {
+        if let statistic = cell.statistic { return fixed(statistic, decimals: decimals) }
+        return statisticStatus(cell)
+    }
+
+    /// Empty for a published statistic; `[z]` with no contributors; else `[c]`.
+    func statisticStatus(_ cell: PublishedTable.Cell) -> String {
+        if cell.statistic != nil { return "" }
+        switch cell.count {
+        case .published(0), .structuralZero: return policy.structuralSymbol
+        default: return policy.symbol
+        }
+    }
+
     func rateText(_ cell: PublishedTable.Cell, decimals: Int) -> String {
         if let rate = cell.rate { return fixed(rate, decimals: decimals) }
         if cell.count == .suppressed || cell.denominator == .suppressed { return policy.symbol }
@@ -80,9 +150,9 @@ struct CellFormat {
         for _ in 0..<decimals { scale *= 10 }
         let scaled = Int((value * scale).rounded(.toNearestOrAwayFromZero))
         guard decimals > 0 else { return String(scaled) }
-        let whole = scaled / Int(scale), fraction = scaled % Int(scale)
+        let whole = abs(scaled) / Int(scale), fraction = abs(scaled) % Int(scale)
         let digits = String(fraction)
-        return "\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
+        return (scaled < 0 ? "-" : "") + "\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
     }
 
     /// 6457 → "6,457".
@@ -98,7 +168,7 @@ struct CellFormat {
 
     func base(of table: PublishedTable) -> String {
         let total = table.grandTotal
-        let status = table.spec.kind == .rate ? total.denominator ?? .suppressed : total.count
+        let status = table.spec.kind.showsRate ? total.denominator ?? .suppressed : total.count
         switch status {
         case .published(let value): return "Base = " + Self.grouped(value)
         case .suppressed: return "Base = " + policy.symbol

@@ -76,7 +76,8 @@ extension ReleaseBuilder {
     func role(of value: String, in name: String, used: Set<String>, declared: [String: Int], depth: Int = 0) -> [String] {
         var role: [String] = []
         for table in spec.tables {
-            if table.dimensions.contains(name) { role.append("=" + value) }
+            if table.dimensions.contains(name) || table.responses.contains(name) { role.append("=" + value) }
+            if table.quantity?.presenceColumn == name { role.append(value == "Yes" ? "1" : "0") }
             for condition in [table.filter, table.numerator, table.denominator] {
                 if let allowed = condition[name] { role.append(allowed.contains(value) ? "1" : "0") }
             }

@@ -13,6 +13,9 @@ package struct ReleaseInput: Sendable, Equatable {
     package var categories: [String: [String]]
     /// The number of units (persons or records) in the linked table.
     package var unitCount: Int
+    /// For every mean or median table (by id): each cell's contributions (the quantity of
+    /// each contributing unit), margins included, keyed by the cell's coordinates.
+    package var contributions: [String: [[String]: [Double]]] = [:]
 }
 
 /// Builds the atoms and tables of a release from a linked table and a spec.
@@ -61,7 +64,8 @@ package struct ReleaseBuilder {
             if !tableVariables.contains(name) { tableVariables.append(name) }
         }
         for tableSpec in spec.tables {
-            for name in tableSpec.dimensions { try use(name, in: tableSpec) }
+            for name in tableSpec.dimensions + tableSpec.responses { try use(name, in: tableSpec) }
+            if let quantity = tableSpec.quantity { try use(quantity.presenceColumn, in: tableSpec) }
             for condition in [tableSpec.filter, tableSpec.numerator, tableSpec.denominator] {
                 for name in condition.keys.sorted() { try use(name, in: tableSpec) }
             }
@@ -140,6 +144,23 @@ package struct ReleaseBuilder {
                 zeros.insert(cell)
             }
             switch tableSpec.kind {
+            case .mean, .median:
+                var contributing = base.mapValues(Set.init)
+                contributing[tableSpec.quantity!.presenceColumn] = ["Yes"]
+                definitions.append(TableDefinition(id: tableSpec.contributorsID, dimensions: tableSpec.dimensions,
+                                                   categories: dimensionCategories, filter: contributing, structuralZeros: zeros))
+            case .multiResponse:
+                for (index, response) in tableSpec.responses.enumerated() {
+                    var responseCategories = categories[response]!
+                    if let allowed = base[response] { responseCategories = responseCategories.filter { allowed.contains($0) } }
+                    guard responseCategories.contains(tableSpec.yes) else {
+                        throw PathlinkError(.invalidDocument, file: specPath, line: tableSpec.line,
+                                            problem: "table \(tableSpec.id): the response \(response) has no category \"\(tableSpec.yes)\" (the category that means a unit has the response)",
+                                            remedy: "set yes: to its yes category, or recode \(response) into Yes/No with a map: under variables:")
+                    }
+                    definitions.append(TableDefinition(id: tableSpec.responseID(index), dimensions: [response] + tableSpec.dimensions,
+                                                       categories: [responseCategories] + dimensionCategories, filter: base.mapValues(Set.init)))
+                }
             case .count:
                 definitions.append(TableDefinition(id: tableSpec.id, dimensions: tableSpec.dimensions, categories: dimensionCategories,
                                                    filter: base.mapValues(Set.init), structuralZeros: zeros))
@@ -151,7 +172,40 @@ package struct ReleaseBuilder {
                                                    categories: dimensionCategories, filter: base.mapValues(Set.init), structuralZeros: zeros))
             }
         }
-        return ReleaseInput(microdata: microdata, definitions: definitions, categories: categories, unitCount: unitRows.count)
+        var input = ReleaseInput(microdata: microdata, definitions: definitions, categories: categories, unitCount: unitRows.count)
+        input.contributions = try contributions(unitRows: unitRows, values: values, definitions: definitions, table: table, tablePath: tablePath)
+        return input
+    }
+
+    /// Each mean or median table's contributions per cell, margins included: the quantity of
+    /// every unit that passes the table's filter, has a value and falls in a shown category.
+    private func contributions(unitRows: [Int], values: [String: [String]], definitions: [TableDefinition],
+                               table: CSVTable, tablePath: String) throws -> [String: [[String]: [Double]]] {
+        var result: [String: [[String]: [Double]]] = [:]
+        var quantities: [TableSpec.Quantity: [Double?]] = [:]
+        for tableSpec in spec.tables where tableSpec.kind.isMagnitude {
+            let quantity = tableSpec.quantity!
+            if quantities[quantity] == nil {
+                quantities[quantity] = try QuantityColumns.values(quantity, in: table, tablePath: tablePath, specPath: specPath, line: tableSpec.line)
+            }
+            let rowValues = quantities[quantity]!
+            guard let definition = definitions.first(where: { $0.id == tableSpec.contributorsID }) else { continue }
+            var cells: [[String]: [Double]] = [:]
+            for (unit, row) in unitRows.enumerated() {
+                guard let value = rowValues[row],
+                      definition.filter.allSatisfy({ $0.key == tableSpec.quantity!.presenceColumn || $0.value.contains(values[$0.key]![unit]) })
+                else { continue }
+                let interior = definition.dimensions.map { values[$0]![unit] }
+                guard interior.enumerated().allSatisfy({ definition.categories[$0.offset].contains($0.element) }) else { continue }
+                // The interior cell and every margin over it (2^d cells).
+                for mask in 0..<(1 << interior.count) {
+                    let coordinates = interior.enumerated().map { mask & (1 << $0.offset) != 0 ? totalCategory : $0.element }
+                    cells[coordinates, default: []].append(value)
+                }
+            }
+            result[tableSpec.id] = cells
+        }
+        return result
     }
 
     /// Both conditions at once: for a variable in both, the categories in both.

@@ -15,62 +15,102 @@ struct ReleaseFiles {
         }.joined(separator: ",") + "\r\n"
     }
 
-    /// `<id>.csv`: one column per dimension, then `value` (or numerator, denominator, rate);
-    /// one row per cell, margins included.
+    /// The tidy CSV's columns after the dimensions (docs/report-spec.md, "The release").
+    static func tidyValueColumns(_ kind: TableSpec.Kind) -> [String] {
+        switch kind {
+        case .count: return ["value", "status", "is_margin"]
+        case .rate, .multiResponse: return ["numerator", "denominator", "rate", "status", "is_margin"]
+        case .mean, .median: return ["contributors", kind.rawValue, "status", "is_margin"]
+        }
+    }
+
+    /// `<id>.csv`: one column per dimension, then numbers only in `value` (or `numerator`,
+    /// `denominator`, `rate`; empty when not published), the GSS symbol in `status`, and
+    /// `is_margin` (`true` for a row with `Total` in a dimension); one row per cell, margins
+    /// included. So every tool reads the value columns as numbers without options.
     func tidy(_ table: PublishedTable) -> (text: String, rows: Int) {
-        var text: String
+        var text = Self.csvRecord(table.spec.dimensions + Self.tidyValueColumns(table.spec.kind))
+        let margin = { (cell: PublishedTable.Cell) in cell.isMargin ? "true" : "false" }
         switch table.spec.kind {
         case .count:
-            text = Self.csvRecord(table.spec.dimensions + ["value"])
-            for cell in table.cells { text += Self.csvRecord(cell.coordinates + [format.text(cell.count)]) }
-        case .rate:
-            text = Self.csvRecord(table.spec.dimensions + ["numerator", "denominator", "rate"])
             for cell in table.cells {
-                text += Self.csvRecord(cell.coordinates + [format.text(cell.count), format.text(cell.denominator ?? .suppressed),
-                                                           format.rateText(cell, decimals: table.spec.decimals)])
+                text += Self.csvRecord(cell.coordinates + [format.number(cell.count), format.status(cell.count), margin(cell)])
+            }
+        case .mean, .median:
+            for cell in table.cells {
+                let statistic = cell.statistic.map { format.fixed($0, decimals: table.spec.decimals) } ?? ""
+                text += Self.csvRecord(cell.coordinates + [format.number(cell.count), statistic, format.statisticStatus(cell), margin(cell)])
+            }
+        case .rate, .multiResponse:
+            for cell in table.cells {
+                let rate = cell.rate.map { format.fixed($0, decimals: table.spec.decimals) } ?? ""
+                let status = cell.rate != nil ? "" : format.rateText(cell, decimals: table.spec.decimals)
+                text += Self.csvRecord(cell.coordinates + [format.number(cell.count), format.number(cell.denominator ?? .suppressed),
+                                                           rate, status, margin(cell)])
             }
         }
         return (text, table.cells.count)
     }
 
     /// `<id>.wide.csv`: row variables down, the column variable across, totals included;
-    /// a rate table shows the rate (%).
+    /// a rate table shows each rate (%) followed by its numerator and denominator.
     func wide(_ table: PublishedTable) -> (text: String, rows: Int) {
+        let wide = wideRows(table)
+        return (([wide.header] + wide.rows).map(Self.csvRecord).joined(), wide.rows.count)
+    }
+
+    /// The wide layout's header and rows (the row variables' categories first), as the wide
+    /// CSV and the workbook's table sheets (``OpenDocumentWorkbook``) print them.
+    func wideRows(_ table: PublishedTable) -> (header: [String], rows: [[String]]) {
         let rowCount = table.spec.rows.count
-        let columnHeads: [String]
-        if table.spec.column != nil {
-            columnHeads = table.categories[rowCount] + [totalCategory]
-        } else {
-            columnHeads = [table.spec.kind == .rate ? "rate" : "value"]
+        let isRate = table.spec.kind.showsRate
+        let isMagnitude = table.spec.kind.isMagnitude
+        let statistic = table.spec.kind.rawValue
+        let columnKeys: [String?] = table.spec.column != nil ? (table.categories[rowCount] + [totalCategory]).map { $0 } : [nil]
+        var heads: [String] = []
+        for key in columnKeys {
+            if isRate {
+                heads += key.map { ["\($0) (%)", "\($0) numerator", "\($0) denominator"] } ?? ["rate", "numerator", "denominator"]
+            } else if isMagnitude {
+                heads += key.map { ["\($0) (\(statistic))", "\($0) contributors"] } ?? [statistic, "contributors"]
+            } else {
+                heads.append(key ?? "value")
+            }
         }
-        var text = Self.csvRecord(table.spec.rows + columnHeads)
-        var rows = 0
+        var rows: [[String]] = []
         let byCoordinates = Dictionary(table.cells.map { ($0.coordinates, $0) }, uniquingKeysWith: { a, _ in a })
         for rowKey in rowKeys(table) {
             var fields = rowKey
-            if table.spec.column != nil {
-                for head in columnHeads { fields.append(value(byCoordinates[rowKey + [head]], table)) }
-            } else {
-                fields.append(value(byCoordinates[rowKey], table))
+            for key in columnKeys {
+                let cell = byCoordinates[rowKey + (key.map { [$0] } ?? [])]
+                fields.append(value(cell, table))
+                if isRate {
+                    fields.append(format.text(cell?.count ?? .suppressed))
+                    fields.append(format.text(cell?.denominator ?? .suppressed))
+                } else if isMagnitude {
+                    fields.append(format.text(cell?.count ?? .suppressed))
+                }
             }
-            text += Self.csvRecord(fields)
-            rows += 1
+            rows.append(fields)
         }
-        return (text, rows)
+        return (table.spec.rows + heads, rows)
     }
 
     /// Every combination of row categories, `Total` last at each level.
     func rowKeys(_ table: PublishedTable) -> [[String]] {
         var keys: [[String]] = [[]]
         for level in 0..<table.spec.rows.count {
-            keys = keys.flatMap { prefix in (table.categories[level] + [totalCategory]).map { prefix + [$0] } }
+            // A multi-response table's responses have no total: a unit can have several.
+            let margin = table.spec.kind == .multiResponse && level == 0 ? [] : [totalCategory]
+            keys = keys.flatMap { prefix in (table.categories[level] + margin).map { prefix + [$0] } }
         }
         return keys
     }
 
     private func value(_ cell: PublishedTable.Cell?, _ table: PublishedTable) -> String {
         guard let cell else { return policy.symbol }
-        return table.spec.kind == .rate ? format.rateText(cell, decimals: table.spec.decimals) : format.text(cell.count)
+        if table.spec.kind.isMagnitude { return format.statisticText(cell, decimals: table.spec.decimals) }
+        return table.spec.kind.showsRate ? format.rateText(cell, decimals: table.spec.decimals) : format.text(cell.count)
     }
 
     /// The policy as published in tables.json and the audit.
@@ -84,6 +124,9 @@ struct ReleaseFiles {
             ("structural_symbol", .string(policy.structuralSymbol)),
             ("protection_margin", .int(policy.protectionMargin)),
             ("class_size", .int(policy.classSize)),
+            ("dominance_n", .int(policy.dominanceN)),
+            ("dominance_k", .int(policy.dominanceK)),
+            ("median_minimum", .int(policy.medianMinimum)),
         ])
     }
 
@@ -93,28 +136,84 @@ struct ReleaseFiles {
 
     func unitName(_ table: PublishedTable) -> String {
         let units = table.unit == .persons ? "persons" : "records"
-        return table.spec.kind == .rate ? "percent of \(units)" : units
+        switch table.spec.kind {
+        case .rate, .multiResponse: return "percent of \(units)"
+        case .mean, .median: return "\(table.spec.kind.rawValue) of \(table.spec.quantity!.description) over \(units) with a value"
+        case .count: return units
+        }
     }
 
-    /// `tables.json`.
+    /// The base of a table: the published grand total (a rate's denominator), or nil.
+    func baseValue(of table: PublishedTable) -> CellStatus {
+        let total = table.grandTotal
+        return table.spec.kind.showsRate ? total.denominator ?? .suppressed : total.count
+    }
+
+    /// One cell of tables.json: numbers (null when not published) and the status symbol.
+    func cellJSON(_ cell: PublishedTable.Cell, _ table: PublishedTable) -> JSONValue {
+        func number(_ status: CellStatus?) -> JSONValue {
+            if case .published(let value)? = status { return .int(value) }
+            return .null
+        }
+        var members: [(String, JSONValue)] = [("coordinates", .array(cell.coordinates.map(JSONValue.string)))]
+        switch table.spec.kind {
+        case .count:
+            members.append(("value", number(cell.count)))
+            members.append(("status", .string(format.status(cell.count))))
+        case .mean, .median:
+            members.append(("contributors", number(cell.count)))
+            members.append((table.spec.kind.rawValue, cell.statistic.map { .number(format.fixed($0, decimals: table.spec.decimals)) } ?? .null))
+            members.append(("status", .string(format.statisticStatus(cell))))
+        case .rate, .multiResponse:
+            members.append(("numerator", number(cell.count)))
+            members.append(("denominator", number(cell.denominator)))
+            members.append(("rate", cell.rate.map { .number(format.fixed($0, decimals: table.spec.decimals)) } ?? .null))
+            members.append(("status", .string(cell.rate != nil ? "" : format.rateText(cell, decimals: table.spec.decimals))))
+        }
+        members.append(("is_margin", .bool(cell.isMargin)))
+        return .object(members)
+    }
+
+    /// The response variables of a multi-response table (its spec's rows became `response`).
+    func responseVariables(_ table: PublishedTable) -> [String] {
+        spec.tables.first { $0.id == table.spec.id }?.responses ?? []
+    }
+
+    /// `tables.json`: every table's metadata and its cells.
     func tablesJSON() -> String {
         let entries: [JSONValue] = tables.map { table in
+            let base = baseValue(of: table)
             var members: [(String, JSONValue)] = [
                 ("id", .string(table.spec.id)),
                 ("title", .string(table.spec.title)),
                 ("kind", .string(table.spec.kind.rawValue)),
-                ("dimensions", .array(table.spec.dimensions.map(JSONValue.string))),
+                ("section", .string(table.isLinkageQuality ? "linkage-quality" : "tables")),
+                ("dimensions", .array(table.dimensions.map(JSONValue.string))),
                 ("filter", Self.conditionJSON(table.spec.filter)),
                 ("unit", .string(unitName(table))),
-                ("base", .string(format.base(of: table))),
+                ("base", { if case .published(let value) = base { return .int(value) } else { return .null } }()),
+                ("base_status", .string(format.status(base))),
+                ("base_text", .string(format.base(of: table))),
                 ("notes", table.spec.notes.map(JSONValue.string) ?? .null),
             ]
-            if table.spec.kind == .rate {
+            switch table.spec.kind {
+            case .rate:
                 members.append(("numerator", Self.conditionJSON(table.spec.numerator)))
                 members.append(("denominator", Self.conditionJSON(table.spec.denominator)))
                 members.append(("decimals", .int(table.spec.decimals)))
+            case .multiResponse:
+                members.append(("responses", .array(zip(responseVariables(table), table.categories[0]).map { name, label in
+                    .object([("variable", .string(name)), ("label", .string(label)), ("yes", .string(table.spec.yes))])
+                })))
+                members.append(("decimals", .int(table.spec.decimals)))
+            case .mean, .median:
+                members.append(("of", .string(table.spec.quantity!.description)))
+                members.append(("decimals", .int(table.spec.decimals)))
+            case .count:
+                break
             }
             members.append(("files", .array([.string(table.spec.id + ".csv"), .string(table.spec.id + ".wide.csv")])))
+            members.append(("cells", .array(table.cells.map { cellJSON($0, table) })))
             return .object(members)
         }
         return JSONValue.object([

@@ -10,7 +10,7 @@ extension ReportSpec {
     package static func parse(_ text: String, file: String) throws -> ReportSpec {
         let root = try YAMLField.document(text, file: file, kind: "report spec")
         try root.expectKeys(["report", "id", "title", "source", "count", "person-record", "missing", "policy",
-                             "variables", "tables", "notes"])
+                             "variables", "tables", "notes", "linkage-quality"])
         let version = try root.required("report", what: "1 (the report spec format version)")
         guard (try? version.int()) == 1 else {
             throw version.error("this report spec format version is not supported", remedy: "write report: 1")
@@ -42,6 +42,7 @@ extension ReportSpec {
             spec.policy = try PolicyDocument.settings(policy)
         }
         spec.notes = try root.optional("notes")?.string()
+        if let quality = root.optional("linkage-quality") { spec.linkageQuality = try quality.bool() }
 
         for (name, field) in try root.optional("variables")?.entries() ?? [] {
             try checkIdentifier(name, field: field)
@@ -173,7 +174,7 @@ extension ReportSpec {
 
     private static func parseTable(_ field: YAMLField, unit: CountUnit, missingLabel: String) throws -> TableSpec {
         try field.expectKeys(["id", "title", "kind", "rows", "columns", "filter", "numerator", "denominator",
-                              "structural-zeros", "decimals", "notes", "count"])
+                              "structural-zeros", "decimals", "notes", "count", "of", "responses", "yes"])
         let idField = try field.required("id", what: "a short name; it names the table's files")
         let id = try idField.string()
         try checkIdentifier(id, field: idField)
@@ -184,22 +185,45 @@ extension ReportSpec {
         }
         if let kind = field.optional("kind") {
             guard let parsed = TableSpec.Kind(rawValue: try kind.string()) else {
-                throw kind.error("kind must be count or rate", remedy: "write kind: count (the default) or kind: rate")
+                throw kind.error("kind must be count, rate, mean, median or multi-response",
+                                 remedy: "write kind: count (the default), rate, mean, median or multi-response")
             }
             table.kind = parsed
         }
-        let rows = try field.required("rows", what: "one or two variables, e.g. [age_band]")
-        table.rows = try rows.strings()
-        guard (1...2).contains(table.rows.count) else {
-            throw rows.error("a table has one or two row variables", remedy: "list one or two variables; use columns: for a third")
+        if table.kind == .multiResponse {
+            if let rows = field.optional("rows") {
+                throw rows.error("a multi-response table has one row per response, listed under responses:",
+                                 remedy: "remove rows:; list the yes/no variables under responses: and use columns: for a breakdown")
+            }
+            let responses = try field.required("responses", what: "the yes/no variables, one per response, e.g. [risk_housing, risk_self_harm]")
+            table.responses = try responses.strings()
+            guard !table.responses.isEmpty else {
+                throw responses.error("no response is listed", remedy: "list at least one yes/no variable")
+            }
+            guard Set(table.responses).count == table.responses.count else {
+                throw responses.error("a response is listed twice", remedy: "list each yes/no variable once")
+            }
+            if let yes = field.optional("yes") { table.yes = try yes.string() }
+        } else {
+            for key in ["responses", "yes"] where field.optional(key) != nil {
+                throw field.optional(key)!.error("only a multi-response table has \(key)", remedy: "add kind: multi-response, or remove \(key)")
+            }
+            let rows = try field.required("rows", what: "one or two variables, e.g. [age_band]")
+            table.rows = try rows.strings()
+            guard (1...2).contains(table.rows.count) else {
+                throw rows.error("a table has one or two row variables", remedy: "list one or two variables; use columns: for a third")
+            }
         }
         table.column = try field.optional("columns")?.string()
-        guard Set(table.dimensions).count == table.dimensions.count else {
-            throw rows.error("a variable is used twice in one table", remedy: "use each variable once among rows and columns")
+        guard Set(table.dimensions + table.responses).count == table.dimensions.count + table.responses.count else {
+            throw (field.optional("rows") ?? field).error("a variable is used twice in one table", remedy: "use each variable once among rows, columns and responses")
         }
         if let filter = field.optional("filter") { table.filter = try parseCondition(filter, missingLabel: missingLabel) }
         if let notes = field.optional("notes") { table.notes = try notes.string() }
         if let zeros = field.optional("structural-zeros") {
+            guard table.kind != .multiResponse else {
+                throw zeros.error("a multi-response table takes no structural zeros", remedy: "remove structural-zeros")
+            }
             for item in try zeros.items() {
                 let cell = try item.strings()
                 guard cell.count == table.dimensions.count else {
@@ -209,22 +233,56 @@ extension ReportSpec {
                 table.structuralZeros.append(cell)
             }
         }
-        switch table.kind {
-        case .count:
-            for key in ["numerator", "denominator", "decimals"] where field.optional(key) != nil {
+        if table.kind != .rate {
+            for key in ["numerator", "denominator"] where field.optional(key) != nil {
                 throw field.optional(key)!.error("only a rate table has \(key)", remedy: "add kind: rate, or remove \(key)")
             }
-        case .rate:
+        }
+        if table.kind.isMagnitude {
+            table.quantity = try parseQuantity(try field.required("of", what: "the numeric column, or {days-between: [FROM_DATE, TO_DATE]}"))
+        } else if let of = field.optional("of") {
+            throw of.error("only a mean or median table has of:", remedy: "add kind: mean or kind: median, or remove of:")
+        }
+        if table.kind == .count, let decimals = field.optional("decimals") {
+            throw decimals.error("a count table has no decimals", remedy: "remove decimals, or add kind: rate, mean, median or multi-response")
+        }
+        if table.kind == .rate {
             let numerator = try field.required("numerator", what: "{variable: [categories]}: the units counted above the line")
             table.numerator = try parseCondition(numerator, missingLabel: missingLabel)
             if let denominator = field.optional("denominator") { table.denominator = try parseCondition(denominator, missingLabel: missingLabel) }
-            if let decimals = field.optional("decimals") {
-                table.decimals = try decimals.int()
-                guard (0...4).contains(table.decimals) else {
-                    throw decimals.error("decimals must be 0 to 4", remedy: "write decimals: 1")
-                }
+        }
+        if let decimals = field.optional("decimals") {
+            table.decimals = try decimals.int()
+            guard (0...4).contains(table.decimals) else {
+                throw decimals.error("decimals must be 0 to 4", remedy: "write decimals: 1")
             }
         }
         return table
+    }
+
+    /// `of:` — a numeric column, or `{days-between: [FROM, TO]}` / `{months-between: [FROM, TO]}`.
+    /// Research ids and link columns are refused: they are not quantities, and a summary of
+    /// an identifier is never published.
+    private static func parseQuantity(_ field: YAMLField) throws -> TableSpec.Quantity {
+        let quantity: TableSpec.Quantity
+        if field.node.mapping != nil {
+            let entries = try field.entries()
+            guard entries.count == 1, let (key, value) = entries.first, ["days-between", "months-between"].contains(key) else {
+                throw field.error("of: is a column name, or one of days-between: [FROM, TO] and months-between: [FROM, TO]",
+                                  remedy: "write of: COLUMN, or of: {days-between: [referral_date, assessment_date]}")
+            }
+            let columns = try value.strings()
+            guard columns.count == 2, columns[0] != columns[1] else {
+                throw value.error("\(key) names two different date columns, the earlier first", remedy: "write \(key): [FROM_DATE, TO_DATE]")
+            }
+            quantity = key == "days-between" ? .daysBetween(columns[0], columns[1]) : .monthsBetween(columns[0], columns[1])
+        } else {
+            quantity = .column(try field.string())
+        }
+        for column in quantity.columns where ReportSpec.isResearchIDColumn(column) || column.hasSuffix(".link") || column.isEmpty {
+            throw field.error("of: names \"\(column)\", which is \(column.hasSuffix(".link") ? "a link column" : "a research id"), not a numeric quantity; a statistic of an identifier is never published",
+                              remedy: "name a numeric attribute column, such as a score, or two date columns")
+        }
+        return quantity
     }
 }

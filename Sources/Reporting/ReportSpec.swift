@@ -22,6 +22,8 @@ package struct ReportSpec: Sendable, Equatable {
     package var tables: [TableSpec]
     /// Free text shown in the report's methodology section.
     package var notes: String?
+    /// `linkage-quality: true`: add the linkage-quality section's tables (LinkageQualityTables).
+    package var linkageQuality = false
 
     package init(id: String, title: String, source: String = "journeys", unit: CountUnit = .persons,
                 personRecordOrder: [String] = [], missingLabel: String = "Not recorded", policy: DisclosurePolicy.Settings? = nil,
@@ -92,7 +94,57 @@ package struct VariableDefinition: Sendable, Equatable {
 
 /// One published table.
 package struct TableSpec: Sendable, Equatable {
-    package enum Kind: String, Sendable, Equatable { case count, rate }
+    package enum Kind: String, Sendable, Equatable {
+        case count, rate, mean, median
+        /// Several yes/no variables (a person can have several risks): per response, the
+        /// persons with it, as a rate of persons (docs/report-spec.md, "Multi-response").
+        case multiResponse = "multi-response"
+
+        /// A numerator, a denominator and a rate per cell.
+        package var showsRate: Bool { self == .rate || self == .multiResponse }
+        /// A statistic of a numeric quantity with its contributor count per cell.
+        package var isMagnitude: Bool { self == .mean || self == .median }
+    }
+
+    /// The numeric quantity a mean or median summarises.
+    package enum Quantity: Sendable, Equatable, Hashable {
+        /// A numeric column of the linked table (a score); empty = no value.
+        case column(String)
+        /// Whole days from the first date column to the second (`YYYY-MM-DD`); empty when
+        /// either is empty.
+        case daysBetween(String, String)
+        /// Whole calendar months from the first date or month column to the second
+        /// (`YYYY-MM` or `YYYY-MM-DD`).
+        case monthsBetween(String, String)
+
+        /// The columns it reads.
+        package var columns: [String] {
+            switch self {
+            case .column(let name): return [name]
+            case .daysBetween(let from, let to), .monthsBetween(let from, let to): return [from, to]
+            }
+        }
+
+        /// The reader's description, e.g. "days from referral_date to assessment_date".
+        package var description: String {
+            switch self {
+            case .column(let name): return name
+            case .daysBetween(let from, let to): return "days from \(from) to \(to)"
+            case .monthsBetween(let from, let to): return "months from \(from) to \(to)"
+            }
+        }
+
+        /// The yes/no column added to the linked table (before counting) that says whether a
+        /// row has a value: the contributor-count tables filter on it, so the contributor
+        /// counts are sums of the release's atoms like every count.
+        package var presenceColumn: String {
+            switch self {
+            case .column(let name): return "has-value:" + name
+            case .daysBetween(let from, let to): return "has-days:\(from):\(to)"
+            case .monthsBetween(let from, let to): return "has-months:\(from):\(to)"
+            }
+        }
+    }
 
     package var id: String
     package var title: String
@@ -112,6 +164,12 @@ package struct TableSpec: Sendable, Equatable {
     package var decimals: Int
     package var notes: String?
     package var line: Int?
+    /// For a mean or median: the quantity summarised (`of:`).
+    package var quantity: Quantity?
+    /// For a multi-response table: the yes/no variables, one per response, in display order.
+    package var responses: [String] = []
+    /// For a multi-response table: the category of a response variable that means "has it".
+    package var yes = "Yes"
 
     package init(id: String, title: String, kind: Kind = .count, rows: [String], column: String? = nil,
                 filter: Condition = [:], numerator: Condition = [:], denominator: Condition = [:],
@@ -132,6 +190,11 @@ package struct TableSpec: Sendable, Equatable {
 
     /// Row variables, then the column variable.
     package var dimensions: [String] { rows + (column.map { [$0] } ?? []) }
+
+    /// The id of the count table of a mean's or median's contributors (given to the protector).
+    package var contributorsID: String { id + "#contributors" }
+    /// The id of the count table of a multi-response table's response (given to the protector).
+    package func responseID(_ index: Int) -> String { id + "#response-\(index + 1)" }
 }
 
 extension ReportSpec {

@@ -22,6 +22,9 @@ package struct ReportStage {
     /// A replacement for the disclosure engine (tests make it refuse); nil: the
     /// ``ReleaseProtector`` under the stage's time budget.
     package var protect: ((DisclosurePolicy, Microdata, [TableDefinition]) throws -> ProtectedRelease)?
+    /// Whether means are protected against recovering hidden sums (``SumProtection``);
+    /// only tests turn it off, to show that an attacker then succeeds.
+    package var protectsSums = true
 
     package init(specPath: String, inputPath: String, outputPath: String, policyPath: String? = nil,
                 auditPath: String? = nil, force: Bool = false, timeBudget: Double = ReportStage.defaultTimeBudget) {
@@ -52,13 +55,17 @@ package struct ReportStage {
     package func run() throws -> Summary {
         let started = Date()
         let budget = TimeBudget(seconds: timeBudget)
-        let spec = try ReportSpec.load(path: specPath)
-        let policy = try effectivePolicy(spec: spec)
+        let declaredSpec = try ReportSpec.load(path: specPath)
+        let policy = try effectivePolicy(spec: declaredSpec)
         try checkOutputs()
 
-        let linked = try LinkedFolder(path: inputPath, source: spec.source)
-        try refuseOpenColumnLabels(spec: spec, linked: linked)
-        let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: linked.table, tablePath: linked.tablePath)
+        let linked = try LinkedFolder(path: inputPath, source: declaredSpec.source)
+        try refuseOpenColumnLabels(spec: declaredSpec, linked: linked)
+        // The linkage-quality section: ordinary tables, protected with the spec's own.
+        let (spec, qualityIDs) = LinkageQualityTables.augment(declaredSpec, table: linked.table)
+        // Means and medians: a yes/no column per quantity, so that contributor counts are counts of atoms.
+        let measured = try QuantityColumns.augment(spec, table: linked.table, tablePath: linked.tablePath, specPath: specPath)
+        let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: measured, tablePath: linked.tablePath)
         try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
         let release: ProtectedRelease
         do {
@@ -76,29 +83,44 @@ package struct ReportStage {
                                 remedy: "nothing was written; merge sparse categories or drop a dimension, then run again")
         }
         let protected = Dictionary(release.tables.map { ($0.definition.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let tables = spec.tables.map { PublishedTable(spec: $0, unit: spec.unit, protected: protected) }
+        let statistics: [String: [[String]: Double]]
+        do {
+            statistics = try MeasureProtection.statistics(spec: spec, input: input, policy: policy, protected: protected,
+                                                      protectsSums: protectsSums)
+            try budget.check()
+        } catch let error as PathlinkError {
+            throw error.inFile(specPath)
+        }
+        let tables = try spec.tables.map { tableSpec in
+            var table = PublishedTable(spec: tableSpec, unit: spec.unit, protected: protected, statistics: statistics[tableSpec.id] ?? [:],
+                                       responseLabels: try responseLabels(tableSpec, spec: spec))
+            table.isLinkageQuality = qualityIDs.contains(tableSpec.id)
+            return table
+        }
         let files = ReleaseFiles(spec: spec, policy: policy, tables: tables)
 
-        var contents: [(name: String, text: String, rows: Int?)] = []
+        var contents: [(name: String, bytes: [UInt8], rows: Int?)] = []
         for table in tables {
             let tidy = files.tidy(table)
-            contents.append((table.spec.id + ".csv", tidy.text, tidy.rows))
+            contents.append((table.spec.id + ".csv", Array(tidy.text.utf8), tidy.rows))
             let wide = files.wide(table)
-            contents.append((table.spec.id + ".wide.csv", wide.text, wide.rows))
+            contents.append((table.spec.id + ".wide.csv", Array(wide.text.utf8), wide.rows))
         }
-        contents.append(("tables.json", files.tablesJSON(), nil))
+        contents.append(("tables.json", Array(files.tablesJSON().utf8), nil))
+        // The same tables as a spreadsheet publication (cover, contents, notes, a sheet per table).
+        contents.append((OpenDocumentWorkbook.fileName, OpenDocumentWorkbook(files: files).bytes(), nil))
         // The release's checks in the shape of ACRO's results.json (SACRO-Viewer); see ACROResults.
-        contents.append(("results.json", ACROResults(spec: spec, policy: policy, tables: tables).rendered(), nil))
+        contents.append(("results.json", Array(ACROResults(spec: spec, policy: policy, tables: tables).rendered().utf8), nil))
         let documents = [("spec", specPath)] + (policyPath.map { [("policy", $0)] } ?? [])
         let html = HTMLReport(spec: spec, policy: policy, tables: tables, linked: linked,
                               documents: try documents.map { ($0.0, FilePath.split($0.1).name, try Receipt.entry(for: $0.1, relativeTo: $0.1).sha256) }).render()
-        contents.append(("report.html", html, nil))
+        contents.append(("report.html", Array(html.utf8), nil))
         let audit = ReleaseFiles.auditJSON(spec: spec, policy: policy, release: release)
 
         // Write: the folder under a temporary name, then the audit, then the receipts.
         let folder = try AtomicOutput(path: outputPath, isDirectory: true, force: force)
-        for (name, text, _) in contents {
-            try FilePath.writeAtomically(text, to: FilePath.join(folder.temporaryPath, name), force: false)
+        for (name, bytes, _) in contents {
+            try FilePath.writeAtomically(bytes, to: FilePath.join(folder.temporaryPath, name), force: false)
         }
         try folder.commit()
         try FilePath.writeAtomically(audit, to: resolvedAuditPath, force: force)
@@ -129,6 +151,17 @@ package struct ReportStage {
 
         return Summary(tables: tables.count, units: input.unitCount, unit: spec.unit, auditPath: resolvedAuditPath,
                        warnings: release.warnings)
+    }
+
+    /// The row labels of a multi-response table: each response variable's label (else its name).
+    func responseLabels(_ table: TableSpec, spec: ReportSpec) throws -> [String] {
+        let labels = table.responses.map { name in spec.variables.first { $0.name == name }?.label ?? name }
+        if Set(labels).count != labels.count || labels.contains(SpecNames.total) {
+            throw PathlinkError(.invalidDocument, file: specPath, line: table.line,
+                                problem: "table \(table.id): two responses have the same label, or one is labelled Total",
+                                remedy: "give each response variable its own label: under variables:")
+        }
+        return labels
     }
 
     /// Refuses, before any work, a spec that would make category labels of data text: a
@@ -200,7 +233,13 @@ package struct ReportStage {
             // the rate is about, and may well be small). Tables of at most
             // `nearIndividualMinimum` non-empty cells are left to suppression and the audit,
             // whose work on them is small.
-            let id = table.kind == .rate ? ReleaseBuilder.denominatorID(table.id) : table.id
+            let id: String
+            switch table.kind {
+            case .rate: id = ReleaseBuilder.denominatorID(table.id)
+            case .mean, .median: id = table.contributorsID
+            case .multiResponse: id = table.responseID(0)
+            case .count: id = table.id
+            }
             guard let definition = input.definitions.first(where: { $0.id == id }),
                   let density = CellDensity.nonEmptyCells(input.microdata, table: definition),
                   density.count > Self.nearIndividualMinimum, density.median < Double(threshold) else { continue }

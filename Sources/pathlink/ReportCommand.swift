@@ -22,7 +22,8 @@ struct ReportCommand: ParsableCommand {
         policy, never loosen it.
 
         The release folder (written whole or not at all) holds per table <id>.csv (tidy, margins as \
-        `Total`) and <id>.wide.csv, plus tables.json, results.json (the checks in ACRO's shape, for \
+        `Total`) and <id>.wide.csv, plus tables.json, tables.ods (a spreadsheet: cover, contents, \
+        notes, one table per sheet), results.json (the checks in ACRO's shape, for \
         SACRO-Viewer) and report.html (one self-contained page with charts). Its receipt, DIR.receipt.json, is written beside it. The audit sidecar, which tells \
         primary from secondary suppression and is NOT for release, goes to --audit (default \
         DIR.audit.json beside the folder), never inside it. If protection fails, nothing is written.

@@ -91,7 +91,11 @@ func readRelease(_ folder: String, space: AtomSpace, tables: [TableReading]) thr
         let header = records[0]
         let valueColumns = header.indices.filter { reading.scope[header[$0]] != nil }
         let dimensionColumns = header.indices.filter { reading.dimensions[header[$0]] != nil }
-        #expect(valueColumns.count + dimensionColumns.count + (header.contains("rate") ? 1 : 0) == header.count,
+        // The tidy CSV (docs/report-spec.md): numbers in the value columns, empty when not
+        // published with the symbol in `status`; `is_margin` flags margins.
+        let statusColumn = header.firstIndex(of: "status")
+        let extra = ["rate", "status", "is_margin"].filter(header.contains).count
+        #expect(valueColumns.count + dimensionColumns.count + extra == header.count,
                 "\(reading.id): every column is read")
         var shown: [Int: Set<String>] = [:]
         for record in records.dropFirst() {
@@ -109,7 +113,7 @@ func readRelease(_ folder: String, space: AtomSpace, tables: [TableReading]) thr
                     return true
                 }
                 let known: ClosedRange<Int>?
-                switch record[v] {
+                switch record[v].isEmpty ? statusColumn.map { record[$0] } ?? "" : record[v] {
                 case "[c]": known = nil
                 case "[z]": known = 0...0
                 default:

@@ -72,13 +72,17 @@ func runReport(_ scratch: Scratch, spec: String, linked: String, policy: String?
     return try stage.run()
 }
 
-/// The tidy CSV of a table as {coordinates joined by "|": value columns joined by "|"}.
+/// The tidy CSV of a table as {coordinates joined by "|": value columns joined by "|"}, where
+/// an empty value column (not published) shows the row's status symbol instead.
 func tidyCells(_ scratch: Scratch, _ id: String, output: String = "release") -> [String: String] {
-    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")) else { return [:] }
-    let valueColumns = table.header.filter { ["value", "numerator", "denominator", "rate"].contains($0) }.count
+    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")),
+          let status = table.index(of: "status"), let margin = table.index(of: "is_margin") else { return [:] }
+    let valueColumns = table.header.indices.filter { ["value", "numerator", "denominator", "rate"].contains(table.header[$0]) }
+    let dimensions = table.header.indices.filter { !valueColumns.contains($0) && $0 != status && $0 != margin }
     var result: [String: String] = [:]
     for fields in table.rows {
-        result[fields.dropLast(valueColumns).joined(separator: "|")] = fields.suffix(valueColumns).joined(separator: "|")
+        result[dimensions.map { fields[$0] }.joined(separator: "|")] =
+            valueColumns.map { fields[$0].isEmpty ? fields[status] : fields[$0] }.joined(separator: "|")
     }
     return result
 }
@@ -87,17 +91,20 @@ func tidyCells(_ scratch: Scratch, _ id: String, output: String = "release") -> 
 /// each person (rates are left as they are); a count that is not a multiple is kept as is,
 /// so that a test comparing it fails.
 func countedCells(_ scratch: Scratch, _ id: String, output: String = "release") -> [String: String] {
-    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")) else { return [:] }
+    guard let table = try? CSVTable(contentsOf: scratch.file("\(output)/\(id).csv")),
+          let status = table.index(of: "status"), let margin = table.index(of: "is_margin") else { return [:] }
     let countColumns: Set<String> = ["value", "numerator", "denominator"]
-    let valueColumns = table.header.filter { countColumns.contains($0) || $0 == "rate" }.count
-    let names = Array(table.header.suffix(valueColumns))
+    let valueColumns = table.header.indices.filter { countColumns.contains(table.header[$0]) || table.header[$0] == "rate" }
+    let dimensions = table.header.indices.filter { !valueColumns.contains($0) && $0 != status && $0 != margin }
     var result: [String: String] = [:]
     for fields in table.rows {
-        let values = zip(names, fields.suffix(valueColumns)).map { name, field -> String in
-            guard countColumns.contains(name), let count = Int(field), count % scratch.copies == 0 else { return field }
+        let values = valueColumns.map { index -> String in
+            let field = fields[index]
+            if field.isEmpty { return fields[status] }
+            guard countColumns.contains(table.header[index]), let count = Int(field), count % scratch.copies == 0 else { return field }
             return String(count / scratch.copies)
         }
-        result[fields.dropLast(valueColumns).joined(separator: "|")] = values.joined(separator: "|")
+        result[dimensions.map { fields[$0] }.joined(separator: "|")] = values.joined(separator: "|")
     }
     return result
 }

@@ -138,7 +138,8 @@ struct ReportSpecTests {
         let spec = try ReportSpec.load(path: exampleSpecPath)
         #expect(spec.id == "victims-pathway")
         #expect(spec.unit == .persons)
-        #expect(spec.tables.count >= 11)
+        #expect(spec.tables.count >= 9)
+        #expect(spec.linkageQuality, "the example publishes the linkage-quality section")
         let ids = Set(spec.tables.map(\.id))
         for id in ["incident-by-age-gender", "referral-source", "closure-by-referral", "closure-by-age", "journey-funnel",
                    "engagement-by-police-outcome", "police-outcome-by-support", "cps-by-support"] {
@@ -159,7 +160,8 @@ struct ReportSpecTests {
         let section = doc.components(separatedBy: "## The report spec")[1]
         let yaml = section.components(separatedBy: "```yaml\n")[1].components(separatedBy: "```")[0]
         let spec = try ReportSpec.parse(yaml, file: "docs/report-spec.md")
-        #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate"])
+        #expect(spec.tables.map(\.id) == ["closure-by-age", "planned-closure-rate", "days-to-assessment", "risks"])
+        #expect(spec.tables.map(\.kind) == [.count, .rate, .mean, .multiResponse])
         #expect(spec.variables.map(\.name) == ["age_band", "closure", "stage"])
         #expect(spec.personRecordOrder == ["referral_month"])
     }
