@@ -34,11 +34,17 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// category tells that category of everyone in it (class disclosure); a line of fewer
     /// units than this is never published that way (``ReleaseProtector``).
     package var classSize: Int = 10
+    /// A table dimension with more categories than this share of the release's units (and
+    /// more than a handful) makes a near-individual table: the report stage refuses it
+    /// before any protection work. Above 0 and at most 1; a smaller share refuses more.
+    package var categoryShare: Double = 0.5
 
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
-                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10) {
+                 symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10,
+                 categoryShare: Double = 0.5) {
         self.protectionMargin = protectionMargin
         self.classSize = classSize
+        self.categoryShare = categoryShare
         self.threshold = threshold
         self.zeros = zeros
         self.secondary = secondary
@@ -53,6 +59,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         case structuralSymbol = "structural-symbol"
         case protectionMargin = "protection-margin"
         case classSize = "class-size"
+        case categoryShare = "category-share"
     }
 
     /// The lowest threshold any policy file, spec or caller may set: counts of 1 and 2 are
@@ -73,6 +80,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var structuralSymbol: String?
         package var protectionMargin: Int?
         package var classSize: Int?
+        package var categoryShare: Double?
         /// The file the settings come from.
         package var file: String?
         /// The line of the mapping that holds them, for an error about no single field.
@@ -82,9 +90,11 @@ package struct DisclosurePolicy: Sendable, Equatable {
 
         package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
                      symbol: String? = nil, structuralSymbol: String? = nil, protectionMargin: Int? = nil,
-                     classSize: Int? = nil, file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
+                     classSize: Int? = nil, categoryShare: Double? = nil, file: String? = nil, line: Int? = nil,
+                     lines: [Field: Int] = [:]) {
             self.protectionMargin = protectionMargin
             self.classSize = classSize
+            self.categoryShare = categoryShare
             self.threshold = threshold
             self.zeros = zeros
             self.secondary = secondary
@@ -107,6 +117,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
             if let structuralSymbol { policy.structuralSymbol = structuralSymbol }
             if let protectionMargin { policy.protectionMargin = protectionMargin }
             if let classSize { policy.classSize = classSize }
+            if let categoryShare { policy.categoryShare = categoryShare }
             return policy
         }
 
@@ -148,6 +159,10 @@ package struct DisclosurePolicy: Sendable, Equatable {
             return (.classSize, Self.invalid(.classSize, "the class size must be \(Self.minimumThreshold) or more",
                                              "set class-size to 10 (the default) or more: a smaller group all in one category gives that category away"))
         }
+        if !(categoryShare > 0 && categoryShare <= 1) {
+            return (.categoryShare, Self.invalid(.categoryShare, "the category share must be a number above 0 and at most 1",
+                                                 "set category-share to 0.5 (the default) or lower: a table by a variable with more categories than that share of the persons is refused as near individual-level"))
+        }
         if rounding < 0 {
             return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
                                             "set rounding to 0, or to a base such as 5 or 10"))
@@ -169,7 +184,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// This policy tightened by a spec's settings: the fields it sets must each be at least
     /// as strict as this policy's; unset fields keep this policy's values.
     ///
-    /// Stricter means: a higher or equal threshold (and class size); `zeros: suppress` if this suppresses
+    /// Stricter means: a higher or equal threshold (and class size); a smaller or equal category share; `zeros: suppress` if this suppresses
     /// zeros; `secondary: true` if this has it; no rounding removed, and a new base a
     /// multiple of this one (coarser). Symbols are presentation and may differ.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the first field that would loosen
@@ -187,6 +202,8 @@ package struct DisclosurePolicy: Sendable, Equatable {
             loosened = (.protectionMargin, "the protection margin \(other.protectionMargin) is smaller than the policy's \(protectionMargin)")
         } else if other.classSize < classSize {
             loosened = (.classSize, "the class size \(other.classSize) is smaller than the policy's \(classSize)")
+        } else if other.categoryShare > categoryShare {
+            loosened = (.categoryShare, "the category share \(other.categoryShare) is larger than the policy's \(categoryShare)")
         } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
             loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }

@@ -52,6 +52,7 @@ package enum PolicyDocument {
         if let value = value(.structuralSymbol) { settings.structuralSymbol = try value.string() }
         if let value = value(.protectionMargin) { settings.protectionMargin = try value.int() }
         if let value = value(.classSize) { settings.classSize = try value.int() }
+        if let value = value(.categoryShare) { settings.categoryShare = try value.number() }
         return settings
     }
 }
