@@ -29,18 +29,18 @@ struct PopulationGenerator {
     var random: SplitMix64
     let mess: MessRenderer
     let population: PopulationRates
-    private let supportCases: Weighted<Int>
+    let supportCases: Weighted<Int>
     /// The last person's address, for ``PopulationRates/sharedAddress``.
     private var lastAddress: (postcode: String, town: String, street: String, houseNumber: Int)?
     /// The realised rates so far.
     private(set) var statistics = PopulationStatistics()
     /// Persons made so far (the next person's index).
     private(set) var personCount = 0
-    private var crimeSerials: [Int: Int] = [:]
-    private var prosecutionSerials: [Int: Int] = [:]
+    var crimeSerials: [Int: Int] = [:]
+    var prosecutionSerials: [Int: Int] = [:]
     private var scheduled: [Scenario] = Scenario.allCases.reversed()
     /// Scenario tags of the current group's persons, by person index.
-    private var groupTags: [(index: Int, tags: [String])] = []
+    var groupTags: [(index: Int, tags: [String])] = []
 
     var support: [SyntheticRecord] = []
     var police: [SyntheticRecord] = []
@@ -180,7 +180,7 @@ struct PopulationGenerator {
         groupTags.append((second.index, second.scenarios))
         addPoliceRecord(second, crime)
         addProsecutionRecord(second, crime)
-        addSupportCase(second, referral: referral.adding(days: random.int(in: 0...45)), source: Distributions.referralSource.draw(&random), incident: summary.incident,
+        addSupportCase(second, referral: studyBounded(referral.adding(days: random.int(in: 0...45))), source: Distributions.referralSource.draw(&random), incident: summary.incident,
                        crime: crime, recordsReference: random.chance(0.8), role: "Primary", clientID: second.clientID)
     }
 
@@ -207,7 +207,7 @@ struct PopulationGenerator {
         }
         relative.scenarios.append(Scenario.secondaryRelative.rawValue)
         groupTags.append((relative.index, relative.scenarios))
-        addSupportCase(relative, referral: referral.adding(days: random.int(in: 0...60)), source: Distributions.referralSource.draw(&random),
+        addSupportCase(relative, referral: studyBounded(referral.adding(days: random.int(in: 0...60))), source: Distributions.referralSource.draw(&random),
                        incident: summary.incident, crime: crime, recordsReference: true, role: "Secondary", clientID: relative.clientID)
     }
 
@@ -298,6 +298,7 @@ struct PopulationGenerator {
 
     /// A victim-survivor's support cases, crimes and prosecutions.
     mutating func victimJourney(_ person: inout SyntheticPerson, _ journey: Journey) -> JourneySummary {
+        if population.studyJourneys { return studyVictimJourney(&person, journey) }
         groupTags.append((person.index, person.scenarios))
         var summary = JourneySummary()
         let inSupport = journey.inSupport ?? random.chance(0.72)
@@ -361,7 +362,7 @@ struct PopulationGenerator {
     /// What changed since a repeat victim's earlier crime: perhaps a move or a new surname
     /// (on this and every later record), and perhaps a new police nominal number.
     /// - Returns: the nominal number to record the repeat crime under (nil = the usual one).
-    private mutating func changeBeforeRepeat(_ person: inout SyntheticPerson) -> String? {
+    mutating func changeBeforeRepeat(_ person: inout SyntheticPerson) -> String? {
         if random.maybe(population.movedBeforeRepeat) {
             person.previousPostcode = person.postcode
             person.postcode = makePostcode().code

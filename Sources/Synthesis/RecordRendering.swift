@@ -1,11 +1,14 @@
 /// Rendering a person's case, crime or prosecution as one row of a raw export.
 extension PopulationGenerator {
     /// A support-service case (DPMS-style row, `SupportColumn` order).
+    /// - Returns: the day the case was closed (nil while open; always nil without
+    ///   ``PopulationRates/studyJourneys``).
+    @discardableResult
     mutating func addSupportCase(
         _ person: SyntheticPerson, referral: CalendarDate, source: String, incident: String,
         crime: SyntheticCrime?, recordsReference: Bool, role: String, clientID: String,
         incidentDate: CalendarDate? = nil, consent: String? = nil, otherForceReference: Bool = false
-    ) {
+    ) -> CalendarDate? {
         var fields = [String](repeating: "", count: SupportColumn.allCases.count)
         func set(_ column: SupportColumn, _ value: String) { fields[column.rawValue] = value }
 
@@ -40,28 +43,49 @@ extension PopulationGenerator {
         set(.referralDate, referral.dayMonthYear)
         set(.referralSource, source)
         set(.primaryIncident, incident)
-        let incidentDay = incidentDate ?? crime?.committed ?? makeIncidentDate(kind: incident, birth: person.dateOfBirth, before: referral)
-        set(.incidentToReferral, random.chance(0.03) ? "Not known"
-            : Distributions.delayLabel(days: max(0, referral.dayNumber - incidentDay.dayNumber)))
-        set(.role, role)
-        var assessment: CalendarDate?
-        if random.chance(0.9) {
-            let day = referral.adding(days: random.int(in: 5...60))
-            if day <= PopulationGenerator.extractDate { assessment = day }
-        }
-        set(.assessmentDate, assessment?.dayMonthYear ?? "")
-        set(.serviceISVA, random.chance(crime != nil ? 0.7 : 0.25) ? "Yes" : "No")
-        set(.serviceCounselling, random.chance(0.5) ? "Yes" : "No")
-        set(.serviceHelpline, random.chance(0.3) ? "Yes" : "No")
-        set(.serviceGroupWork, random.chance(0.1) ? "Yes" : "No")
-        let closure = (assessment ?? referral).adding(days: random.int(in: 30...720))
-        if closure > PopulationGenerator.extractDate || random.chance(0.05) {
-            set(.caseStatus, "Open")
-            set(.closureReason, "Not applicable")
+        var closedOn: CalendarDate?
+        if population.studyJourneys {
+            let journey = studyCase(person, referral: referral, source: source, incident: incident, incidentDate: incidentDate, crime: crime)
+            set(.incidentToReferral, journey.delayLabel)
+            set(.role, role)
+            set(.assessmentDate, journey.assessment?.dayMonthYear ?? "")
+            set(.serviceISVA, journey.advocacy ? "Yes" : "No")
+            set(.serviceCounselling, journey.therapy ? "Yes" : "No")
+            set(.serviceHelpline, journey.helpline ? "Yes" : "No")
+            set(.serviceGroupWork, journey.groupWork ? "Yes" : "No")
+            if let closure = journey.closure {
+                set(.caseStatus, "Closed")
+                set(.closureDate, closure.dayMonthYear)
+                set(.closureReason, journey.closureReason)
+                closedOn = closure
+            } else {
+                set(.caseStatus, "Open")
+                set(.closureReason, "Not applicable")
+            }
         } else {
-            set(.caseStatus, "Closed")
-            set(.closureDate, closure.dayMonthYear)
-            set(.closureReason, Distributions.closureReason.draw(&random))
+            let incidentDay = incidentDate ?? crime?.committed ?? makeIncidentDate(kind: incident, birth: person.dateOfBirth, before: referral)
+            set(.incidentToReferral, random.chance(0.03) ? "Not known"
+                : Distributions.delayLabel(days: max(0, referral.dayNumber - incidentDay.dayNumber)))
+            set(.role, role)
+            var assessment: CalendarDate?
+            if random.chance(0.9) {
+                let day = referral.adding(days: random.int(in: 5...60))
+                if day <= PopulationGenerator.extractDate { assessment = day }
+            }
+            set(.assessmentDate, assessment?.dayMonthYear ?? "")
+            set(.serviceISVA, random.chance(crime != nil ? 0.7 : 0.25) ? "Yes" : "No")
+            set(.serviceCounselling, random.chance(0.5) ? "Yes" : "No")
+            set(.serviceHelpline, random.chance(0.3) ? "Yes" : "No")
+            set(.serviceGroupWork, random.chance(0.1) ? "Yes" : "No")
+            let closure = (assessment ?? referral).adding(days: random.int(in: 30...720))
+            if closure > PopulationGenerator.extractDate || random.chance(0.05) {
+                set(.caseStatus, "Open")
+                set(.closureReason, "Not applicable")
+            } else {
+                set(.caseStatus, "Closed")
+                set(.closureDate, closure.dayMonthYear)
+                set(.closureReason, Distributions.closureReason.draw(&random))
+            }
         }
         set(.gender, person.gender)
         set(.ethnicity, person.ethnicity)
@@ -80,6 +104,7 @@ extension PopulationGenerator {
         }
         support.append(SyntheticRecord(fields: fields, personID: person.personID, crimeID: crimeID, role: role,
                                        excluded: excluded.joined(separator: ";"), recordKey: "", personIndex: person.index))
+        return closedOn
     }
 
     /// A police crime-victim row (`PoliceColumn` order).

@@ -1,8 +1,8 @@
 /// A synthetic population's shape: how often the hard cases happen (``PopulationRates``)
 /// and how messy each record is (``MessRates``).
 ///
-/// `typical` is what `pathlink synth` has always made (the demo and the tests' figures;
-/// byte-identical to earlier versions); `hard` is a population that does not flatter a
+/// `typical` is the demo's and the tests' population, whose journeys carry the MoJ Victims
+/// Pathway report's relationships (``StudyModel``, issue 17); `hard` is a population that does not flatter a
 /// linker: more returners and repeat victims whose police records do not cluster, more
 /// relatives under the victim's crime reference, more multi-victim crimes, more of every
 /// kind of mess. See docs/synthetic-data.md "Profiles".
@@ -71,11 +71,24 @@ package struct PopulationRates: Sendable, Equatable {
     package var referenceSlip = 0.0
     /// Per CPS row: the police reference left out.
     package var cpsMissingReference = 0.03
+    /// Journeys that carry the MoJ Victims Pathway report's relationships (drop-out,
+    /// closure, services and time to seek support by referral route and age; police and
+    /// CPS attrition from published statistics; dates consistent from incident to court):
+    /// see ``StudyModel`` and docs/synthetic-data.md "The study's relationships". Off, the
+    /// older journey model (margins only) is drawn, byte for byte as before.
+    package var studyJourneys = false
 
     package init() {}
 
-    /// What `pathlink synth` has always made.
-    package static let typical = PopulationRates()
+    /// The demo's population: the study's relationships, 1.22 cases per client and 8%
+    /// secondary victim-survivors (issue 17).
+    package static let typical: PopulationRates = {
+        var rates = PopulationRates()
+        rates.studyJourneys = true
+        rates.supportCaseWeights = StudyModel.supportCaseWeights
+        rates.secondaryRelative = StudyModel.secondaryRelativeGroups
+        return rates
+    }()
 
     /// Rates that do not flatter a linker (docs/synthetic-data.md "Profiles").
     package static let hard: PopulationRates = {

@@ -35,7 +35,7 @@ struct SynthCommand: ParsableCommand {
     var seed: UInt64
     @Option(help: ArgumentHelp("The folder to write into (created when missing).", valueName: "DIR"))
     var output: String
-    @Option(help: ArgumentHelp("The population's profile: typical (the default; what the demo and tests use) or hard (more repeat victims, relatives, multi-victim crimes and mess; see docs/synthetic-data.md).", valueName: "PROFILE"))
+    @Option(help: ArgumentHelp("The population's profile: typical (the default; what the demo and tests use; its journeys carry the MoJ Victims Pathway report's relationships) or hard (more repeat victims, relatives, multi-victim crimes and mess; see docs/synthetic-data.md).", valueName: "PROFILE"))
     var profile = "typical"
     @Flag(help: "Generate every record exactly, without the between-source mess (for debugging a linker).")
     var clean = false

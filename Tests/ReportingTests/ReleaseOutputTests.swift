@@ -249,7 +249,7 @@ enum ExampleData {
     static let header = ["record_id", "person_id", "age_band", "gender", "ethnicity", "referral_source", "primary_incident",
                          "closure_reason", "assessment_date", "service_isva", "service_counselling", "service_helpline",
                          "service_group_work", "police.crimes.outcome_code", "police.crimes.link", "cps.cases.charge_decision",
-                         "cps.cases.outcome", "cps.cases.link"]
+                         "cps.cases.outcome", "cps.cases.link", "referral_date", "time_incident_to_referral", "role"]
 
     static func rows(persons: Int) -> [[String]] {
         var state: UInt64 = 42
@@ -269,7 +269,9 @@ enum ExampleData {
                     pick(["Self", "Police", "Healthcare", "Social care", "Other"]), pick(["Rape", "Sexual assault", "Child sexual abuse"]),
                     pick(["Planned closure", "Client disengaged", "Unable to contact", "Not applicable"]), assessed, isva, counselling,
                     "No", "No", outcome, linked, charge, charge == "Charge" ? pick(["Guilty plea", "Acquitted", "Pending"]) : "",
-                    charge.isEmpty ? "" : "crime-reference"]
+                    charge.isEmpty ? "" : "crime-reference",
+                    pick(["2020-01", "2021-06", "2022-11"]), pick(["Under 1 month", "1-2 years", "More than 2 years", "More than 2 years", "Not known"]),
+                    pick(["Primary", "Primary", "Primary", "Secondary"])]
         }
     }
 }

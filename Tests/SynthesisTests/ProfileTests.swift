@@ -5,15 +5,16 @@ import Testing
 /// `pathlink synth --profile` (issue 16; docs/synthetic-data.md "Profiles").
 @Suite("pathlink synth: profiles")
 struct ProfileTests {
-    @Test("the typical profile makes exactly the files synth made before profiles existed")
+    @Test("the typical profile's files are pinned: any change to its stream shows here")
     func typicalIsUnchanged() throws {
-        // SHA-256 of the files of `pathlink synth --persons 300 --seed 5` made by the build
-        // before profiles (commit 8319f44): any change to the typical stream shows here.
+        // SHA-256 of the files of `pathlink synth --persons 300 --seed 5`. The typical stream
+        // changed once on purpose, when it took on the MoJ report's relationships (issue 17);
+        // before that it was the files of commit 8319f44.
         let expected = [
-            "support-service-cases.csv": "09363bbff47b666bb1f386cc429e0a82c90a45feedbf3c74f0fbdd7d37eb7abb",
-            "police-crimes.csv": "b3b1de91b8148399926f4937927aef78b70bdfb74f7aef006efea8c6412bb1f1",
-            "cps-cases.csv": "2fd8100e1b177f7a8e4f92c91aa1e8d1e21cda31910de70bfc2beb63b9f1d5ef",
-            "ground-truth.csv": "0b48e9bb3be5891f0fd2d27e0c46b710f40157484355528e3bd54bc3e1c3fecb",
+            "support-service-cases.csv": "2057315eafa1222a2f8a9e7f955a2ad836174126db0422cbefaf653a09ea79ee",
+            "police-crimes.csv": "62cb4a61e65d1b95afd3d6b4c3fcd9bfd7eab15ff077ee2846604735dbe96f08",
+            "cps-cases.csv": "b13ac17db1c626b31d6ccd27cb8515acc3a5a61f567910074886c09739afd9dc",
+            "ground-truth.csv": "01a2e4335c5228adb4e326062e5b7acf6fe560f89a51d66eb2cf0a84ca12d70a",
         ]
         let run = try synthesise(persons: 300, seed: 5, rates: SynthesisProfile.typical.mess, population: SynthesisProfile.typical.population)
         for export in SyntheticExport.all {
@@ -23,7 +24,7 @@ struct ProfileTests {
         }
     }
 
-    @Test("the hard profile realises the rates issue 16 asks for, and the typical one does not")
+    @Test("the hard profile realises the rates issue 16 asks for; the typical one the MoJ report's cases and secondary clients, but not the separation")
     func hardRates() throws {
         let hard = try synthesise(persons: 6000, seed: 2, rates: SynthesisProfile.hard.mess, population: SynthesisProfile.hard.population).summary.statistics
         #expect(hard.persons == 6000)
@@ -31,8 +32,8 @@ struct ProfileTests {
         #expect(hard.secondaryShare >= 0.08)
         #expect(hard.separatedShare >= 0.15)
         let typical = try synthesise(persons: 6000, seed: 2).summary.statistics
-        #expect(typical.casesPerClient < 1.22)
-        #expect(typical.secondaryShare < 0.08)
+        #expect(abs(typical.casesPerClient - 1.22) < 0.04)
+        #expect(abs(typical.secondaryShare - 0.08) < 0.015)
         #expect(typical.separatedShare < 0.15)
     }
 
