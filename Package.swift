@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "LinkageTests", dependencies: ["Linkage", "Governance", "Tabular", "PathlinkCore", "Provenance",
                                                          "Synthesis", "Extraction", "Pseudonymisation"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "PathlinkCore"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Disclosure", "Tabular", "PathlinkCore"],
+                    exclude: ["python"]),  // the independent optimum (IndependentOptimumTests) runs via Process
         .testTarget(name: "PipelineTests", dependencies: ["PathlinkTestSupport", "Pipeline", "PathlinkCore", "Provenance", "Governance", "Cryptography", "Tabular"]),
         // Hostile and broken inputs, leak canaries, determinism and interrupts, through the
         // real stage APIs and the built `pathlink` binary (see docs/hardening.md).

@@ -42,14 +42,20 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// No median is published from fewer contributors than this (nor than the threshold).
     package var medianMinimum: Int = 10
 
+    /// A table dimension with more categories than this share of the release's units (and
+    /// more than a handful) makes a near-individual table: the report stage refuses it
+    /// before any protection work. Above 0 and at most 1; a smaller share refuses more.
+    package var categoryShare: Double = 0.5
+
     package init(threshold: Int = 3, zeros: ZeroRule = .show, secondary: Bool = true, rounding: Int = 0,
                  symbol: String = "[c]", structuralSymbol: String = "[z]", protectionMargin: Int = 0, classSize: Int = 10,
-                 dominanceN: Int = 2, dominanceK: Int = 90, medianMinimum: Int = 10) {
+                 categoryShare: Double = 0.5, dominanceN: Int = 2, dominanceK: Int = 90, medianMinimum: Int = 10) {
         self.dominanceN = dominanceN
         self.dominanceK = dominanceK
         self.medianMinimum = medianMinimum
         self.protectionMargin = protectionMargin
         self.classSize = classSize
+        self.categoryShare = categoryShare
         self.threshold = threshold
         self.zeros = zeros
         self.secondary = secondary
@@ -67,6 +73,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         case dominanceN = "dominance-n"
         case dominanceK = "dominance-k"
         case medianMinimum = "median-minimum"
+        case categoryShare = "category-share"
     }
 
     /// The lowest threshold any policy file, spec or caller may set: counts of 1 and 2 are
@@ -95,6 +102,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
         package var dominanceN: Int?
         package var dominanceK: Int?
         package var medianMinimum: Int?
+        package var categoryShare: Double?
         /// The file the settings come from.
         package var file: String?
         /// The line of the mapping that holds them, for an error about no single field.
@@ -104,9 +112,11 @@ package struct DisclosurePolicy: Sendable, Equatable {
 
         package init(threshold: Int? = nil, zeros: ZeroRule? = nil, secondary: Bool? = nil, rounding: Int? = nil,
                      symbol: String? = nil, structuralSymbol: String? = nil, protectionMargin: Int? = nil,
-                     classSize: Int? = nil, file: String? = nil, line: Int? = nil, lines: [Field: Int] = [:]) {
+                     classSize: Int? = nil, categoryShare: Double? = nil, file: String? = nil, line: Int? = nil,
+                     lines: [Field: Int] = [:]) {
             self.protectionMargin = protectionMargin
             self.classSize = classSize
+            self.categoryShare = categoryShare
             self.threshold = threshold
             self.zeros = zeros
             self.secondary = secondary
@@ -132,6 +142,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
             if let dominanceN { policy.dominanceN = dominanceN }
             if let dominanceK { policy.dominanceK = dominanceK }
             if let medianMinimum { policy.medianMinimum = medianMinimum }
+            if let categoryShare { policy.categoryShare = categoryShare }
             return policy
         }
 
@@ -185,6 +196,10 @@ package struct DisclosurePolicy: Sendable, Equatable {
             return (.medianMinimum, Self.invalid(.medianMinimum, "median-minimum must be \(Self.minimumThreshold) or more",
                                                  "set median-minimum: 10 (the default) or more: a median of a tiny group is one person's value"))
         }
+        if !(categoryShare > 0 && categoryShare <= 1) {
+            return (.categoryShare, Self.invalid(.categoryShare, "the category share must be a number above 0 and at most 1",
+                                                 "set category-share to 0.5 (the default) or lower: a table by a variable with more categories than that share of the persons is refused as near individual-level"))
+        }
         if rounding < 0 {
             return (.rounding, Self.invalid(.rounding, "the rounding base must be 0 (no rounding) or a positive whole number",
                                             "set rounding to 0, or to a base such as 5 or 10"))
@@ -206,7 +221,7 @@ package struct DisclosurePolicy: Sendable, Equatable {
     /// This policy tightened by a spec's settings: the fields it sets must each be at least
     /// as strict as this policy's; unset fields keep this policy's values.
     ///
-    /// Stricter means: a higher or equal threshold (and class size); `zeros: suppress` if this suppresses
+    /// Stricter means: a higher or equal threshold (and class size); a smaller or equal category share; `zeros: suppress` if this suppresses
     /// zeros; `secondary: true` if this has it; no rounding removed, and a new base a
     /// multiple of this one (coarser). Symbols are presentation and may differ.
     /// - Throws: `PathlinkError(.invalidDocument)` naming the first field that would loosen
@@ -230,6 +245,8 @@ package struct DisclosurePolicy: Sendable, Equatable {
             loosened = (.dominanceK, "dominance-k \(other.dominanceK) is higher than the policy's \(dominanceK)")
         } else if other.medianMinimum < medianMinimum {
             loosened = (.medianMinimum, "median-minimum \(other.medianMinimum) is smaller than the policy's \(medianMinimum)")
+        } else if other.categoryShare > categoryShare {
+            loosened = (.categoryShare, "the category share \(other.categoryShare) is larger than the policy's \(categoryShare)")
         } else if rounding > 0 && (other.rounding == 0 || other.rounding % rounding != 0) {
             loosened = (.rounding, "rounding \(other.rounding) is not a multiple of the policy's base \(rounding)")
         }

@@ -190,6 +190,19 @@ final class ReleaseAudit {
                      hidden: [Bool]) throws -> (value: Double?, binding: [Int]) {
         if system.cells[index].classes.isEmpty { return (0, []) }
         setObjective(index)
+        return try linearBound(direction, hidden: hidden)
+    }
+
+    /// ``linearBound(ofCell:_:hidden:)`` for a sum of classes that is not a cell (a
+    /// sub-population, ``ReleaseSystem/Group``).
+    func linearBound(ofClasses classes: [Int], _ direction: LinearProgram.Direction,
+                     hidden: [Bool]) throws -> (value: Double?, binding: [Int]) {
+        if classes.isEmpty { return (0, []) }
+        program.setObjective(sumOf: classes)
+        return try linearBound(direction, hidden: hidden)
+    }
+
+    private func linearBound(_ direction: LinearProgram.Direction, hidden: [Bool]) throws -> (value: Double?, binding: [Int]) {
         try budget?.check()
         switch try program.solve(direction) {
         case .unbounded: return (nil, [])

@@ -95,8 +95,13 @@ extension ReleaseProtector {
     ///   - primary: the primary states (no secondary cell yet).
     ///   - start: a pattern the final audit accepted, to start the master (CBC's first
     ///     incumbent); nil when there is none (the report stage's default).
+    ///   - subpopulations: sums of classes that are not cells but must reach their level
+    ///     (small differences of nested cells, zeros of class-disclosing lines): they get
+    ///     cuts like primary cells, so that the optimiser, not the greedy mending, decides
+    ///     how they are protected.
     func optimalSuppression(_ system: ReleaseSystem, primary: [State], start: [State]?,
-                            cost: SuppressionCost, limits: SuppressionSettings.Limits) throws -> OptimalSuppression {
+                            cost: SuppressionCost, limits: SuppressionSettings.Limits,
+                            subpopulations: [ReleaseSystem.Group] = []) throws -> OptimalSuppression {
         let clock = ContinuousClock()
         let began = clock.now
         let groups = SuppressionGroups(system, primary: primary)
@@ -159,6 +164,17 @@ extension ReleaseProtector {
             }
         }
         let lineCuts = rows.count
+        /// Adds `Σ x[candidates] ≥ 1` for a sub-population; false if nothing can be hidden.
+        func addRequirement(by candidates: [Int]) -> Bool {
+            let groupsOfCandidates = Set(candidates)
+            if groupsOfCandidates.contains(where: { groups.fixedHidden[$0] }) { return true }
+            let columns = groupsOfCandidates.compactMap { groups.columnOfGroup[$0] }.sorted()
+            if columns.isEmpty { return false }
+            if seen.insert(columns + [-1]).inserted {
+                rows.append(.init(columns: columns, lower: 1, upper: .infinity))
+            }
+            return true
+        }
 
         let startColumns = start.map { start in groups.free.map { g in Self.isHidden(start[groups.members[g][0]]) ? 1.0 : 0.0 } }
         var lowerBound: Int?
@@ -208,6 +224,20 @@ extension ReleaseProtector {
             // primary cell passes, which saves most solves of the early rounds.
             let primaryGroups = groups.members.indices.filter { hidden[groups.members[$0][0]] && groups.fixedHidden[$0] }
             let secondaryGroups = groups.members.indices.filter { hidden[groups.members[$0][0]] && !groups.fixedHidden[$0] }
+            // Sub-populations with the primary cells: each too narrow gives a cut over the
+            // published cells that bind its maximum.
+            for group in subpopulations {
+                let level = Double(group.level ?? policy.protectionLevel)
+                let maximum = try audit.linearBound(ofClasses: group.classes, .maximise, hidden: hidden)
+                solves += 1
+                guard let upper = maximum.value, upper < level - 1e-6 else { continue }
+                let before = rows.count
+                if !addRequirement(by: maximum.binding.compactMap { groups.groupOfCell[$0] }) {
+                    return OptimalSuppression(states: nil, ending: .infeasible, lowerBound: lowerBound, rounds: rounds,
+                                              cuts: rows.count - lineCuts)
+                }
+                added += rows.count - before
+            }
             for pass in [primaryGroups, secondaryGroups] where added == 0 {
                 for g in pass {
                     let cell = groups.members[g][0]

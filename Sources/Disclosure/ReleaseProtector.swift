@@ -130,7 +130,7 @@ package struct ReleaseProtector {
     /// converge to an accepted pattern: then the cheaper accepted pattern is released.
     func optimisedPattern(_ system: ReleaseSystem, primary: [State], groups: [ReleaseSystem.Group]) throws -> Pattern {
         let optimal = try optimalSuppression(system, primary: primary, start: nil,
-                                             cost: suppression.cost, limits: suppression.limits)
+                                             cost: suppression.cost, limits: suppression.limits, subpopulations: groups)
         var accepted: (states: [State], audit: [AuditEntry])?
         var failedAudit = false
         if var candidate = optimal.states {

@@ -55,6 +55,7 @@ package enum PolicyDocument {
         if let value = value(.dominanceN) { settings.dominanceN = try value.int() }
         if let value = value(.dominanceK) { settings.dominanceK = try value.int() }
         if let value = value(.medianMinimum) { settings.medianMinimum = try value.int() }
+        if let value = value(.categoryShare) { settings.categoryShare = try value.number() }
         return settings
     }
 }

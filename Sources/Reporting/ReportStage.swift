@@ -66,7 +66,7 @@ package struct ReportStage {
         // Means and medians: a yes/no column per quantity, so that contributor counts are counts of atoms.
         let measured = try QuantityColumns.augment(spec, table: linked.table, tablePath: linked.tablePath, specPath: specPath)
         let input = try ReleaseBuilder(spec: spec, specPath: specPath).build(from: measured, tablePath: linked.tablePath)
-        try refuseNearIndividualTables(spec: spec, input: input, threshold: policy.threshold)
+        try refuseNearIndividualTables(spec: spec, input: input, policy: policy)
         let release: ProtectedRelease
         do {
             try budget.check()
@@ -206,9 +206,9 @@ package struct ReportStage {
         }
     }
 
-    /// A dimension with more categories than this share of the units makes a table of
-    /// near-individual records (a near-unique variable), refused before any protection work.
-    static let nearIndividualShare = 0.5
+    /// A dimension with more categories than the policy's `category-share` of the units
+    /// (``DisclosurePolicy/categoryShare``) makes a table of near-individual records (a
+    /// near-unique variable), refused before any protection work…
     /// …when it also has more categories than this (small releases keep small tables); and
     /// the median-cell rule applies to tables of more non-empty cells than this.
     static let nearIndividualMinimum = 20
@@ -217,14 +217,15 @@ package struct ReportStage {
     /// variable, or whose median non-empty cell is under the threshold: its cells would
     /// describe single persons and its protection would take unbounded time (issue 15,
     /// item 7).
-    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput, threshold: Int) throws {
+    func refuseNearIndividualTables(spec: ReportSpec, input: ReleaseInput, policy: DisclosurePolicy) throws {
+        let threshold = policy.threshold
         for table in spec.tables {
             for dimension in table.dimensions {
                 let count = input.categories[dimension]?.count ?? 0
                 guard count > Self.nearIndividualMinimum,
-                      Double(count) > Self.nearIndividualShare * Double(input.unitCount) else { continue }
+                      Double(count) > policy.categoryShare * Double(input.unitCount) else { continue }
                 throw PathlinkError(.disclosure, file: specPath, line: table.line,
-                                    problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), so the table would be near individual-level; nothing was written",
+                                    problem: "table \(table.id): \(dimension) has \(count) categories for \(input.unitCount) \(spec.unit.rawValue), more than the policy's category-share (\(policy.categoryShare)) of them, so the table would be near individual-level; nothing was written",
                                     remedy: "group \(dimension)'s categories with a map: recode, or drop it from the table")
             }
         }

@@ -132,6 +132,19 @@ struct YAMLField {
         return value
     }
 
+    /// A decimal number such as `0.5` (or a whole number); `.nan`, `.inf` and hexadecimal
+    /// are refused.
+    func number() throws -> Double {
+        guard case .scalar(let scalar) = node else {
+            throw error("expected a number", remedy: "write a decimal number such as 0.5")
+        }
+        let text = scalar.string
+        guard text.range(of: #"^[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil, let value = Double(text) else {
+            throw error("expected a decimal number", remedy: "write a decimal number such as 0.5")
+        }
+        return value
+    }
+
     func bool() throws -> Bool {
         guard case .scalar = node, let value = node.bool else {
             throw error("expected true or false", remedy: "write true or false")

@@ -42,6 +42,7 @@ struct PolicyTests {
           arguments: [
               ("threshold", Settings(threshold: 3, lines: [.threshold: 7])),
               ("class-size", Settings(classSize: 5, lines: [.classSize: 7])),
+              ("category-share", Settings(categoryShare: 0.6, lines: [.categoryShare: 7])),
               ("zeros", Settings(zeros: .show, lines: [.zeros: 7])),
               ("secondary", Settings(secondary: false, lines: [.secondary: 7])),
               ("rounding", Settings(rounding: 0, lines: [.rounding: 7])),

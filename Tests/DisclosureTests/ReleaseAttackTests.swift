@@ -97,6 +97,9 @@ struct ReleaseAttackTests {
 
             """)
         let run = try runPathlink(["report", "--spec", "spec.yaml", "--input", linked, "--output", "release"], in: scratch.path)
+        // Two tables of two cells each: far below the near-individual guard's 20 cells, so
+        // whatever stops the attack is the sub-population protection itself.
+        #expect(!run.error.contains("individual-level"), "the guard stopped it: \(run.error)")
         if run.status != 0 {
             #expect(run.error.contains("gender"), "the refusal names the tables: \(run.error)")
             #expect(!FileManager.default.fileExists(atPath: scratch.file("release")), "nothing written")
@@ -109,6 +112,7 @@ struct ReleaseAttackTests {
             TableReading(id: "gender-under-75", scope: ["value": { space.value("age_band", of: $0) != "75+" }],
                          dimensions: ["gender": gender]),
         ])
+        #expect(cells.contains { $0.known == nil }, "the one person carved out is protected by hiding cells")
         expectNoLeak(cells, atoms: space.atoms.count)
     }
 }

@@ -16,7 +16,10 @@ struct ClassDisclosureTests {
     /// A linked folder (docs/link.md "Outputs") of `persons` persons, one support case each,
     /// drawn from a fixed generator: most have no CPS record, so small lines are often all
     /// in one category.
-    static func linkedFolder(in folder: TestFolder, persons: Int, seed: UInt64) -> String {
+    /// Age bands are drawn with `bandWeights` (one weight per band, in `ageBands` order).
+    static func linkedFolder(in folder: TestFolder, persons: Int, seed: UInt64,
+                             bandWeights: [Int] = [1, 2, 3, 2, 1, 1, 1, 1]) -> String {
+        let bands = bandWeights.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
         var state = seed
         func next(_ bound: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -26,7 +29,7 @@ struct ClassDisclosureTests {
         for person in 1...persons {
             let month = months[next(months.count)]
             // Adults 18-44 are most of the referrals, as in the BOLD report.
-            let band = ageBands[[0, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 7][next(12)]]
+            let band = ageBands[bands[next(bands.count)]]
             let draw = next(20)
             let outcome = draw < 13 ? outcomes[0] : draw < 16 ? outcomes[1] : draw < 18 ? outcomes[2] : outcomes[3]
             text += "\(person),p\(person),\(month),\(band),\(outcome)\n"
@@ -82,6 +85,32 @@ struct ClassDisclosureTests {
             if value == "[c]" || lone[dimensions] == "[c]" || (Int(value).map { $0 < classSize } ?? true) { findings.append(id) }
         }
         return findings
+    }
+
+    /// 2,000 persons, most aged 18–54 and very few 75+ or under 18: the table's median
+    /// non-empty cell is 4, so the near-individual guard (median under the threshold) lets
+    /// it through, while 16 (month × age band) lines, all of the rare bands, hold fewer than
+    /// 10 persons all with one outcome. What protects them must be the class rule.
+    @Test("court outcome by referral month × age band on 2,000 persons: the class rule, not the guard, protects the small lines")
+    func classRuleProtects() throws {
+        let folder = TestFolder()
+        let linked = Self.linkedFolder(in: folder, persons: 2_000, seed: 2019, bandWeights: [1, 30, 30, 30, 20, 10, 3, 1])
+        let spec = folder.write("spec.yaml", Self.spec)
+        let policy = folder.write("policy.yaml", "policy: 1\nthreshold: 3\n")
+        let result = try pathlink(["report", "--spec", spec, "--input", linked, "--output", "release", "--policy", policy],
+                                  in: folder.path)
+        #expect(!result.standardError.contains("individual-level"), "the guard stopped it: \(result.standardError)")
+        if result.status == 0 {
+            let findings = try Self.classDisclosures(tidy: folder.file("release/outcome-by-month-age.csv"), dimensions: 3, classSize: 10)
+            #expect(findings.isEmpty, "\(findings.count) lines give away the court outcome of everyone in them, e.g. \(findings.prefix(5))")
+            // The class rule acted: zeros hidden against class disclosure are in the sidecar.
+            let audit = try String(contentsOfFile: folder.file("release.audit.json"), encoding: .utf8)
+            #expect(audit.contains("\"zero\""), "no zero was hidden against class disclosure")
+        } else {
+            #expect(result.standardError.contains("outcome-by-month-age"), "\(result.standardError)")
+            #expect(result.standardError.contains("class disclosure"), "\(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: folder.file("release")))
+        }
     }
 
     @Test("court outcome by referral month × age band on 300 persons: no small line gives everyone's outcome away")

@@ -61,6 +61,36 @@ struct PolicyTests {
         #expect(!scratch.exists("release"))
     }
 
+    @Test("category-share: read from the file, only lowered by a spec, and it decides which tables are near individual-level")
+    func categoryShare() throws {
+        #expect(try PolicyDocument.parse("policy: 1\n", file: "p.yaml").categoryShare == 0.5)
+        #expect(try PolicyDocument.parse("policy: 1\ncategory-share: 0.2\n", file: "p.yaml").categoryShare == 0.2)
+        #expect(try PolicyDocument.parse("policy: 1\ncategory-share: 1\n", file: "p.yaml").categoryShare == 1)
+        let base = DisclosurePolicy(categoryShare: 0.3)
+        #expect(try base.tightened(by: .init(categoryShare: 0.1)).categoryShare == 0.1)
+        let raised = expectRefused(.invalidDocument) {
+            _ = try base.tightened(by: .init(categoryShare: 0.5, file: "spec.yaml", lines: [.categoryShare: 6]))
+        }
+        #expect(raised?.problem.contains("\"category-share\"") == true)
+        #expect(raised?.line == 6)
+
+        // 100 persons in 25 codes of 4: more than 20 categories, but not more than half the
+        // persons, so the default policy publishes the table; a share of 0.2 (20 persons)
+        // makes it near individual-level.
+        let scratch = Scratch()
+        let linked = scratch.linked(["record_id", "person_id", "code"], (1...100).map { ["\($0)", "p\($0)", "code-\($0 % 25)"] })
+        let spec = "report: 1\nid: r\ntables:\n  - {id: by-code, rows: [code]}\n"
+        try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\n")
+        #expect(tidyCells(scratch, "by-code")["code-3"] == "4")
+        let error = expectRefused(.disclosure) {
+            try runReport(scratch, spec: spec, linked: linked, policy: "policy: 1\ncategory-share: 0.2\n", output: "strict")
+        }
+        #expect(error?.problem.contains("near individual-level") == true)
+        #expect(error?.problem.contains("category-share (0.2)") == true)
+        #expect(error?.line == 4)
+        #expect(!scratch.exists("strict"))
+    }
+
     @Test("bad policy fields are refused at their line")
     func refusals() {
         let cases: [(String, Int?)] = [
@@ -78,6 +108,12 @@ struct PolicyTests {
             ("policy: 1\nsymbol: \"*\"\nstructural-symbol: \"*\"\n", 2),
             ("policy: 1\ndescription: x\nstructural-symbol: \" 4 \"\n", 3),
             ("policy: 1\nprotection-margin: -1\n", 2),
+            ("policy: 1\ncategory-share: 0\n", 2),
+            ("policy: 1\nthreshold: 3\ncategory-share: 1.5\n", 3),
+            ("policy: 1\ncategory-share: -0.1\n", 2),
+            ("policy: 1\ncategory-share: half\n", 2),
+            ("policy: 1\ncategory-share: .nan\n", 2),
+            ("policy: 1\ncategory-share: [0.5]\n", 2),
         ]
         for (text, line) in cases {
             let error = expectRefused(.invalidDocument) { _ = try PolicyDocument.parse(text, file: "p.yaml") }
