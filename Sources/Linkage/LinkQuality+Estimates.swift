@@ -71,20 +71,3 @@ extension LinkQuality {
         var u: Double
     }
 }
-
-extension LinkQuality {
-    /// quality.json's `error_estimates`: the cascade's figures (refute-key contradictions
-    /// and chance-corrected date agreement) or the probabilistic model's; one per run,
-    /// by the plan's method, each encoded in its own documented shape (docs/link.md).
-    enum ErrorEstimateFigures: Encodable {
-        case cascade(Linkage.ErrorEstimates)
-        case probabilistic(LinkQuality.ErrorEstimates)
-
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .cascade(let figures): try figures.encode(to: encoder)
-            case .probabilistic(let figures): try figures.encode(to: encoder)
-            }
-        }
-    }
-}

@@ -15,9 +15,8 @@ struct LinkQuality: Encodable {
     var warnings: [String]
     /// Per linked table, its columns from `open: true` attributes (absent when none).
     var openColumns: [String: [String]]? = nil
-    /// Estimated false-match and missed-match rates with intervals: the cascade's
-    /// (``ErrorEstimates``) or the probabilistic model's (docs/link.md "Estimated linkage error").
-    var errorEstimates: ErrorEstimateFigures? = nil
+    /// Estimated false-match and missed-match rates (docs/link.md "Error estimates").
+    var errorEstimates: ErrorEstimates? = nil
     /// The probabilistic method's fitted m and u (absent for the cascade).
     var probabilisticModel: [ModelFigures]? = nil
 

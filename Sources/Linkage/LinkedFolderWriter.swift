@@ -508,8 +508,7 @@ final class LinkedFolderWriter {
         return LinkQuality(project: linker.plan.project, spine: linker.plan.output.spine, datasets: datasetFigures,
                            persons: .init(total: ids.personCount, byDatasets: byDatasets), rules: rules, ambiguous: ambiguous,
                            attach: [], linkRates: rates, warnings: linker.warnings, openColumns: openColumns(),
-                           errorEstimates: linker.probabilistic.map { .probabilistic($0.estimates) } ?? linker.errorEstimates.map { .cascade($0) },
-                           probabilisticModel: linker.probabilistic?.models)
+                           errorEstimates: linker.probabilistic?.estimates, probabilisticModel: linker.probabilistic?.models)
     }
 
     /// `quality.json`'s `attach` (once the journeys are chosen).

@@ -76,8 +76,6 @@ package enum Linker {
             ResearchIDs.RecordOrder(datasets: sizes, hasher: idHasher)
         }) {
             linker.run()
-            // The error estimates read the tokens: made before they are released.
-            linker.estimateErrors()
             for dataset in datasets { dataset.releaseTokens() }
             return linker.roots()
         }

@@ -15,9 +15,7 @@ import PathlinkCore
 ///    for that pair of datasets, it names exactly one cluster on each side and neither
 ///    cluster is joined to a different cluster by another token of the same key; then,
 ///    for keys with the forename, the same over every cluster (split clusters).
-///    Everything else is ambiguous and reported, never guessed;
-/// 4. a forename key's token naming exactly two clusters in the whole run, holding
-///    different datasets, joins them when the name is rare (``rejoinSplitPersons()``).
+///    Everything else is ambiguous and reported, never guessed.
 final class PersonLinker {
     let plan: LinkagePlan
     /// Sorted by name: the run does not depend on the order of --input.
@@ -67,9 +65,6 @@ final class PersonLinker {
     var warnings: [String] = []
     /// The probabilistic method's model, scores and estimates (nil for the cascade).
     var probabilistic: ProbabilisticOutcome?
-    /// The cascade's `error_estimates` (``estimateErrors()``; nil until then, and for the
-    /// probabilistic method, whose model gives its own).
-    private(set) var errorEstimates: ErrorEstimates?
 
     init(plan: LinkagePlan, datasets: [LinkDataset]) {
         self.plan = plan
@@ -104,12 +99,6 @@ final class PersonLinker {
         return Int32(rules.count - 1)
     }
 
-    /// Estimate the false-match and missed-match rates (``ErrorEstimates``); call after
-    /// ``run()`` and before the datasets' tokens are released.
-    func estimateErrors() {
-        errorEstimates = ErrorEstimates.cascade(linker: self, roots: roots())
-    }
-
     /// Run every step.
     func run() {
         // The datasets' token tables are built at the same time; the unions are then made
@@ -131,7 +120,6 @@ final class PersonLinker {
                 cascade(number, link, key: key.name)
             }
         }
-        rejoinSplitPersons()
     }
 
     // MARK: Step 1: within a dataset
@@ -421,118 +409,4 @@ final class PersonLinker {
         }
         return result
     }
-
-    // MARK: Step 4: persons left in two clusters, under a rare name
-
-    /// The key that says how common a name is: the first plan key computed from the
-    /// forename and the surname only (CK2 `forename-nickname, surname` in the shipped plan).
-    private var nameKey: String? {
-        plan.allKeys.first { key in
-            let sources = Set(key.fields.flatMap(\.sources))
-            return sources == [.forename, .surname]
-        }?.name
-    }
-
-    /// A forename match-key token (a whole forename and a date of birth) that names exactly
-    /// two clusters in the whole run joins them when the name is rare: at most
-    /// ``rareNameClusters`` clusters carry the name key's token. This is one person whose
-    /// records the cascade left apart because the token named her own linked cluster too (a
-    /// returner's second crime under a new nominal number after a move; a police-only
-    /// repeat victim whose two crimes, each with its CPS case, are two clusters). Two
-    /// different persons of one rare name born the same day are rare; of a common name
-    /// they are not, so common names are left apart (docs/link.md "Persons", step 4).
-    func rejoinSplitPersons() {
-        guard let nameKey else { return }
-        let total = sets.count
-        // Per record: its name token's number of distinct clusters.
-        var nameIndex = TokenIndex(expected: total / 2, records: total)
-        for (number, dataset) in datasets.enumerated() {
-            guard let column = dataset.keyColumn(nameKey) else { continue }
-            for (row, token) in column.values.enumerated() where !token.isMissing { nameIndex.add(token, record: base[number] + row) }
-        }
-        var nameClusters = [Int32](repeating: 0, count: total)   // per record; 0 = no name token
-        for slot in 0..<nameIndex.count {
-            // Distinct clusters, counted up to one more than the limit.
-            var clusters: [Int] = []
-            var record = nameIndex.head[slot]
-            while record >= 0 {
-                let root = sets.find(Int(record))
-                if clusters.count <= Self.rareNameClusters && !clusters.contains(root) { clusters.append(root) }
-                record = nameIndex.next[Int(record)]
-            }
-            record = nameIndex.head[slot]
-            while record >= 0 {
-                nameClusters[Int(record)] = Int32(clusters.count)
-                record = nameIndex.next[Int(record)]
-            }
-        }
-        let linked = Set(plan.links.filter { $0.by.contains("person") }.flatMap { [$0.from, $0.to] })
-        for key in plan.matchKeys where key.fields.contains(where: { $0 == .forename || $0 == .forenameNickname }) {
-            var tokens = TokenIndex(expected: total / 2, records: total)
-            for (number, dataset) in datasets.enumerated() where linked.contains(dataset.name) {
-                guard let column = dataset.keyColumn(key.name), column.role == .matchKey else { continue }
-                for (row, token) in column.values.enumerated() where !token.isMissing { tokens.add(token, record: base[number] + row) }
-            }
-            let ruleName = key.name + "+split"
-            for slot in 0..<tokens.count {
-                // Most tokens name one record: skip them without building a list.
-                let first = tokens.head[slot]
-                guard first >= 0 && tokens.next[Int(first)] >= 0 else { continue }
-                let records = tokens.records(ofSlot: slot)
-                var clusters: [Int] = []
-                for record in records {
-                    let root = sets.find(record)
-                    if !clusters.contains(root) { clusters.append(root) }
-                    if clusters.count > 2 { break }
-                }
-                // Two clusters holding the same datasets are two persons as often as one
-                // (namesakes born the same day, each supported and reported); a split person's
-                // clusters differ (her support and first crime; her second crime).
-                guard clusters.count == 2, sets.mask(ofRoot: clusters[0]) != sets.mask(ofRoot: clusters[1]) else { continue }
-                // The commonest of the records' names must be rare (a record without a name token: not rare).
-                var commonest = 0
-                for record in records { commonest = max(commonest, nameClusters[record] == 0 ? Int.max : Int(nameClusters[record])) }
-                guard commonest <= Self.rareNameClusters else { continue }
-                // The pair that stands for the join: records of two datasets a plan link joins, if any.
-                let left = records.filter { sets.find($0) == clusters[0] }, right = records.filter { sets.find($0) == clusters[1] }
-                var chosen: (Int, Int, Int)? = nil
-                search: for x in left {
-                    for y in right {
-                        let dx = datasetOfRecord[x], dy = datasetOfRecord[y]
-                        if let number = plan.links.firstIndex(where: { Set([$0.from, $0.to]) == Set([datasets[dx].name, datasets[dy].name]) && $0.by.contains("person") }) {
-                            chosen = datasets[dx].name == plan.links[number].from ? (x, y, number) : (y, x, number)
-                            break search
-                        }
-                    }
-                }
-                if chosen == nil, let number = plan.links.firstIndex(where: { $0.by.contains("person") && ($0.from == datasets[datasetOfRecord[left[0]]].name || $0.to == datasets[datasetOfRecord[left[0]]].name) }) {
-                    chosen = (left[0], right[0], number)
-                }
-                guard let (a, b, number) = chosen, sets.union(a, b) else { continue }
-                let link = plan.links[number]
-                let ruleNumber = rule(ruleName, kind: "matchkey-split", link: "\(link.from) -> \(link.to)")
-                var pairs = 0
-                // links.csv: the token's record pairs of the two clusters in datasets this link joins.
-                let (from, to) = (index(of: link.from), index(of: link.to))
-                for x in left + right where datasetOfRecord[x] == from {
-                    for y in left + right where datasetOfRecord[y] == to && (left.contains(x) != left.contains(y)) {
-                        links.append(Link(from: Int32(x), to: Int32(y), rule: ruleNumber))
-                        pairs += 1
-                    }
-                }
-                rulePairs[Int(ruleNumber)] += pairs
-                events.append(PersonEvent(a: Int32(a), b: Int32(b), link: number, rule: ruleNumber))
-                ruleMerges[Int(ruleNumber)] += 1
-            }
-        }
-    }
-
-    /// The most clusters a name may be carried by for ``rejoinSplitPersons()``.
-    /// Measured on the grid (docs/link.md "Linkage quality on a grid", 200,000 persons,
-    /// seed 1): 8 gained little (hard recall 0.945); 14 gave hard 0.9986 / 0.955 and typical
-    /// 0.9990 / 0.9915; 22 and more cost precision (typical 0.9985, hard 0.9980) for one
-    /// point of hard recall. The count grows with the population, so larger runs admit
-    /// fewer names.
-    static let rareNameClusters = 14
-
 }

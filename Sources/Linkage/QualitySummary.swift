@@ -41,13 +41,6 @@ enum QualitySummary {
         return text
     }
 
-    static func errorSection(_ figures: LinkQuality.ErrorEstimateFigures) -> String {
-        switch figures {
-        case .cascade(let estimates): return errorSection(estimates)
-        case .probabilistic(let estimates): return errorSection(estimates)
-        }
-    }
-
     private static func percent(_ rate: LinkQuality.Rate) -> String {
         String(format: "%.3f%% (%.3f–%.3f%%)", rate.estimate * 100, rate.lower * 100, rate.upper * 100)
     }
@@ -60,33 +53,6 @@ enum QualitySummary {
         text += "| all | all | \(estimates.linkedPairs) | \(percent(estimates.falseMatchRate)) | \(percent(estimates.missedMatchRate)) |\n"
         for link in estimates.links {
             text += "| \(link.link) | \(link.rule) | \(link.linkedPairs) | \(percent(link.falseMatchRate)) | \(percent(link.missedMatchRate)) |\n"
-        }
-        return text
-    }
-
-    /// A rate as a percentage with its interval, e.g. `0.42% (0.31–0.55%)`.
-    static func percent(_ rate: ErrorEstimates.Rate) -> String {
-        func figure(_ value: Double) -> String {
-            let hundredths = Int((value * 10_000).rounded())
-            let fraction = hundredths % 100
-            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
-        }
-        return "\(figure(rate.rate)) (\(figure(rate.lower))–\(figure(rate.upper)))"
-    }
-
-    static func errorSection(_ estimates: ErrorEstimates) -> String {
-        var text = "\n## Estimated linkage error (\(estimates.method), \(Int(estimates.confidence * 100))% intervals)\n\n"
-        text += "Over cross-source record pairs, without ground truth (docs/link.md \"Estimated linkage error\"). "
-        text += "False matches: linked pairs whose refute keys (date of birth and its parts) all differ. "
-        text += "Missed matches: pairs that joining clusters on a shared forename match-key token would add.\n\n"
-        text += "| datasets | linked pairs | false-match rate | missed-match rate |\n|---|---:|---:|---:|\n"
-        text += "| all | \(estimates.falseMatch.basisPairs) | \(percent(estimates.falseMatch)) | \(percent(estimates.missedMatch)) |\n"
-        for pair in estimates.links {
-            text += "| \(pair.datasets) | \(pair.linkedPairs) | \(percent(pair.falseMatch)) | \(percent(pair.missedMatch)) |\n"
-        }
-        text += "\n| link | rule | pairs checked | contradicted | false-match rate |\n|---|---|---:|---:|---:|\n"
-        for rule in estimates.rules {
-            text += "| \(rule.link) | \(rule.rule) | \(rule.checkedPairs) | \(rule.contradictedPairs) | \(percent(rule.falseMatch)) |\n"
         }
         return text
     }
