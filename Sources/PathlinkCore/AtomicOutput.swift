@@ -68,7 +68,9 @@ package final class AtomicOutput {
         // Registered before it exists, so an interrupt at any moment finds it.
         InterruptCleanup.shared.register(temporaryPath)
         if isDirectory {
-            guard mkdir(temporaryPath, 0o700) == 0, chmod(temporaryPath, 0o700) == 0 else {
+            let temporaryPath = self.temporaryPath
+            let made = InterruptCleanup.shared.creating { mkdir(temporaryPath, 0o700) == 0 && chmod(temporaryPath, 0o700) == 0 }
+            guard made else {
                 InterruptCleanup.shared.unregister(temporaryPath)
                 throw PathlinkError.io(path: path, operation: "create a temporary folder for")
             }
@@ -80,7 +82,8 @@ package final class AtomicOutput {
     /// - Returns: the open descriptor, for writing; the caller closes it.
     package func createFile(mode: mode_t = 0o600) throws -> Int32 {
         precondition(!isDirectory, "createFile on a folder output")
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        let temporaryPath = self.temporaryPath
+        let descriptor = InterruptCleanup.shared.creating { open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode) }
         guard descriptor >= 0 else { throw PathlinkError.io(path: path, operation: "create") }
         guard fchmod(descriptor, mode) == 0 else {
             close(descriptor)
