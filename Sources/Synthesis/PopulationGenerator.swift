@@ -394,19 +394,28 @@ struct PopulationGenerator {
 
     // MARK: Crimes
 
-    mutating func makeCrime(reported: CalendarDate, committed: CalendarDate?, incident: String, birth: CalendarDate, charged: Bool?) -> SyntheticCrime {
-        let year = reported.year
+    /// The next crime serial of `year`: a bijective scramble of the year's counter, so
+    /// serials look issued, not sequential. Draws no random number.
+    mutating func nextCrimeSerial(year: Int) -> Int {
         let count = (crimeSerials[year] ?? 0) + 1
         crimeSerials[year] = count
-        // A bijective scramble of the counter, so serials look issued, not sequential.
-        let serial = (count &* 395_737) % 999_983 + 1
-        let group: String
+        return (count &* 395_737) % 999_983 + 1
+    }
+
+    /// The police offence group of an incident type (child sexual abuse by the age at the offence).
+    static func offenceGroup(_ incident: String, committed: CalendarDate?, birth: CalendarDate) -> String {
         switch incident {
-        case "Rape": group = "Rape"
-        case "Child sexual abuse": group = (committed.map { birth.age(at: $0) < 16 } ?? true) ? "Sexual activity with a child" : "Rape"
-        case "Sexual assault": group = "Sexual assault"
-        default: group = "Other sexual offences"
+        case "Rape": return "Rape"
+        case "Child sexual abuse": return (committed.map { birth.age(at: $0) < 16 } ?? true) ? "Sexual activity with a child" : "Rape"
+        case "Sexual assault": return "Sexual assault"
+        default: return "Other sexual offences"
         }
+    }
+
+    mutating func makeCrime(reported: CalendarDate, committed: CalendarDate?, incident: String, birth: CalendarDate, charged: Bool?) -> SyntheticCrime {
+        let year = reported.year
+        let serial = nextCrimeSerial(year: year)
+        let group = Self.offenceGroup(incident, committed: committed, birth: birth)
         var outcome = Distributions.outcomeCode.draw(&random)
         if let charged { outcome = charged ? "1" : (outcome == "1" ? "16" : outcome) }
         let outcomeDate = min(reported.adding(days: random.int(in: 20...600)), PopulationGenerator.extractDate)

@@ -305,16 +305,8 @@ extension PopulationGenerator {
     mutating func makeStudyCrime(reported: CalendarDate, committed: CalendarDate?, incident: String, birth: CalendarDate, charged: Bool?) -> SyntheticCrime {
         let extract = PopulationGenerator.extractDate
         let year = reported.year
-        let count = (crimeSerials[year] ?? 0) + 1
-        crimeSerials[year] = count
-        let serial = (count &* 395_737) % 999_983 + 1
-        let group: String
-        switch incident {
-        case "Rape": group = "Rape"
-        case "Child sexual abuse": group = (committed.map { birth.age(at: $0) < 16 } ?? true) ? "Sexual activity with a child" : "Rape"
-        case "Sexual assault": group = "Sexual assault"
-        default: group = "Other sexual offences"
-        }
+        let serial = nextCrimeSerial(year: year)
+        let group = PopulationGenerator.offenceGroup(incident, committed: committed, birth: birth)
         var outcome = StudyModel.policeOutcome.draw(&random)
         if let charged { outcome = charged ? "1" : (outcome == "1" ? "16" : outcome) }
         var crime = SyntheticCrime(force: 42, serial: serial, year: year, committed: random.chance(0.08) ? nil : committed,
